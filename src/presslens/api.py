@@ -1,0 +1,209 @@
+"""The Python API; it mirrors the CLI (``presslens analyze|ingest|export``)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from presslens.config import Config, load_config
+from presslens.executors.local import ProgressFn, run_local
+from presslens.ingest import read_inputs
+from presslens.model import Article, Skip, StoryDocs
+from presslens.pipeline import Pipeline
+from presslens.report import Report, RunInfo
+from presslens.report.serialize import to_jsonable
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _noop(stage: str, done: int, total: int | None) -> None:
+    return None
+
+
+def _read(
+    paths: Iterable[str | Path], config: Config, progress: ProgressFn
+) -> tuple[list[Article], list[Skip]]:
+    articles: list[Article] = []
+    skipped: list[Skip] = []
+    for item in read_inputs(paths, config.ingest):
+        if isinstance(item, Skip):
+            skipped.append(item)
+        else:
+            articles.append(item)
+        progress("ingest", len(articles) + len(skipped), None)
+    return articles, skipped
+
+
+def resolve_config(
+    config: Config | None = None,
+    config_path: str | Path | None = None,
+    overrides: Mapping[str, Mapping[str, Any]] | None = None,
+) -> Config:
+    """``config`` as given, else shipped defaults + ``config_path`` + ``overrides``."""
+    if config is not None:
+        config.validate()
+        return config
+    return load_config(config_path, overrides)
+
+
+def analyze(
+    paths: Iterable[str | Path],
+    *,
+    config: Config | None = None,
+    config_path: str | Path | None = None,
+    source: str | None = None,
+    out: str | Path | None = None,
+    db: str | Path | None = None,
+    progress: ProgressFn = _noop,
+    on_skip: Any = None,
+) -> Report:
+    """Read ``paths``, run every registered stage, and return the :class:`Report`.
+
+    With ``out`` the report files are written there (formats from ``config.report``); with
+    ``db`` the articles, stories and the run summary are added to that SQLite store.
+    ``on_skip`` (a callable taking a :class:`Skip`) is told about each skipped input.
+    """
+    cfg = resolve_config(config, config_path, {"ingest": {"source": source}})
+    started, t0 = _now(), time.perf_counter()
+    inputs = tuple(str(p) for p in paths)
+    articles, skipped = _read(inputs, cfg, progress)
+    timings = {"ingest": time.perf_counter() - t0}
+    pipeline = Pipeline.default(cfg)
+    result = run_local(pipeline, articles, progress)
+    timings.update(result.timings)
+    all_skipped = skipped + result.skipped
+    if on_skip is not None:
+        for s in all_skipped:
+            on_skip(s)
+    run = RunInfo(
+        inputs=inputs,
+        articles_in=len(articles) + len(skipped),
+        skipped=tuple(all_skipped),
+        timings=timings,
+        stages=("ingest", *pipeline.names),
+        started=started,
+        finished=_now(),
+    )
+    report = Report(
+        articles=tuple(result.articles),
+        run=run,
+        stories=None if pipeline.group_stage is None else tuple(sd.story for sd in result.stories),
+    )
+    if db is not None:
+        _store_result(db, result.articles, result.stories, report)
+    if out is not None:
+        report.write(out, cfg.report.formats)
+    return report
+
+
+def _store_result(
+    db: str | Path, articles: list[Article], stories: list[StoryDocs], report: Report
+) -> None:
+    from presslens.store import Store
+
+    with Store(db) as store:
+        store.add_articles(articles)
+        if stories:
+            store.put_stories(to_jsonable(sd.story) for sd in stories)
+        store.record_run(report.to_dict()["run"])
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What :func:`ingest` added to a store."""
+
+    inserted: int
+    existing: int
+    skipped: tuple[Skip, ...]
+    stories_touched: int
+
+
+def ingest(
+    paths: Iterable[str | Path],
+    db: str | Path,
+    *,
+    config: Config | None = None,
+    config_path: str | Path | None = None,
+    source: str | None = None,
+    progress: ProgressFn = _noop,
+) -> IngestResult:
+    """Read and clean ``paths`` and add the new articles to the store ``db``, incrementally.
+
+    Articles already in the store (same content key) are not added twice.  When the story
+    clustering family is installed, new articles join existing stories or open new ones.
+    """
+    from presslens.store import Store
+
+    cfg = resolve_config(config, config_path, {"ingest": {"source": source}})
+    started, t0 = _now(), time.perf_counter()
+    inputs = tuple(str(p) for p in paths)
+    articles, skipped = _read(inputs, cfg, progress)
+    pipeline = Pipeline.default(cfg)
+    result = run_local(
+        Pipeline(article_stages=pipeline.article_stages, group_stage=None, story_stages=()),
+        articles,
+        progress,
+    )
+    all_skipped = skipped + result.skipped
+    with Store(db) as store:
+        inserted: list[Article] = []
+        existing = 0
+        for i, article in enumerate(result.articles):
+            added = store.add_article(article)
+            if added.inserted:
+                inserted.append(article if added.id == article.id else _with_id(article, added.id))
+            else:
+                existing += 1
+            progress("store", i + 1, len(result.articles))
+        touched = _assign_stories(store, inserted, cfg)
+        run = RunInfo(
+            inputs=inputs,
+            articles_in=len(articles) + len(skipped),
+            skipped=tuple(all_skipped),
+            timings={"total": time.perf_counter() - t0},
+            stages=("ingest", *(s.name for s in pipeline.article_stages), "store"),
+            started=started,
+            finished=_now(),
+        )
+        store.record_run(run.to_dict(len(result.articles), None))
+    return IngestResult(
+        inserted=len(inserted), existing=existing, skipped=tuple(all_skipped), stories_touched=touched
+    )
+
+
+def _with_id(article: Article, new_id: str) -> Article:
+    from dataclasses import replace
+
+    return replace(article, id=new_id)
+
+
+def _assign_stories(store: Any, articles: list[Article], config: Config) -> int:
+    """Incremental story assignment when the cluster family provides it; else 0."""
+    try:
+        from presslens.cluster import assign_incremental
+    except ImportError:
+        return 0
+    if not articles:
+        return 0
+    return len(assign_incremental(store, articles, config))
+
+
+def export(db: str | Path, fmt: str, out: str | Path) -> Path:
+    """Write the store's articles (and stories) as ``fmt`` (jsonl, json, md, html) under ``out``."""
+    from presslens.store import Store
+
+    with Store(db, readonly=True) as store:
+        articles = tuple(store.articles())
+        stories = tuple(store.stories())
+    now = _now()
+    run = RunInfo(
+        inputs=(str(db),), articles_in=len(articles), stages=("export",), started=now, finished=now
+    )
+    report = Report(articles=articles, run=run, stories=stories or None)
+    return report.write(out, (fmt,))[fmt]

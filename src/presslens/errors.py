@@ -1,0 +1,45 @@
+"""The one exception hierarchy of presslens.
+
+Bad articles are data, not exceptions: a reader that meets a broken file yields a
+:class:`presslens.model.Skip` and goes on.  Exceptions are for faults the caller must
+handle: a bad configuration, a store that cannot be opened, a missing optional dependency.
+"""
+
+from __future__ import annotations
+
+
+class PresslensError(Exception):
+    """Base class of every exception raised on purpose by presslens."""
+
+
+class ConfigError(PresslensError):
+    """A configuration value is missing, of the wrong type or out of range (the message names it)."""
+
+
+class StoreError(PresslensError):
+    """The SQLite store cannot be opened, migrated or written."""
+
+
+class SchemaError(PresslensError):
+    """A report does not match the shipped JSON Schema."""
+
+
+class MissingDependencyError(PresslensError):
+    """An optional dependency is needed; the message carries the install hint."""
+
+    def __init__(self, package: str, extra: str, purpose: str) -> None:
+        super().__init__(
+            f"{purpose} needs the optional package {package!r}: "
+            f"pip install 'presslens[{extra}]'"
+        )
+        self.package = package
+        self.extra = extra
+
+
+class InputError(PresslensError):
+    """An input cannot be read at all (raised inside readers, turned into a Skip by ingest)."""
+
+    def __init__(self, reason: str, line: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.line = line

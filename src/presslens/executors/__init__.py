@@ -1,0 +1,1 @@
+"""Executors decide where stages run; stages never import them."""

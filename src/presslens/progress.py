@@ -1,0 +1,102 @@
+"""Progress for people: a rich bar per stage on a terminal, plain lines otherwise, or nothing."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import IO
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from presslens.model import Skip
+from presslens.report import RunInfo, reason_kind
+
+#: seconds between plain progress lines when not on a terminal
+PLAIN_INTERVAL = 2.0
+
+
+class Reporter:
+    """Shows stage progress and skip lines; silent when ``quiet``."""
+
+    def __init__(self, *, quiet: bool = False, stream: IO[str] | None = None) -> None:
+        self.quiet = quiet
+        self.stream = stream if stream is not None else sys.stderr
+        self.console = Console(file=self.stream, highlight=False, soft_wrap=True)
+        self.tty = self.console.is_terminal
+        self._progress: Progress | None = None
+        self._tasks: dict[str, TaskID] = {}
+        self._last_line: dict[str, float] = {}
+
+    @contextmanager
+    def live(self) -> Iterator[Reporter]:
+        """Context in which progress bars are drawn (a no-op when not on a terminal)."""
+        if self.quiet or not self.tty:
+            yield self
+            return
+        with Progress(
+            TextColumn("{task.description:<12}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=self.console,
+            transient=True,
+        ) as progress:
+            self._progress = progress
+            try:
+                yield self
+            finally:
+                self._progress = None
+                self._tasks.clear()
+
+    def update(self, stage: str, done: int, total: int | None) -> None:
+        """Stage ``stage`` has handled ``done`` of ``total`` items."""
+        if self.quiet:
+            return
+        if self._progress is not None:
+            task = self._tasks.get(stage)
+            if task is None:
+                task = self._progress.add_task(stage, total=total)
+                self._tasks[stage] = task
+            self._progress.update(task, completed=done, total=total)
+            return
+        now = time.monotonic()
+        finished = total is not None and done >= total
+        if finished or now - self._last_line.get(stage, 0.0) >= PLAIN_INTERVAL:
+            self._last_line[stage] = now
+            of = f"/{total}" if total is not None else ""
+            print(f"presslens: {stage}: {done}{of}", file=self.stream, flush=True)
+
+    def skip(self, skip: Skip) -> None:
+        """One clear line for an input that was skipped."""
+        if not self.quiet:
+            self.console.print(f"skipped {skip}", markup=False)
+
+    def info(self, message: str) -> None:
+        """A line of information (suppressed by ``quiet``)."""
+        if not self.quiet:
+            self.console.print(message, markup=False)
+
+    def summary(self, run: RunInfo, kept: int, stories: int | None, seconds: float) -> None:
+        """The closing table: articles in, kept, skipped by reason, stories, time."""
+        if self.quiet:
+            return
+        table = Table(title="presslens run", show_header=False)
+        table.add_column("what")
+        table.add_column("count", justify="right")
+        table.add_row("articles in", str(run.articles_in))
+        table.add_row("kept", str(kept))
+        table.add_row("skipped", str(len(run.skipped)))
+        counts: dict[str, int] = {}
+        for s in run.skipped:
+            k = reason_kind(s.reason)
+            counts[k] = counts.get(k, 0) + 1
+        for k, n in sorted(counts.items()):
+            table.add_row(f"  {k}", str(n))
+        if stories is not None:
+            table.add_row("stories", str(stories))
+        table.add_row("time", f"{seconds:.2f} s")
+        self.console.print(table)

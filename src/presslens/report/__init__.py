@@ -1,0 +1,149 @@
+"""The report: a versioned JSON document, a static HTML page and Markdown.
+
+``report.json`` follows ``schema.json`` (``"schema": "presslens.report/1"``): add fields freely,
+never rename or drop one without bumping the version.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from presslens.errors import SchemaError
+from presslens.model import Article, Skip, Story
+from presslens.report.serialize import article_to_dict, to_jsonable
+
+SCHEMA_ID = "presslens.report/1"
+
+__all__ = [
+    "SCHEMA_ID",
+    "Report",
+    "RunInfo",
+    "load_schema",
+    "reason_kind",
+    "validate_report",
+]
+
+
+def reason_kind(reason: str) -> str:
+    """The general kind of a skip reason (the part before any detail), for counting."""
+    return reason.split(":", 1)[0].split(" (", 1)[0].strip()
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """What a run was given, what it kept and skipped, and how long each stage took."""
+
+    inputs: tuple[str, ...]
+    articles_in: int
+    skipped: tuple[Skip, ...] = ()
+    timings: Mapping[str, float] = field(default_factory=dict)
+    stages: tuple[str, ...] = ()
+    started: str = ""
+    finished: str = ""
+
+    def to_dict(self, kept: int, stories: int | None) -> dict[str, Any]:
+        """The report's ``run`` section."""
+        counts: dict[str, Any] = {
+            "articles_in": self.articles_in,
+            "kept": kept,
+            "skipped": len(self.skipped),
+            "skipped_by_reason": dict(
+                sorted(Counter(reason_kind(s.reason) for s in self.skipped).items())
+            ),
+        }
+        if stories is not None:
+            counts["stories"] = stories
+        return {
+            "inputs": list(self.inputs),
+            "started": self.started,
+            "finished": self.finished,
+            "stages": list(self.stages),
+            "counts": counts,
+            "skipped": [{"path": s.path, "line": s.line, "reason": s.reason} for s in self.skipped],
+            "timings": {k: round(v, 4) for k, v in self.timings.items()},
+        }
+
+
+@dataclass(frozen=True)
+class Report:
+    """The result of an analysis: articles, stories (when a clustering stage ran) and the run."""
+
+    articles: tuple[Article, ...]
+    run: RunInfo
+    #: ``Story`` records from a run, or story documents as kept in a store; ``None`` when no
+    #: clustering stage ran (the report then has no ``stories`` section)
+    stories: tuple[Story | Mapping[str, Any], ...] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON document (schema ``presslens.report/1``)."""
+        from presslens import __version__
+
+        doc: dict[str, Any] = {
+            "schema": SCHEMA_ID,
+            "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+            "presslens_version": __version__,
+            "articles": [article_to_dict(a) for a in self.articles],
+        }
+        if self.stories is not None:
+            doc["stories"] = [to_jsonable(s) for s in self.stories]
+        doc["run"] = self.run.to_dict(
+            len(self.articles), None if self.stories is None else len(self.stories)
+        )
+        return doc
+
+    def write(self, out_dir: str | Path, formats: Iterable[str] = ("json", "html", "md")) -> dict[
+        str, Path
+    ]:
+        """Write the report in ``formats`` under ``out_dir``; return format → path written."""
+        from presslens.report.markdown import render_markdown
+        from presslens.report.site import write_static_site
+
+        out = Path(out_dir)
+        out.mkdir(parents=True, exist_ok=True)
+        doc = self.to_dict()
+        written: dict[str, Path] = {}
+        for fmt in formats:
+            if fmt == "json":
+                p = out / "report.json"
+                p.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            elif fmt == "jsonl":
+                p = out / "articles.jsonl"
+                with p.open("w", encoding="utf-8") as fh:
+                    for a in doc["articles"]:
+                        fh.write(json.dumps(a, ensure_ascii=False) + "\n")
+            elif fmt == "html":
+                p = write_static_site(doc, out)["index"]
+            elif fmt == "md":
+                p = out / "report.md"
+                p.write_text(render_markdown(doc), encoding="utf-8")
+            else:
+                raise ValueError(f"unknown report format {fmt!r}")
+            written[fmt] = p
+        return written
+
+
+@cache
+def load_schema() -> dict[str, Any]:
+    """The shipped JSON Schema of ``report.json``."""
+    text = resources.files("presslens.report").joinpath("schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def validate_report(doc: Mapping[str, Any]) -> None:
+    """Raise :class:`SchemaError` listing every place where ``doc`` breaks the schema."""
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(load_schema())
+    errors: Sequence[Any] = sorted(validator.iter_errors(doc), key=lambda e: list(e.path))
+    if errors:
+        lines = [f"{'/'.join(str(p) for p in e.path) or '<root>'}: {e.message}" for e in errors]
+        raise SchemaError("report does not match presslens.report/1:\n" + "\n".join(lines[:20]))

@@ -1,0 +1,363 @@
+"""The story browser's pages, rendered from report-shaped dicts.
+
+The same templates serve two masters: the local web app (``presslens serve``, links like
+``/stories/{id}``) and the static report folder written by ``analyze`` (links like
+``stories/3.html``), so both look the same.  Every value is untrusted and autoescaped; only
+``http(s)`` URLs become links.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Protocol
+from urllib.parse import quote
+
+import jinja2
+
+from presslens.report.html import safe_url
+
+
+class Links(Protocol):
+    """Where pages live: differs between the server and the static folder."""
+
+    def index(self) -> str:
+        """The story list."""
+
+    def story(self, story_id: str) -> str:
+        """One story's page."""
+
+    def article(self, article_id: str) -> str:
+        """One article's page."""
+
+    def asset(self, name: str) -> str:
+        """A static asset (CSS, JS)."""
+
+
+@dataclass(frozen=True)
+class ServerLinks:
+    """Links of ``presslens serve``."""
+
+    def index(self) -> str:
+        """The story list."""
+        return "/"
+
+    def story(self, story_id: str) -> str:
+        """One story's page."""
+        return "/stories/" + quote(story_id, safe="")
+
+    def article(self, article_id: str) -> str:
+        """One article's page."""
+        return "/articles/" + quote(article_id, safe="")
+
+    def asset(self, name: str) -> str:
+        """A static asset."""
+        return "/static/" + name
+
+
+@dataclass(frozen=True)
+class StaticLinks:
+    """Links inside the static report folder; ``depth`` is how deep the current page is."""
+
+    story_files: Mapping[str, str]
+    article_files: Mapping[str, str]
+    depth: int = 0
+
+    def _up(self) -> str:
+        return "../" * self.depth
+
+    def index(self) -> str:
+        """The story list."""
+        return self._up() + "index.html"
+
+    def story(self, story_id: str) -> str:
+        """One story's page."""
+        return self._up() + "stories/" + self.story_files.get(story_id, "missing.html")
+
+    def article(self, article_id: str) -> str:
+        """One article's page."""
+        return self._up() + "articles/" + self.article_files.get(article_id, "missing.html")
+
+    def asset(self, name: str) -> str:
+        """A static asset."""
+        return self._up() + "assets/" + name
+
+
+@cache
+def environment() -> jinja2.Environment:
+    """The Jinja2 environment shared by the server and the static writer."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("presslens.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.ChainableUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["safe_url"] = safe_url
+    env.globals["csp"] = content_security_policy(scripts=False, header=False)
+    env.globals["paragraphs_with_marks"] = paragraphs_with_marks
+    return env
+
+
+def paragraphs_with_marks(
+    text: str, spans: Sequence[tuple[int, int, str, str]]
+) -> list[list[tuple[str, str | None, str]]]:
+    """Split ``text`` into paragraphs of (segment, css class or None, title) runs.
+
+    ``spans`` are (start, end, css class, title) over ``text``; overlapping spans keep the first.
+    """
+    marks: list[tuple[int, int, str, str]] = []
+    last_end = -1
+    for s, e, cls, title in sorted(spans):
+        if 0 <= s < e <= len(text) and s >= last_end:
+            marks.append((s, e, cls, title))
+            last_end = e
+    cuts = sorted({0, len(text)} | {p for s, e, _, _ in marks for p in (s, e)})
+    starts = [m[0] for m in marks]
+    runs: list[tuple[str, str | None, str]] = []
+    for a, b in zip(cuts, cuts[1:], strict=False):
+        i = bisect.bisect_right(starts, a) - 1
+        mark = marks[i] if i >= 0 and marks[i][0] <= a < marks[i][1] else None
+        runs.append((text[a:b], mark[2] if mark else None, mark[3] if mark else ""))
+    paras: list[list[tuple[str, str | None, str]]] = [[]]
+    for seg, cls, title in runs:
+        pieces = seg.split("\n\n")
+        for j, piece in enumerate(pieces):
+            if j:
+                paras.append([])
+            if piece:
+                paras[-1].append((piece, cls, title))
+    return [p for p in paras if any(seg.strip() for seg, _, _ in p)]
+
+
+def story_row(story: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The list page's view of a story, filling what a story without clustering fields lacks."""
+    arts = [articles[a] for a in story.get("article_ids", []) if a in articles]
+    sources = story.get("sources") or sorted({a.get("source") or "unknown" for a in arts})
+    dates = sorted(a["published"][:10] for a in arts if a.get("published"))
+    return {
+        "id": story["id"],
+        "title": story.get("title") or next((a.get("title") for a in arts if a.get("title")), None),
+        "sources": sources,
+        "independent_sources": story.get("independent_sources", len(sources)),
+        "first_published": story.get("first_published") or (dates[0] if dates else None),
+        "last_published": story.get("last_published") or (dates[-1] if dates else None),
+        "n_articles": len(story.get("article_ids", [])),
+    }
+
+
+def coverage_chart(articles: Iterable[Mapping[str, Any]]) -> dict[str, Any] | None:
+    """Articles per day per outlet, laid out for an inline SVG (no script, no library)."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for a in articles:
+        if a.get("published"):
+            counts[a.get("source") or "unknown"][a["published"][:10]] += 1
+    days = sorted({d for c in counts.values() for d in c})
+    if not days:
+        return None
+    outlets = sorted(counts)
+    col_w, row_h, label_w = 44, 22, 160
+    cells = [
+        {
+            "x": label_w + i * col_w,
+            "y": 20 + j * row_h,
+            "n": counts[o][d],
+            "r": min(10, 3 + 2 * counts[o][d]),
+            "day": d,
+            "outlet": o,
+        }
+        for j, o in enumerate(outlets)
+        for i, d in enumerate(days)
+        if counts[o][d]
+    ]
+    return {
+        "width": label_w + col_w * len(days) + 10,
+        "height": 30 + row_h * len(outlets),
+        "outlets": [{"name": o, "y": 24 + j * row_h} for j, o in enumerate(outlets)],
+        "days": [{"day": d, "x": label_w + i * col_w} for i, d in enumerate(days)],
+        "cells": cells,
+    }
+
+
+def article_marks(article: Mapping[str, Any], stories: Iterable[Mapping[str, Any]]) -> list[
+    tuple[int, int, str, str]
+]:
+    """Quote spans of ``article`` found in its stories' ``quotes``, as highlight marks."""
+    marks: list[tuple[int, int, str, str]] = []
+    for story in stories:
+        for q in story.get("quotes") or []:
+            if q.get("article_id") == article["id"] and isinstance(q.get("start"), int):
+                who = q.get("speaker_canonical") or q.get("speaker") or "unattributed"
+                marks.append((q["start"], q["end"], "quote", f"{q.get('kind', 'quote')}: {who}"))
+    return marks
+
+
+def render(template: str, links: Links, **context: Any) -> str:
+    """Render one page template with ``links`` and ``context``."""
+    return environment().get_template(template).render(
+        links=links, **context
+    )
+
+
+@cache
+def stylesheet() -> str:
+    """The one stylesheet, inlined into every page (so a static page is one self-contained file)."""
+    from importlib import resources
+
+    return resources.files("presslens.report").joinpath("templates/style.css").read_text("utf-8")
+
+
+def style_hash() -> str:
+    """CSP source expression allowing exactly the inlined stylesheet."""
+    import base64
+    import hashlib
+
+    digest = hashlib.sha256(stylesheet().encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def content_security_policy(*, scripts: bool, header: bool = True) -> str:
+    """A strict CSP: nothing remote; our inline stylesheet by hash; our own script if any.
+
+    ``header=False`` gives the ``<meta>`` form, which may not carry ``frame-ancestors``.
+    """
+    script = "script-src 'self'" if scripts else "script-src 'none'"
+    policy = (
+        f"default-src 'none'; style-src {style_hash()}; img-src 'self' data:; {script}; "
+        "connect-src 'self'; base-uri 'none'; form-action 'self'"
+    )
+    return policy + "; frame-ancestors 'none'" if header else policy
+
+
+def _syndication_groups(
+    story: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """Originals with their copies folded under them; articles outside any group stand alone."""
+    ids = [a for a in story.get("article_ids", []) if a in articles]
+    groups: list[dict[str, Any]] = []
+    placed: set[str] = set()
+    for g in story.get("syndication") or []:
+        orig = g.get("original")
+        if orig not in articles or orig in placed:
+            continue
+        copies = [c for c in g.get("copies", []) if c in articles and c != orig]
+        groups.append({"original": orig, "copies": copies, "similarity": g.get("similarity")})
+        placed.update([orig, *copies])
+    groups += [{"original": a, "copies": [], "similarity": None} for a in ids if a not in placed]
+    return groups
+
+
+def _support_marks(story: Mapping[str, Any]) -> dict[str, list[tuple[int, int, str, str]]]:
+    """Sentence shading by independent support, from the story's ``alignment`` when present."""
+    marks: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
+    for group in story.get("alignment") or []:
+        support = int(group.get("support", 1))
+        cls = "s1" if support <= 1 else "s2" if support == 2 else "s3"
+        for sent in group.get("sentences", []):
+            aid, s, e = sent.get("article_id"), sent.get("start"), sent.get("end")
+            if isinstance(aid, str) and isinstance(s, int) and isinstance(e, int):
+                title = f"carried by {support} independent source{'s' if support != 1 else ''}"
+                marks[aid].append((s, e, "unique" if support <= 1 else cls, title))
+    return marks
+
+
+def story_context(
+    story: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Any]:
+    """Everything the story page needs."""
+    arts = {a: articles[a] for a in story.get("article_ids", []) if a in articles}
+    marks = _support_marks(story)
+    for art in arts.values():
+        marks[art["id"]] = marks[art["id"]] + article_marks(art, [story])
+    by_speaker: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for q in story.get("quotes") or []:
+        by_speaker[q.get("speaker_canonical") or q.get("speaker") or "unattributed"].append(q)
+    return {
+        "story": story,
+        "row": story_row(story, articles),
+        "articles": arts,
+        "cite_numbers": {aid: i + 1 for i, aid in enumerate(arts)},
+        "groups": _syndication_groups(story, arts),
+        "marks": marks,
+        "has_support": bool(story.get("alignment")),
+        "quotes_by_speaker": sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0])),
+        "chart": coverage_chart(arts.values()),
+    }
+
+
+def article_context(
+    article: Mapping[str, Any], stories: Sequence[Mapping[str, Any]]
+) -> dict[str, Any]:
+    """Everything the article page needs: its text, marks, stories and entities."""
+    entities: list[dict[str, Any]] = []
+    for story in stories:
+        for e in story.get("entities") or []:
+            per = e.get("mentions")
+            n = per.get(article["id"]) if isinstance(per, Mapping) else None
+            if n:
+                entities.append(
+                    {
+                        "name": e.get("name") or e.get("canonical"),
+                        "type": e.get("type"),
+                        "mentions": n,
+                        "aliases": [x for x in e.get("aliases", []) if isinstance(x, str)],
+                    }
+                )
+    return {
+        "a": article,
+        "marks": article_marks(article, stories),
+        "story_links": [(s["id"], s.get("title")) for s in stories],
+        "entities": sorted(entities, key=lambda e: -int(e["mentions"])),
+    }
+
+
+#: above this many articles the static index lists articles without their full text
+FULL_TEXT_LIMIT = 200
+
+
+def write_static_site(doc: Mapping[str, Any], out_dir: Any) -> dict[str, Any]:
+    """Write ``index.html``, ``stories/N.html`` and ``articles/N.html`` for a report document."""
+    from pathlib import Path
+
+    out = Path(out_dir)
+    articles = {a["id"]: a for a in doc["articles"]}
+    stories = list(doc.get("stories") or [])
+    story_files = {s["id"]: f"{i + 1}.html" for i, s in enumerate(stories)}
+    article_files = {aid: f"{i + 1}.html" for i, aid in enumerate(articles)}
+    top = StaticLinks(story_files, article_files, 0)
+    deep = StaticLinks(story_files, article_files, 1)
+    common = {"static": True, "script": False, "css": stylesheet()}
+    rows = [story_row(s, articles) for s in stories]
+    index = out / "index.html"
+    index.write_text(
+        render(
+            "list.html.j2",
+            top,
+            rows=rows,
+            articles=list(articles.values()),
+            full_text=len(articles) <= FULL_TEXT_LIMIT,
+            skipped=doc["run"]["skipped"],
+            **common,
+        ),
+        "utf-8",
+    )
+    if stories:
+        (out / "stories").mkdir(exist_ok=True)
+    for s in stories:
+        (out / "stories" / story_files[s["id"]]).write_text(
+            render("story.html.j2", deep, **story_context(s, articles), **common), "utf-8"
+        )
+    (out / "articles").mkdir(exist_ok=True)
+    in_stories: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for s in stories:
+        for aid in s.get("article_ids", []):
+            in_stories[aid].append(s)
+    for aid, a in articles.items():
+        (out / "articles" / article_files[aid]).write_text(
+            render("article.html.j2", deep, **article_context(a, in_stories[aid]), **common),
+            "utf-8",
+        )
+    return {"index": index, "stories": len(stories), "articles": len(articles)}

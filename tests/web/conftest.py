@@ -1,0 +1,107 @@
+"""A small store with a hostile article and two stories, shared by the web tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from presslens.model import Article, Removed
+from presslens.store import Store
+
+HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(1)>'
+
+
+def _articles() -> list[Article]:
+    return [
+        Article(
+            "wire-1",
+            "Floodwater reached the old bridge on Thursday.\n\nThe mayor said the town would "
+            "recover. \u201cWe will rebuild,\u201d she said.",
+            source="Meridian Wire",
+            url="https://wire.example/flood",
+            title="Flood reaches bridge",
+            published="2024-03-07",
+            removed=(Removed("Share this:", "share buttons"),),
+            cleaned=True,
+            syndication_group="g1",
+            original=True,
+        ),
+        Article(
+            "copy-1",
+            "Floodwater reached the old bridge on Thursday.\n\nThe mayor said the town would "
+            "recover.",
+            source="Vale Watch",
+            url="https://vale.example/a",
+            title="Bridge under water",
+            published="2024-03-08",
+            cleaned=True,
+            syndication_group="g1",
+            original=False,
+        ),
+        Article(
+            "hostile-1",
+            f"A strange report {HOSTILE} about the flood.",
+            source=f"Evil {HOSTILE}",
+            url="javascript:alert(1)",
+            title=f"Title {HOSTILE}",
+            published="2024-03-09",
+            cleaned=True,
+        ),
+        Article(
+            "strike-1",
+            "Dock workers walked out at dawn over pay.",
+            source="Harbour Herald",
+            title="Dockers strike",
+            published="2024-04-02",
+            cleaned=True,
+        ),
+    ]
+
+
+STORIES = [
+    {
+        "id": "s-flood",
+        "title": f"Flood {HOSTILE}",
+        "article_ids": ["wire-1", "copy-1", "hostile-1"],
+        "sources": ["Evil " + HOSTILE, "Meridian Wire", "Vale Watch"],
+        "independent_sources": 2,
+        "first_published": "2024-03-07",
+        "last_published": "2024-03-09",
+        "syndication": [{"id": "g1", "original": "wire-1", "copies": ["copy-1"], "similarity": {"copy-1": 0.93}}],
+        "brief": [{"text": "Floodwater reached the old bridge.", "cites": ["wire-1", "copy-1"], "support": 1}],
+        "quotes": [
+            {"article_id": "wire-1", "text": "We will rebuild,", "start": 90, "end": 106, "speaker": "the mayor", "kind": "direct", "cue": "said"}
+        ],
+        "quote_variants": [
+            {"group": "q1", "speaker": "the mayor", "kind": "minor wording", "renderings": [
+                {"article_id": "wire-1", "text": "We will rebuild", "start": 90, "end": 105},
+                {"article_id": "hostile-1", "text": HOSTILE, "start": 0, "end": 5}]}
+        ],
+        "discrepancies": [
+            {"kind": "number", "subject": "bridge age", "values": [
+                {"value": "100 years", "normalised": 100, "article_ids": ["wire-1"], "evidence": "It is 100 years old."},
+                {"value": HOSTILE, "normalised": None, "article_ids": ["hostile-1"], "evidence": HOSTILE}]}
+        ],
+    },
+    {
+        "id": "s-strike",
+        "title": "Dockers strike",
+        "article_ids": ["strike-1"],
+        "sources": ["Harbour Herald"],
+        "independent_sources": 1,
+        "first_published": "2024-04-02",
+        "last_published": "2024-04-02",
+    },
+]
+
+
+@pytest.fixture
+def web_db(tmp_path: Path) -> Path:
+    """A store file holding the articles and stories above."""
+    db = tmp_path / "web.db"
+    with Store(db) as store:
+        store.add_articles(_articles())
+        store.put_stories(STORIES)
+        store.record_run({"inputs": ["test"], "counts": {}})
+    return db
