@@ -5,7 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.stamp-install
 
-.PHONY: setup demo test lint typecheck unit bench clean
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup browser demo test lint typecheck unit clean
 
 setup: $(STAMP)
 
@@ -26,7 +28,14 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy
 
-unit: setup
+# The browser tests drive Debian's chromium (never a downloaded browser); install it when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium package for the browser tests"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; \
+	} || echo "warning: could not install chromium; the browser tests will skip (or fail under CI)"
+
+unit: setup browser
 	$(BIN)/python -m pytest -q
 
 test: lint typecheck unit

@@ -18,7 +18,9 @@ def test_defaults_are_valid() -> None:
 
 def test_toml_then_overrides(tmp_path: Path) -> None:
     f = tmp_path / "presslens.toml"
-    f.write_text('[ingest]\nmax_bytes = 1000\nsource = "file-outlet"\n[clean]\nboilerplate_min_share = 1\n')
+    f.write_text(
+        '[ingest]\nmax_bytes = 1000\nsource = "file-outlet"\n[clean]\nboilerplate_min_share = 1\n'
+    )
     cfg = load_config(f, {"ingest": {"source": "cli-outlet", "max_bytes": None}})
     assert cfg.ingest.max_bytes == 1000  # None override leaves the file's value
     assert cfg.ingest.source == "cli-outlet"

@@ -173,7 +173,10 @@ def ingest(
         )
         store.record_run(run.to_dict(len(result.articles), None))
     return IngestResult(
-        inserted=len(inserted), existing=existing, skipped=tuple(all_skipped), stories_touched=touched
+        inserted=len(inserted),
+        existing=existing,
+        skipped=tuple(all_skipped),
+        stories_touched=touched,
     )
 
 

@@ -109,9 +109,13 @@ def _builtin_commands() -> list[Command]:
         p.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
 
     return [
-        Command("analyze", "run the whole pipeline and write a report", analyze_flags, _cmd_analyze),
+        Command(
+            "analyze", "run the whole pipeline and write a report", analyze_flags, _cmd_analyze
+        ),
         Command("ingest", "add articles to a store, incrementally", ingest_flags, _cmd_ingest),
-        Command("export", "write a store out as jsonl, json, md or html", export_flags, _cmd_export),
+        Command(
+            "export", "write a store out as jsonl, json, md or html", export_flags, _cmd_export
+        ),
     ]
 
 

@@ -13,7 +13,7 @@ class PresslensError(Exception):
 
 
 class ConfigError(PresslensError):
-    """A configuration value is missing, of the wrong type or out of range (the message names it)."""
+    """A configuration value is missing, mistyped or out of range (the message names it)."""
 
 
 class StoreError(PresslensError):
@@ -29,8 +29,7 @@ class MissingDependencyError(PresslensError):
 
     def __init__(self, package: str, extra: str, purpose: str) -> None:
         super().__init__(
-            f"{purpose} needs the optional package {package!r}: "
-            f"pip install 'presslens[{extra}]'"
+            f"{purpose} needs the optional package {package!r}: pip install 'presslens[{extra}]'"
         )
         self.package = package
         self.extra = extra

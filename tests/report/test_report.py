@@ -130,5 +130,8 @@ def test_safe_url(url: str | None, ok: bool) -> None:
 
 def test_md_escape_and_reason_kind() -> None:
     assert md_escape("<b>*x*</b> & [y](z)") == r"&lt;b&gt;\*x\*&lt;/b&gt; &amp; \[y\]\(z\)"
-    assert reason_kind("file is 30 bytes, over the cap (ingest.max_bytes)") == "file is 30 bytes, over the cap"
+    assert (
+        reason_kind("file is 30 bytes, over the cap (ingest.max_bytes)")
+        == "file is 30 bytes, over the cap"
+    )
     assert reason_kind("invalid JSON: Expecting value") == "invalid JSON"

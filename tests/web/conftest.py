@@ -68,20 +68,57 @@ STORIES = [
         "independent_sources": 2,
         "first_published": "2024-03-07",
         "last_published": "2024-03-09",
-        "syndication": [{"id": "g1", "original": "wire-1", "copies": ["copy-1"], "similarity": {"copy-1": 0.93}}],
-        "brief": [{"text": "Floodwater reached the old bridge.", "cites": ["wire-1", "copy-1"], "support": 1}],
+        "syndication": [
+            {"id": "g1", "original": "wire-1", "copies": ["copy-1"], "similarity": {"copy-1": 0.93}}
+        ],
+        "brief": [
+            {
+                "text": "Floodwater reached the old bridge.",
+                "cites": ["wire-1", "copy-1"],
+                "support": 1,
+            }
+        ],
         "quotes": [
-            {"article_id": "wire-1", "text": "We will rebuild,", "start": 90, "end": 106, "speaker": "the mayor", "kind": "direct", "cue": "said"}
+            {
+                "article_id": "wire-1",
+                "text": "We will rebuild,",
+                "start": 90,
+                "end": 106,
+                "speaker": "the mayor",
+                "kind": "direct",
+                "cue": "said",
+            }
         ],
         "quote_variants": [
-            {"group": "q1", "speaker": "the mayor", "kind": "minor wording", "renderings": [
-                {"article_id": "wire-1", "text": "We will rebuild", "start": 90, "end": 105},
-                {"article_id": "hostile-1", "text": HOSTILE, "start": 0, "end": 5}]}
+            {
+                "group": "q1",
+                "speaker": "the mayor",
+                "kind": "minor wording",
+                "renderings": [
+                    {"article_id": "wire-1", "text": "We will rebuild", "start": 90, "end": 105},
+                    {"article_id": "hostile-1", "text": HOSTILE, "start": 0, "end": 5},
+                ],
+            }
         ],
         "discrepancies": [
-            {"kind": "number", "subject": "bridge age", "values": [
-                {"value": "100 years", "normalised": 100, "article_ids": ["wire-1"], "evidence": "It is 100 years old."},
-                {"value": HOSTILE, "normalised": None, "article_ids": ["hostile-1"], "evidence": HOSTILE}]}
+            {
+                "kind": "number",
+                "subject": "bridge age",
+                "values": [
+                    {
+                        "value": "100 years",
+                        "normalised": 100,
+                        "article_ids": ["wire-1"],
+                        "evidence": "It is 100 years old.",
+                    },
+                    {
+                        "value": HOSTILE,
+                        "normalised": None,
+                        "article_ids": ["hostile-1"],
+                        "evidence": HOSTILE,
+                    },
+                ],
+            }
         ],
     },
     {

@@ -66,7 +66,9 @@ def test_api_matches_report_fields(client: TestClient) -> None:
     one = client.get("/api/stories/s-flood").json()
     assert one["independent_sources"] == 2 and one["article_ids"][0] == "wire-1"
     art = client.get("/api/articles/wire-1").json()
-    assert {"id", "source", "url", "title", "published", "word_count", "text", "removed"} <= set(art)
+    assert {"id", "source", "url", "title", "published", "word_count", "text", "removed"} <= set(
+        art
+    )
     assert client.get("/api/articles/missing").status_code == 404
     spec = client.get("/openapi.json").json()
     assert spec["openapi"].startswith("3.") and "/api/stories/{story_id}" in spec["paths"]
@@ -89,7 +91,9 @@ def test_list_cache_follows_the_store(web_db: Path) -> None:
     client = TestClient(create_app(web_db))
     assert "Late news" not in client.get("/").text
     with Store(web_db) as store:
-        store.add_article(Article("late", "Late text.", source="X", title="Late news", cleaned=True))
+        store.add_article(
+            Article("late", "Late text.", source="X", title="Late news", cleaned=True)
+        )
         store.put_stories([{"id": "s-late", "title": "Late news", "article_ids": ["late"]}])
         store.record_run({"inputs": ["late"], "counts": {}})
     assert "Late news" in client.get("/").text

@@ -99,9 +99,9 @@ class Report:
         )
         return doc
 
-    def write(self, out_dir: str | Path, formats: Iterable[str] = ("json", "html", "md")) -> dict[
-        str, Path
-    ]:
+    def write(
+        self, out_dir: str | Path, formats: Iterable[str] = ("json", "html", "md")
+    ) -> dict[str, Path]:
         """Write the report in ``formats`` under ``out_dir``; return format → path written."""
         from presslens.report.markdown import render_markdown
         from presslens.report.site import write_static_site

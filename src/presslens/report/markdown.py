@@ -51,7 +51,9 @@ def render_markdown(doc: Mapping[str, Any]) -> str:
                 out += [md_escape(para.strip()), ""]
         if a["removed"]:
             out.append("Removed by cleaning:")
-            out += [f"- ~~{md_escape(r['line'])}~~ ({md_escape(r['reason'])})" for r in a["removed"]]
+            out += [
+                f"- ~~{md_escape(r['line'])}~~ ({md_escape(r['reason'])})" for r in a["removed"]
+            ]
             out.append("")
     if run["skipped"]:
         out += ["## Skipped inputs", "", "| path | line | reason |", "|---|---|---|"]

@@ -9,6 +9,7 @@ The same templates serve two masters: the local web app (``presslens serve``, li
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -118,22 +119,23 @@ def paragraphs_with_marks(
     cuts = sorted({0, len(text)} | {p for s, e, _, _ in marks for p in (s, e)})
     starts = [m[0] for m in marks]
     runs: list[tuple[str, str | None, str]] = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in itertools.pairwise(cuts):
         i = bisect.bisect_right(starts, a) - 1
         mark = marks[i] if i >= 0 and marks[i][0] <= a < marks[i][1] else None
         runs.append((text[a:b], mark[2] if mark else None, mark[3] if mark else ""))
     paras: list[list[tuple[str, str | None, str]]] = [[]]
-    for seg, cls, title in runs:
-        pieces = seg.split("\n\n")
-        for j, piece in enumerate(pieces):
+    for seg, run_cls, run_title in runs:
+        for j, piece in enumerate(seg.split("\n\n")):
             if j:
                 paras.append([])
             if piece:
-                paras[-1].append((piece, cls, title))
+                paras[-1].append((piece, run_cls, run_title))
     return [p for p in paras if any(seg.strip() for seg, _, _ in p)]
 
 
-def story_row(story: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+def story_row(
+    story: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any]]
+) -> dict[str, Any]:
     """The list page's view of a story, filling what a story without clustering fields lacks."""
     arts = [articles[a] for a in story.get("article_ids", []) if a in articles]
     sources = story.get("sources") or sorted({a.get("source") or "unknown" for a in arts})
@@ -182,9 +184,9 @@ def coverage_chart(articles: Iterable[Mapping[str, Any]]) -> dict[str, Any] | No
     }
 
 
-def article_marks(article: Mapping[str, Any], stories: Iterable[Mapping[str, Any]]) -> list[
-    tuple[int, int, str, str]
-]:
+def article_marks(
+    article: Mapping[str, Any], stories: Iterable[Mapping[str, Any]]
+) -> list[tuple[int, int, str, str]]:
     """Quote spans of ``article`` found in its stories' ``quotes``, as highlight marks."""
     marks: list[tuple[int, int, str, str]] = []
     for story in stories:
@@ -197,9 +199,7 @@ def article_marks(article: Mapping[str, Any], stories: Iterable[Mapping[str, Any
 
 def render(template: str, links: Links, **context: Any) -> str:
     """Render one page template with ``links`` and ``context``."""
-    return environment().get_template(template).render(
-        links=links, **context
-    )
+    return environment().get_template(template).render(links=links, **context)
 
 
 @cache

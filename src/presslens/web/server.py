@@ -95,7 +95,9 @@ def _page(body: str, status: int = 200) -> HTMLResponse:
 
 
 def _not_found(what: str) -> HTMLResponse:
-    body = render("notfound.html.j2", LINKS, what=what, static=False, script=False, css=stylesheet())
+    body = render(
+        "notfound.html.j2", LINKS, what=what, static=False, script=False, css=stylesheet()
+    )
     return _page(body, 404)
 
 
@@ -118,7 +120,7 @@ def _filtered_rows(site: Site, params: Mapping[str, str]) -> tuple[list[dict[str
     if params.get("sort") == "sources":
         rows = sorted(rows, key=lambda r: (-r["independent_sources"], -r["n_articles"], r["id"]))
     else:
-        rows = sorted(rows, key=lambda r: (r["last_published"] or ""), reverse=True)
+        rows = sorted(rows, key=lambda r: r["last_published"] or "", reverse=True)
     return rows, len(snap.rows)
 
 
@@ -219,6 +221,7 @@ def create_app(db: str | Path) -> Starlette:
         Route("/openapi.json", openapi),
         Route("/static/app.js", app_js),
     ]
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
@@ -258,7 +261,13 @@ def _path_param(name: str) -> dict[str, Any]:
 
 
 def _query(name: str, desc: str) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "schema": {"type": "string"}, "description": desc}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": desc,
+    }
 
 
 OPENAPI: dict[str, Any] = {

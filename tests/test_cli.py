@@ -1,0 +1,121 @@
+"""The ``presslens`` command end to end: analyze, ingest, export, exit status, bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from presslens.cli import main
+from presslens.report import validate_report
+
+
+def _bad_inputs(d: Path) -> Path:
+    d.mkdir()
+    (d / "good.txt").write_text("A headline\n\nA body sentence that says something useful.\n")
+    (d / "empty.txt").write_bytes(b"")
+    (d / "binary.txt").write_bytes(b"\x00\x01\x02\xff" * 100)
+    (d / "broken.jsonl").write_text('{"id": "x1", "text": "fine record"}\n{not json\n')
+    return d
+
+
+def test_analyze_seeds(seeds_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "seeds"
+    assert main(["analyze", str(seeds_dir), "--out", str(out)]) == 0
+    doc = json.loads((out / "report.json").read_text())
+    validate_report(doc)
+    by_id = {a["id"]: a for a in doc["articles"]}
+    assert set(by_id) == {"000_462e5da142d27cb6", "004_4ef06d8402d65210"}
+    assert {r["line"] for r in by_id["000_462e5da142d27cb6"]["removed"]} >= {
+        "Leave a Reply",
+        "Source link",
+    }
+    index = (out / "index.html").read_text()
+    assert "Leave a Reply" in index and "Pakistan army wants US to leave Afghanistan" in index
+    assert "report written" in capsys.readouterr().err
+
+
+def test_analyze_demo_validates(demo_dir: Path, tmp_path: Path) -> None:
+    out, db = tmp_path / "demo", tmp_path / "demo.db"
+    assert main(["analyze", str(demo_dir), "--out", str(out), "--db", str(db), "--quiet"]) == 0
+    doc = json.loads((out / "report.json").read_text())
+    validate_report(doc)
+    assert len(doc["articles"]) >= 12
+    assert len({a["source"] for a in doc["articles"]}) >= 6
+    assert (out / "report.md").exists()
+    html = "".join(p.read_text() for p in out.rglob("*.html"))
+    assert "<script>alert" not in html and "<img src=x" not in html
+
+
+def test_bad_input_is_counted_not_fatal(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    d = _bad_inputs(tmp_path / "in")
+    out = tmp_path / "out"
+    status = main(["analyze", str(d), str(tmp_path / "missing.txt"), "--out", str(out)])
+    assert status == 0
+    doc = json.loads((out / "report.json").read_text())
+    assert {a["id"] for a in doc["articles"]} == {"good", "x1"}
+    skipped = {(Path(s["path"]).name, s["line"]) for s in doc["run"]["skipped"]}
+    assert {
+        ("empty.txt", None),
+        ("binary.txt", None),
+        ("broken.jsonl", 2),
+        ("missing.txt", None),
+    } <= skipped
+    assert doc["run"]["counts"]["skipped"] == len(doc["run"]["skipped"]) >= 4
+    err = capsys.readouterr().err
+    assert "broken.jsonl:2" in err and "binary.txt" in err
+
+
+def test_nothing_analysed_exits_2(tmp_path: Path) -> None:
+    (tmp_path / "e.txt").write_bytes(b"")
+    assert main(["analyze", str(tmp_path / "e.txt"), "--out", str(tmp_path / "o"), "--quiet"]) == 2
+
+
+def test_config_error_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cfg = tmp_path / "p.toml"
+    cfg.write_text("[ingest]\nmax_bytes = 0\n")
+    assert main(["analyze", str(tmp_path), "--config", str(cfg), "--quiet"]) == 2
+    assert "ingest.max_bytes" in capsys.readouterr().err
+
+
+def test_quiet_is_silent(
+    seeds_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["analyze", str(seeds_dir), "--out", str(tmp_path / "o"), "--quiet"]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out == ""
+
+
+def test_ingest_is_incremental_and_export(demo_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    assert main(["ingest", str(demo_dir), "--db", str(db), "--quiet"]) == 0
+    from presslens.store import Store
+
+    with Store(db, readonly=True) as store:
+        first = store.count_articles()
+        digest = store.content_digest()
+    assert first >= 12
+    assert main(["ingest", str(demo_dir), "--db", str(db), "--quiet"]) == 0
+    with Store(db, readonly=True) as store:
+        assert store.count_articles() == first
+        assert store.content_digest() == digest
+    for fmt, name in (
+        ("jsonl", "articles.jsonl"),
+        ("json", "report.json"),
+        ("md", "report.md"),
+        ("html", "index.html"),
+    ):
+        out = tmp_path / fmt
+        assert main(["export", "--db", str(db), "--format", fmt, "--out", str(out), "--quiet"]) == 0
+        assert (out / name).stat().st_size > 0
+    validate_report(json.loads((tmp_path / "json" / "report.json").read_text()))
+    lines = (tmp_path / "jsonl" / "articles.jsonl").read_text().splitlines()
+    assert len(lines) == first
+
+
+def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0
+    assert "presslens" in capsys.readouterr().out
