@@ -119,3 +119,33 @@ def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
         main(["--version"])
     assert e.value.code == 0
     assert "presslens" in capsys.readouterr().out
+
+
+def test_analyze_into_a_store_with_a_clashing_id(tmp_path: Path) -> None:
+    from presslens.api import _remap_ids
+    from presslens.store import Store
+
+    assert _remap_ids({"a": ["x", "y"], "x": 1, "n": 2}, {"x": "x~1"}) == {
+        "a": ["x~1", "y"],
+        "x~1": 1,
+        "n": 2,
+    }
+    db = tmp_path / "s.db"
+    first, second = tmp_path / "one", tmp_path / "two"
+    first.mkdir()
+    second.mkdir()
+    (first / "same.txt").write_text("Headline one\n\nThe first text about a harbour.\n")
+    (second / "same.txt").write_text("Headline two\n\nA different text about a bridge.\n")
+    assert (
+        main(["analyze", str(first), "--db", str(db), "--out", str(tmp_path / "o1"), "--quiet"])
+        == 0
+    )
+    assert (
+        main(["analyze", str(second), "--db", str(db), "--out", str(tmp_path / "o2"), "--quiet"])
+        == 0
+    )
+    with Store(db, readonly=True) as store:
+        ids = sorted(a.id for a in store.articles())
+        assert len(ids) == 2 and ids[0] == "same" and ids[1].startswith("same~")
+        for story in store.stories():
+            assert all(store.get_article(aid) is not None for aid in story["article_ids"])

@@ -108,10 +108,31 @@ def _store_result(
     from presslens.store import Store
 
     with Store(db) as store:
-        store.add_articles(articles)
+        renamed: dict[str, str] = {}
+        for article in articles:
+            added = store.add_article(article)
+            if added.id != article.id:
+                renamed[article.id] = added.id
         if stories:
-            store.put_stories(to_jsonable(sd.story) for sd in stories)
+            store.put_stories(_remap_ids(to_jsonable(sd.story), renamed) for sd in stories)
         store.record_run(report.to_dict()["run"])
+
+
+def _remap_ids(value: Any, renamed: Mapping[str, str]) -> Any:
+    """``value`` with every string that is a renamed article id replaced by the stored id.
+
+    The store renames an article whose id is already taken by different content; the story
+    documents must then point at the stored id wherever they cite the article.
+    """
+    if not renamed:
+        return value
+    if isinstance(value, str):
+        return renamed.get(value, value)
+    if isinstance(value, list):
+        return [_remap_ids(v, renamed) for v in value]
+    if isinstance(value, dict):
+        return {renamed.get(k, k): _remap_ids(v, renamed) for k, v in value.items()}
+    return value
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,170 @@
+"""The store's schema, as an ordered list of migrations.
+
+How to change the schema
+------------------------
+Append one entry to :data:`MIGRATIONS`; never edit or reorder an entry that has shipped, since
+stores written by older code have already run it.  Migration ``n`` (0-based) takes a store from
+version ``n`` to version ``n + 1``; :data:`SCHEMA_VERSION` follows from the length of the list
+and is kept in ``PRAGMA user_version``.  An entry is either
+
+* a SQL script (statements separated by ``;``, triggers allowed), or
+* a function ``(conn: sqlite3.Connection) -> None`` for changes that need Python, such as a
+  backfill computed from existing rows.
+
+Each migration runs in its own ``BEGIN IMMEDIATE`` transaction together with the version bump,
+so a failing one leaves the store at the version before it.  A migration must not commit,
+roll back or call ``executescript`` (which commits).  Foreign keys are enforced; a migration
+that rebuilds a referenced table should start with ``PRAGMA defer_foreign_keys = ON``.
+Add a test in ``tests/store/`` that opens a store of the previous version and checks the change.
+
+Version history: 1 articles + full-text index; 2 stories, their articles, run summaries.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterator
+
+from presslens.errors import StoreError
+
+Migration = str | Callable[[sqlite3.Connection], None]
+
+_V1_ARTICLES = """
+CREATE TABLE articles (
+    seq INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    id TEXT NOT NULL UNIQUE,
+    source TEXT,
+    url TEXT,
+    title TEXT,
+    published TEXT,
+    author TEXT,
+    origin TEXT NOT NULL DEFAULT '',
+    source_from TEXT NOT NULL DEFAULT 'unknown',
+    text TEXT NOT NULL,
+    word_count INTEGER NOT NULL,
+    removed TEXT NOT NULL DEFAULT '[]',
+    cleaned INTEGER NOT NULL DEFAULT 0,
+    extra TEXT NOT NULL DEFAULT '{}',
+    syndication_group TEXT,
+    original INTEGER,
+    added_at TEXT NOT NULL
+);
+CREATE INDEX articles_source ON articles (source, seq);
+
+-- External-content index: the text lives once, in articles; the triggers keep the index in
+-- step inside the writing transaction, so a crash can never leave the two apart.
+CREATE VIRTUAL TABLE articles_fts USING fts5 (
+    title, text,
+    content = 'articles', content_rowid = 'seq',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts (rowid, title, text) VALUES (new.seq, new.title, new.text);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, text)
+    VALUES ('delete', old.seq, old.title, old.text);
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO articles_fts (articles_fts, rowid, title, text)
+    VALUES ('delete', old.seq, old.title, old.text);
+    INSERT INTO articles_fts (rowid, title, text) VALUES (new.seq, new.title, new.text);
+END;
+"""
+
+_V2_STORIES_RUNS = """
+CREATE TABLE stories (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    title TEXT,
+    doc TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE story_articles (
+    story_id TEXT NOT NULL REFERENCES stories (id) ON DELETE CASCADE,
+    article_id TEXT NOT NULL REFERENCES articles (id),
+    position INTEGER NOT NULL,
+    PRIMARY KEY (story_id, article_id)
+) WITHOUT ROWID;
+CREATE INDEX story_articles_article ON story_articles (article_id);
+CREATE TABLE runs (
+    id INTEGER PRIMARY KEY,
+    recorded_at TEXT NOT NULL,
+    summary TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: list[Migration] = [_V1_ARTICLES, _V2_STORIES_RUNS]
+"""Migration ``n`` takes a store from version ``n`` to ``n + 1``; append only."""
+
+SCHEMA_VERSION = len(MIGRATIONS)
+"""The version a store has after :func:`migrate`."""
+
+
+def statements(script: str) -> Iterator[str]:
+    """The SQL statements of ``script``, in order (``;`` inside triggers and strings kept)."""
+    pending = ""
+    *pieces, last = script.split(";")
+    for piece in pieces:
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \t\r\n;"):
+                yield pending.strip()
+            pending = ""
+    rest = (pending + last).strip()
+    if rest:
+        # A final statement may lack its ";"; the newline ends a trailing "--" comment.
+        if not sqlite3.complete_statement(rest + "\n;"):
+            raise StoreError(f"incomplete SQL statement in migration: {rest[:80]!r}")
+        yield rest
+
+
+def user_version(conn: sqlite3.Connection) -> int:
+    """The schema version recorded in the store (0 for a new, empty file)."""
+    row = conn.execute("PRAGMA user_version").fetchone()
+    return int(row[0])
+
+
+def check_version(found: int, where: str) -> None:
+    """Raise :class:`StoreError` when a store is newer than this code knows."""
+    known = len(MIGRATIONS)
+    if found > known:
+        raise StoreError(
+            f"{where}: store schema version {found} is newer than version {known} known to "
+            "this presslens; upgrade presslens to open it"
+        )
+
+
+def migrate(conn: sqlite3.Connection, where: str) -> int:
+    """Bring the store on ``conn`` (autocommit mode) up to date; return the final version.
+
+    Each step re-reads the version inside its write transaction, so two processes opening
+    the same new store at once apply every migration exactly once.
+    """
+    while True:
+        found = 0
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            found = user_version(conn)
+            check_version(found, where)
+            if found == len(MIGRATIONS):
+                conn.execute("COMMIT")
+                return found
+            step = MIGRATIONS[found]
+            if isinstance(step, str):
+                for statement in statements(step):
+                    conn.execute(statement)
+            else:
+                step(conn)
+            # PRAGMA takes no parameters; found is an int read from the store itself.
+            conn.execute(f"PRAGMA user_version = {found + 1}")
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise StoreError(
+                    f"{where}: migration to schema version {found + 1} failed: {exc}"
+                ) from exc
+            raise

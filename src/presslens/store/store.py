@@ -1,0 +1,594 @@
+"""The SQLite store: articles (with a full-text index), stories and run summaries.
+
+One file, WAL journal, one transaction per article written, so a process killed at any moment
+loses at most the article in flight and never leaves half a row.  Readers (the web UI) open the
+same file with ``Store(path, readonly=True)`` while a writer runs.  The schema and how to change
+it live in :mod:`presslens.store.schema`.
+
+Article text is untrusted: strings that cannot be stored as UTF-8 (lone surrogates, which
+``json.loads`` happily produces) are replaced by U+FFFD before hashing and storing, and metadata
+that is not plain JSON is stored as its ``str``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+from urllib.parse import quote
+
+from presslens.errors import StoreError
+from presslens.model import Article, Removed, normalise_for_hash, word_count
+from presslens.store import schema
+
+BUSY_TIMEOUT_MS = 10_000
+"""How long a statement waits for another connection's lock.  A writer holds the lock for one
+article (well under a millisecond here) or one WAL checkpoint, so 10 s only runs out when
+something is stuck; chosen as a generous margin, not measured."""
+
+_PAGE = 500
+"""Rows fetched per query when streaming; the lock is released between pages so a caller can
+write (e.g. ``update_syndication``) while iterating."""
+
+_SNIPPET_TOKENS = 16
+"""Words around the match in a search snippet: about one line of a results page."""
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_WORD = re.compile(r"\w")
+_SQLITE_CORRUPT = 11
+
+_ARTICLE_COLUMNS = (
+    "id, text, source, url, title, published, author, origin, source_from, removed, cleaned, "
+    "extra, syndication_group, original"
+)
+_INSERT_ARTICLE = (
+    "INSERT INTO articles (key, id, source, url, title, published, author, origin, source_from,"
+    " text, word_count, removed, cleaned, extra, syndication_group, original, added_at)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What :meth:`Store.add_article` did.
+
+    ``id`` is the id the article is stored under; ``renamed_from`` is the article's own id when
+    another article already held it and this one was stored under ``f"{id}~{key[:8]}"``.
+    """
+
+    id: str
+    inserted: bool
+    key: str
+    renamed_from: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AddCounts:
+    """Totals of :meth:`Store.add_articles`; ``renamed`` is a subset of ``inserted``."""
+
+    inserted: int = 0
+    existing: int = 0
+    renamed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One full-text match: the article, its title and a snippet with the matches marked."""
+
+    id: str
+    title: str | None
+    snippet: str
+
+
+def _scrub(text: str) -> str:
+    if text.isascii():
+        return text
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def _scrub_opt(text: str | None) -> str | None:
+    return None if text is None else _scrub(text)
+
+
+def _plain(value: Any) -> Any:
+    """``value`` as plain JSON data; anything else becomes its ``str``."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    return str(value)
+
+
+def _dumps(value: Any) -> str:
+    return _scrub(json.dumps(_plain(value), ensure_ascii=False))
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _storable(article: Article) -> Article:
+    """``article`` with every string made storable (lone surrogates become U+FFFD)."""
+    return replace(
+        article,
+        id=_scrub(article.id),
+        text=_scrub(article.text),
+        source=_scrub_opt(article.source),
+        url=_scrub_opt(article.url),
+        title=_scrub_opt(article.title),
+        published=_scrub_opt(article.published),
+        author=_scrub_opt(article.author),
+        origin=_scrub(article.origin),
+        source_from=_scrub(article.source_from),
+        removed=tuple(Removed(_scrub(r.line), _scrub(r.reason)) for r in article.removed),
+        syndication_group=_scrub_opt(article.syndication_group),
+    )
+
+
+def record_key(article: Article) -> str:
+    """The store's key of ``article``: SHA-256 (hex) of its normalised text and provenance.
+
+    The text is compared as :func:`presslens.model.normalise_for_hash` sees it; source, url,
+    title and published as given.  So re-ingesting the same record adds nothing, while the
+    same text from two outlets (or at two URLs) is two records.
+    """
+    fields = [
+        normalise_for_hash(_scrub(article.text)),
+        _scrub_opt(article.source),
+        _scrub_opt(article.url),
+        _scrub_opt(article.title),
+        _scrub_opt(article.published),
+    ]
+    payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def fts_query(text: str) -> str | None:
+    """A user's search text as a safe FTS5 query, or ``None`` when it has no words.
+
+    Every whitespace-separated chunk becomes a quoted phrase (quotes doubled), so operators
+    such as ``NEAR``, ``-``, ``:`` or ``(`` are searched as text and never parsed; chunks
+    must all match.  A chunk ending in ``*`` keeps its meaning as a prefix search.
+    """
+    terms = []
+    for chunk in _scrub(text).replace("\x00", " ").split():
+        body = chunk.rstrip("*")
+        if not _WORD.search(body):
+            continue
+        star = "*" if body != chunk else ""
+        terms.append('"' + body.replace('"', '""') + '"' + star)
+    return " ".join(terms) or None
+
+
+def _candidate_ids(article_id: str, key: str) -> Iterator[str]:
+    yield article_id
+    yield f"{article_id}~{key[:8]}"
+    # Only reachable when the ids themselves are hostile (an input already used "x~<hash>").
+    yield f"{article_id}~{key}"
+    n = 2
+    while True:
+        yield f"{article_id}~{key}~{n}"
+        n += 1
+
+
+def _article(row: tuple[Any, ...]) -> Article:
+    (ident, text, source, url, title, published, author, origin, source_from, removed, cleaned,
+     extra, group, original) = row  # fmt: skip
+    return Article(
+        id=ident,
+        text=text,
+        source=source,
+        url=url,
+        title=title,
+        published=published,
+        author=author,
+        origin=origin,
+        source_from=source_from,
+        removed=tuple(Removed(r["line"], r["reason"]) for r in json.loads(removed)),
+        cleaned=bool(cleaned),
+        extra=json.loads(extra),
+        syndication_group=group,
+        original=None if original is None else bool(original),
+    )
+
+
+class Store:
+    """A presslens store in one SQLite file.
+
+    ``Store(path)`` creates or opens the file for writing and migrates an older schema;
+    ``Store(path, readonly=True)`` opens an existing, up-to-date store for reading only and is
+    safe beside a writer in another thread or process.  One ``Store`` may be shared by
+    threads: each call holds the store's lock.  Use it as a context manager or call
+    :meth:`close`.  Faults (a file that is not a store, a newer schema, a failed write) raise
+    :class:`presslens.errors.StoreError`.
+    """
+
+    def __init__(
+        self, path: str | Path, *, readonly: bool = False, busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    ) -> None:
+        self.path = Path(path)
+        self.readonly = readonly
+        self._lock = threading.RLock()
+        where = str(self.path)
+        try:
+            if readonly:
+                if not self.path.is_file():
+                    raise StoreError(f"{where}: no such store")
+                uri = f"file:{quote(str(self.path.resolve()))}?mode=ro"
+                conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
+            else:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"{where}: cannot open store: {exc}") from exc
+        self._conn = conn
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if readonly:
+                conn.execute("PRAGMA query_only = ON")
+                self._check_readable(where)
+            else:
+                conn.execute("PRAGMA journal_mode = WAL")
+                # With WAL, NORMAL loses no committed transaction on a process crash (only on
+                # power loss) and saves an fsync per article.
+                conn.execute("PRAGMA synchronous = NORMAL")
+                schema.migrate(conn, where)
+        except (StoreError, sqlite3.Error) as exc:
+            conn.close()
+            if isinstance(exc, StoreError):
+                raise
+            raise StoreError(f"{where}: cannot open store: {exc}") from exc
+
+    def _check_readable(self, where: str) -> None:
+        found = schema.user_version(self._conn)
+        schema.check_version(found, where)
+        if found == 0:
+            raise StoreError(f"{where}: not a presslens store (schema version 0)")
+        if found < len(schema.MIGRATIONS):
+            raise StoreError(
+                f"{where}: store schema version {found} is older than version "
+                f"{len(schema.MIGRATIONS)}; open it once for writing to migrate it"
+            )
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the file (idempotent)."""
+        with self._lock:
+            try:
+                if not self.readonly:
+                    self._conn.execute("PRAGMA optimize")
+            except sqlite3.Error:
+                # The store may already be closed; optimising is only a courtesy.
+                pass
+            self._conn.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        """The schema version of the open store."""
+        with self._read() as conn:
+            return schema.user_version(conn)
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            try:
+                yield self._conn
+            except sqlite3.Error as exc:
+                raise StoreError(f"{self.path}: {exc}") from exc
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        if self.readonly:
+            raise StoreError(f"{self.path}: store is open read-only")
+        with self._lock:
+            conn = self._conn
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                    conn.execute("COMMIT")
+                except BaseException:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise
+            except sqlite3.Error as exc:
+                raise StoreError(f"{self.path}: write failed: {exc}") from exc
+
+    # --- articles --------------------------------------------------------------------------
+
+    def add_article(self, article: Article) -> AddResult:
+        """Store ``article`` in its own transaction unless a record with its key is present.
+
+        When another record already holds the article's id, it is stored under
+        ``f"{id}~{key[:8]}"`` and the result's ``renamed_from`` says so.  ``html`` is not kept:
+        the store holds the text.
+        """
+        article = _storable(article)
+        key = record_key(article)
+        with self._write() as conn:
+            row = conn.execute("SELECT id FROM articles WHERE key = ?", (key,)).fetchone()
+            if row is not None:
+                return AddResult(id=row[0], inserted=False, key=key)
+            stored_id = next(
+                candidate
+                for candidate in _candidate_ids(article.id, key)
+                if conn.execute("SELECT 1 FROM articles WHERE id = ?", (candidate,)).fetchone()
+                is None
+            )
+            conn.execute(
+                _INSERT_ARTICLE,
+                (
+                    key,
+                    stored_id,
+                    article.source,
+                    article.url,
+                    article.title,
+                    article.published,
+                    article.author,
+                    article.origin,
+                    article.source_from,
+                    article.text,
+                    word_count(article.text),
+                    _dumps([{"line": r.line, "reason": r.reason} for r in article.removed]),
+                    int(article.cleaned),
+                    _dumps(article.extra),
+                    article.syndication_group,
+                    None if article.original is None else int(article.original),
+                    _now(),
+                ),
+            )
+        renamed = None if stored_id == article.id else article.id
+        return AddResult(id=stored_id, inserted=True, key=key, renamed_from=renamed)
+
+    def add_articles(self, articles: Iterable[Article]) -> AddCounts:
+        """Store each article with :meth:`add_article`, each committed on its own."""
+        inserted = existing = renamed = 0
+        for article in articles:
+            result = self.add_article(article)
+            if result.inserted:
+                inserted += 1
+                renamed += result.renamed_from is not None
+            else:
+                existing += 1
+        return AddCounts(inserted=inserted, existing=existing, renamed=renamed)
+
+    def get_article(self, article_id: str) -> Article | None:
+        """The stored article with this id, or ``None``."""
+        with self._read() as conn:
+            row = conn.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+        return None if row is None else _article(row)
+
+    def articles(self, source: str | None = None) -> Iterator[Article]:
+        """Stored articles in insertion order, only ``source``'s when given.
+
+        Rows are fetched a page at a time, so the caller may write to the store while iterating.
+        """
+        where = "" if source is None else "AND source = ?"
+        params: tuple[Any, ...] = () if source is None else (source,)
+        after = 0
+        while True:
+            with self._read() as conn:
+                rows = conn.execute(
+                    f"SELECT seq, {_ARTICLE_COLUMNS} FROM articles WHERE seq > ? {where}"
+                    " ORDER BY seq LIMIT ?",
+                    (after, *params, _PAGE),
+                ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield _article(row[1:])
+            after = rows[-1][0]
+
+    def count_articles(self, source: str | None = None) -> int:
+        """Number of stored articles, only ``source``'s when given."""
+        with self._read() as conn:
+            if source is None:
+                row = conn.execute("SELECT count(*) FROM articles").fetchone()
+            else:
+                row = conn.execute(
+                    "SELECT count(*) FROM articles WHERE source = ?", (source,)
+                ).fetchone()
+        return int(row[0])
+
+    def sources(self) -> list[tuple[str | None, int]]:
+        """``(source, article count)``, most articles first; ``None`` gathers unknown sources."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT source, count(*) AS n FROM articles GROUP BY source"
+                " ORDER BY n DESC, source IS NULL, source"
+            ).fetchall()
+        return [(source, int(n)) for source, n in rows]
+
+    def update_syndication(self, article_id: str, group: str | None, original: bool | None) -> bool:
+        """Record an article's syndication group and whether it is the original.
+
+        Returns ``False`` when no article has this id.
+        """
+        with self._write() as conn:
+            cursor = conn.execute(
+                "UPDATE articles SET syndication_group = ?, original = ? WHERE id = ?",
+                (group, None if original is None else int(original), article_id),
+            )
+            return cursor.rowcount > 0
+
+    # --- search ----------------------------------------------------------------------------
+
+    def search(
+        self, query: str, limit: int = 50, *, highlight: tuple[str, str] = ("[", "]")
+    ) -> list[SearchHit]:
+        """Articles matching every word of ``query`` in title or text, best first.
+
+        Any string is a valid query (see :func:`fts_query`); matches in the snippet are
+        wrapped in ``highlight``.
+        """
+        match = fts_query(query)
+        if match is None or limit <= 0:
+            return []
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT a.id, a.title, snippet(articles_fts, -1, ?, ?, '…', ?)"
+                " FROM articles_fts JOIN articles AS a ON a.seq = articles_fts.rowid"
+                " WHERE articles_fts MATCH ? ORDER BY rank LIMIT ?",
+                (highlight[0], highlight[1], _SNIPPET_TOKENS, match, limit),
+            ).fetchall()
+        return [SearchHit(id=i, title=t, snippet=s) for i, t, s in rows]
+
+    # --- stories ---------------------------------------------------------------------------
+
+    def put_stories(self, stories: Iterable[Mapping[str, Any]]) -> int:
+        """Store report story documents (each with ``"id"`` and ``"article_ids"``).
+
+        All stories are written in one transaction; a story whose id is already stored is
+        replaced, keeping its place in :meth:`stories`.  Every article id must be stored.
+        Returns the number of stories written.
+        """
+        docs: list[tuple[str, str | None, list[str], str]] = []
+        for story in stories:
+            story_id = story.get("id")
+            article_ids = story.get("article_ids")
+            if not isinstance(story_id, str) or not isinstance(article_ids, list | tuple):
+                raise StoreError(f"story needs a str 'id' and a list 'article_ids': {story!r:.200}")
+            if not all(isinstance(a, str) for a in article_ids):
+                raise StoreError(f"story {story_id!r}: article ids must be strings")
+            title = story.get("title")
+            docs.append(
+                (
+                    _scrub(story_id),
+                    _scrub(title) if isinstance(title, str) else None,
+                    [_scrub(a) for a in article_ids],
+                    _dumps(story),
+                )
+            )
+        with self._write() as conn:
+            for story_id, title, article_ids, doc in docs:
+                missing = [
+                    a
+                    for a in article_ids
+                    if conn.execute("SELECT 1 FROM articles WHERE id = ?", (a,)).fetchone() is None
+                ]
+                if missing:
+                    raise StoreError(
+                        f"story {story_id!r} names {len(missing)} article(s) not in the store,"
+                        f" e.g. {missing[:3]}"
+                    )
+                conn.execute(
+                    "INSERT INTO stories (id, title, doc, updated_at) VALUES (?, ?, ?, ?)"
+                    " ON CONFLICT (id) DO UPDATE SET title = excluded.title, doc = excluded.doc,"
+                    " updated_at = excluded.updated_at",
+                    (story_id, title, doc, _now()),
+                )
+                conn.execute("DELETE FROM story_articles WHERE story_id = ?", (story_id,))
+                conn.executemany(
+                    "INSERT OR IGNORE INTO story_articles (story_id, article_id, position)"
+                    " VALUES (?, ?, ?)",
+                    [(story_id, a, i) for i, a in enumerate(article_ids)],
+                )
+        return len(docs)
+
+    def stories(self) -> Iterator[dict[str, Any]]:
+        """Stored story documents, in the order they were first stored."""
+        after = 0
+        while True:
+            with self._read() as conn:
+                rows = conn.execute(
+                    "SELECT seq, doc FROM stories WHERE seq > ? ORDER BY seq LIMIT ?",
+                    (after, _PAGE),
+                ).fetchall()
+            if not rows:
+                return
+            for _, doc in rows:
+                yield json.loads(doc)
+            after = rows[-1][0]
+
+    def get_story(self, story_id: str) -> dict[str, Any] | None:
+        """The stored story document with this id, or ``None``."""
+        with self._read() as conn:
+            row = conn.execute("SELECT doc FROM stories WHERE id = ?", (story_id,)).fetchone()
+        return None if row is None else dict(json.loads(row[0]))
+
+    def stories_for_article(self, article_id: str) -> list[str]:
+        """Ids of the stories that contain the article, in story order."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT s.id FROM story_articles AS sa JOIN stories AS s ON s.id = sa.story_id"
+                " WHERE sa.article_id = ? ORDER BY s.seq",
+                (article_id,),
+            ).fetchall()
+        return [r[0] for r in rows]
+
+    # --- runs ------------------------------------------------------------------------------
+
+    def record_run(self, summary: Mapping[str, Any]) -> int:
+        """Keep a run's summary (stored as JSON with the time); returns the run's number."""
+        with self._write() as conn:
+            rows = conn.execute(
+                "INSERT INTO runs (recorded_at, summary) VALUES (?, ?) RETURNING id",
+                (_now(), _dumps(summary)),
+            ).fetchall()
+        return int(rows[0][0])
+
+    def runs(self) -> list[dict[str, Any]]:
+        """Recorded runs, oldest first: ``{"id", "recorded_at", "summary"}``."""
+        with self._read() as conn:
+            rows = conn.execute("SELECT id, recorded_at, summary FROM runs ORDER BY id").fetchall()
+        return [{"id": i, "recorded_at": t, "summary": json.loads(s)} for i, t, s in rows]
+
+    # --- checks ----------------------------------------------------------------------------
+
+    def integrity_check(self) -> bool:
+        """``True`` when the file, its foreign keys and (when writable) the text index are sound."""
+        with self._read() as conn:
+            try:
+                rows = conn.execute("PRAGMA integrity_check").fetchall()
+                if rows != [("ok",)]:
+                    return False
+                if conn.execute("PRAGMA foreign_key_check").fetchone() is not None:
+                    return False
+                if not self.readonly:
+                    # rank = 1 also compares the index with the articles table; a read-only
+                    # connection cannot run it because FTS5 commands are written as INSERTs.
+                    conn.execute(
+                        "INSERT INTO articles_fts (articles_fts, rank)"
+                        " VALUES ('integrity-check', 1)"
+                    )
+            except sqlite3.DatabaseError as exc:
+                if getattr(exc, "sqlite_errorcode", 0) & 0xFF == _SQLITE_CORRUPT:
+                    return False
+                raise
+        return True
+
+    def content_digest(self) -> str:
+        """SHA-256 (hex) over the sorted record keys: equal digests, equal article content."""
+        digest = hashlib.sha256()
+        with self._read() as conn:
+            cursor = conn.execute("SELECT key FROM articles ORDER BY key")
+            while batch := cursor.fetchmany(_PAGE):
+                for (key,) in batch:
+                    digest.update(key.encode("ascii") + b"\n")
+        return digest.hexdigest()
