@@ -1,0 +1,217 @@
+"""``read_inputs``: every input path or URL to articles and skips, in a deterministic order.
+
+Inputs are taken in the order given; a directory is walked depth-first with each folder's
+entries sorted by name, hidden entries (``.name``) left out.  The reader is chosen by file
+extension (``.txt .md .text``, ``.html .htm .xhtml``, ``.json``, ``.jsonl .ndjson .jsonl.gz``,
+``.warc .warc.gz``, ``.rss .atom .xml``); a text or HTML file whose content is a feed is read as
+a feed, and a file without extension is sniffed (feed, HTML, else plain text).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import httpx
+
+from presslens.config import IngestConfig
+from presslens.errors import InputError
+from presslens.ingest.decode import decode_bytes
+from presslens.ingest.feed import looks_like_feed, read_feed
+from presslens.ingest.html import declared_charset, looks_like_html, read_html
+from presslens.ingest.ids import UniqueIds, file_stem
+from presslens.ingest.jsonl import read_json, read_jsonl
+from presslens.ingest.source import resolve_source
+from presslens.ingest.txt import read_txt
+from presslens.ingest.url import check_scheme, open_client, read_url
+from presslens.ingest.warc import read_warc
+from presslens.model import Article, Skip
+
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+# Longest suffix first, so ".warc.gz" wins over a plain ".gz".
+_KINDS: tuple[tuple[str, str], ...] = (
+    (".warc.gz", "warc"),
+    (".jsonl.gz", "jsonl"),
+    (".warc", "warc"),
+    (".jsonl", "jsonl"),
+    (".ndjson", "jsonl"),
+    (".json", "json"),
+    (".rss", "feed"),
+    (".atom", "feed"),
+    (".xml", "feed"),
+    (".html", "html"),
+    (".htm", "html"),
+    (".xhtml", "html"),
+    (".txt", "txt"),
+    (".text", "txt"),
+    (".md", "txt"),
+)
+_READABLE = " ".join(suffix for suffix, _ in _KINDS)
+
+
+def _kind(name: str) -> str | None:
+    lower = name.lower()
+    for suffix, kind in _KINDS:
+        if lower.endswith(suffix):
+            return kind
+    return "sniff" if lower.rfind(".") <= 0 else None
+
+
+def _os_reason(e: OSError) -> str:
+    return (e.strerror or str(e)).lower()
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def _walk(root: Path, folder: Path, seen: set[Path]) -> Iterator[tuple[Path, str | None] | Skip]:
+    real = folder.resolve()
+    if real in seen:
+        return  # a symlink back into a folder already walked
+    seen.add(real)
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    except OSError as e:
+        yield Skip(str(folder), f"cannot list directory: {_os_reason(e)}")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if _is_dir(entry):
+            yield from _walk(root, entry, seen)
+        else:
+            parts = entry.relative_to(root).parts
+            yield entry, parts[0] if len(parts) > 1 else None
+
+
+def _expand(item: str | Path) -> Iterator[tuple[Path, str | None] | Skip]:
+    path = Path(item)
+    try:
+        exists = path.exists()
+    except OSError as e:
+        yield Skip(str(path), f"cannot access: {_os_reason(e)}")
+        return
+    if not exists:
+        yield Skip(str(path), "no such file or directory")
+    elif _is_dir(path):
+        yield from _walk(path, path, set())
+    else:
+        yield path, None
+
+
+def _read_capped(path: Path, size: int, cap: int) -> bytes:
+    if size > cap:
+        raise InputError(f"file is {size} bytes, over the cap of {cap} (ingest.max_bytes)")
+    with path.open("rb") as f:
+        data = f.read(cap + 1)
+    if len(data) > cap:
+        raise InputError(f"file is over the cap of {cap} bytes (ingest.max_bytes)")
+    if not data:
+        raise InputError("empty file")
+    return data
+
+
+def _read_file(path: Path, config: IngestConfig) -> Iterator[Article | Skip]:
+    where = str(path)
+    kind = _kind(path.name)
+    if kind is None:
+        suffix = path.name[path.name.rfind(".") :]
+        raise InputError(f"unsupported file type {suffix!r} (readable: {_READABLE})")
+    if not path.is_file():
+        raise InputError("not a regular file")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError("empty file")
+    if kind == "jsonl":
+        yield from read_jsonl(path, config.max_bytes)
+        return
+    if kind == "warc":
+        yield from read_warc(path, config.max_bytes)
+        return
+    data = _read_capped(path, size, config.max_bytes)
+    if kind == "feed":
+        yield from read_feed(data, origin=where)
+        return
+    if kind == "json":
+        yield from read_json(decode_bytes(data), where)
+        return
+    text = decode_bytes(data, declared_charset(data) if kind == "html" else None)
+    stem = file_stem(path.name)
+    if looks_like_feed(text):
+        yield from read_feed(data, origin=where)
+    elif kind == "html" or (kind == "sniff" and looks_like_html(text)):
+        yield read_html(text, article_id=stem, origin=where)
+    else:
+        yield read_txt(text, article_id=stem, origin=where)
+
+
+def _guarded(items: Iterator[Article | Skip], where: str) -> Iterator[Article | Skip]:
+    """``items``, ending in a Skip instead of an exception when the input turns out bad."""
+    try:
+        yield from items
+    except InputError as e:
+        yield Skip(where, e.reason, e.line)
+    except OSError as e:
+        yield Skip(where, f"cannot read: {_os_reason(e)}")
+
+
+def read_inputs(paths: Iterable[str | Path], config: IngestConfig) -> Iterator[Article | Skip]:
+    """Articles and skips from every path, directory or ``http(s)://`` URL in ``paths``.
+
+    Never raises for bad input: each input that cannot become an article is a :class:`Skip`
+    naming it (and the line, for JSON Lines) and the run goes on.  Ids are unique within one
+    call: a repeated id gets ``-2``, ``-3``, ... in input order.  Each article's ``source``
+    is resolved as :mod:`presslens.ingest.source` describes.
+    """
+    config.validate()
+    if isinstance(paths, str | Path):
+        # A lone path is one input, not an iterable of one-character inputs.
+        paths = [paths]
+    ids = UniqueIds()
+    read: set[Path] = set()
+    client: httpx.Client | None = None
+    try:
+        for item in paths:
+            if isinstance(item, str) and _URL.match(item):
+                try:
+                    check_scheme(item)
+                except InputError as e:
+                    yield Skip(item, e.reason)
+                    continue
+                client = client or open_client(config)
+                yield from _finish(read_url(item, config, client), None, config, ids)
+                continue
+            for entry in _expand(item):
+                if isinstance(entry, Skip):
+                    yield entry
+                    continue
+                path, folder = entry
+                real = path.resolve()
+                if real in read:
+                    yield Skip(str(path), "already read in this run")
+                    continue
+                read.add(real)
+                items = _guarded(_read_file(path, config), str(path))
+                yield from _finish(items, folder, config, ids)
+    finally:
+        if client is not None:
+            client.close()
+
+
+def _finish(
+    items: Iterator[Article | Skip], folder: str | None, config: IngestConfig, ids: UniqueIds
+) -> Iterator[Article | Skip]:
+    for item in items:
+        if isinstance(item, Article):
+            item = resolve_source(item, cli_source=config.source, folder=folder)
+            unique = ids.claim(item.id)
+            if unique != item.id:
+                item = dataclasses.replace(item, id=unique)
+        yield item
