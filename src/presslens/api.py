@@ -145,7 +145,7 @@ class IngestResult:
     stories_touched: int
 
 
-def ingest(
+def ingest_into(
     paths: Iterable[str | Path],
     db: str | Path,
     *,

@@ -61,14 +61,14 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
-    from presslens.api import ingest, resolve_config
+    from presslens.api import ingest_into, resolve_config
     from presslens.report import RunInfo
 
     reporter = Reporter(quiet=args.quiet)
     cfg = resolve_config(config_path=args.config, overrides=_overrides(args))
     t0 = time.perf_counter()
     with reporter.live():
-        result = ingest(args.paths, args.db, config=cfg, progress=reporter.update)
+        result = ingest_into(args.paths, args.db, config=cfg, progress=reporter.update)
     for s in result.skipped:
         reporter.skip(s)
     run = RunInfo(

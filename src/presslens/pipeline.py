@@ -18,7 +18,7 @@ import importlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import ClassVar, Generic, TypeVar
+from typing import Any, ClassVar, Generic, TypeVar
 
 from presslens.config import Config
 from presslens.model import Article, Skip, StoryDocs
@@ -57,7 +57,7 @@ class StoryStage(Stage[StoryDocs, StoryDocs]):
     """Stories in, enriched stories out."""
 
 
-_REGISTRY: dict[str, type[Stage[object, object]]] = {}
+_REGISTRY: dict[str, type[Stage[Any, Any]]] = {}
 
 #: modules that define stages; importing them registers the stages.  A module that does not
 #: exist yet (a stage family still to be built) is skipped.
@@ -70,7 +70,7 @@ STAGE_MODULES: tuple[str, ...] = (
     "presslens.summarize.stage",
 )
 
-S = TypeVar("S", bound=type[Stage[object, object]])
+S = TypeVar("S", bound=type[Stage[Any, Any]])
 
 
 def register(cls: S) -> S:
@@ -79,7 +79,7 @@ def register(cls: S) -> S:
     return cls
 
 
-def registered() -> dict[str, type[Stage[object, object]]]:
+def registered() -> dict[str, type[Stage[Any, Any]]]:
     """Every registered stage by name, after importing the stage modules that exist."""
     for mod in STAGE_MODULES:
         try:

@@ -52,12 +52,12 @@ def run_local(
         stories = list(pipeline.group_stage.run(current))
         progress(pipeline.group_stage.name, len(stories), len(stories))
         timings[pipeline.group_stage.name] = time.perf_counter() - t0
-        for stage in pipeline.story_stages:
+        for story_stage in pipeline.story_stages:
             t0 = time.perf_counter()
             out: list[StoryDocs] = []
-            for sd in stage.run(stories):
+            for sd in story_stage.run(stories):
                 out.append(sd)
-                progress(stage.name, len(out), len(stories))
+                progress(story_stage.name, len(out), len(stories))
             stories = out
-            timings[stage.name] = time.perf_counter() - t0
+            timings[story_stage.name] = time.perf_counter() - t0
     return RunResult(articles=current, stories=stories, skipped=skipped, timings=timings)

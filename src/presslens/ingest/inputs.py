@@ -2,9 +2,10 @@
 
 Inputs are taken in the order given; a directory is walked depth-first with each folder's
 entries sorted by name, hidden entries (``.name``) left out.  The reader is chosen by file
-extension (``.txt .md .text``, ``.html .htm .xhtml``, ``.json``, ``.jsonl .ndjson .jsonl.gz``,
+extension (``.txt .text``, ``.html .htm .xhtml``, ``.json``, ``.jsonl .ndjson .jsonl.gz``,
 ``.warc .warc.gz``, ``.rss .atom .xml``); a text or HTML file whose content is a feed is read as
-a feed, and a file without extension is sniffed (feed, HTML, else plain text).
+a feed, and a file without extension is sniffed (feed, HTML, else plain text).  Markdown is not
+read: a corpus folder's ``README.md`` is documentation, and is listed as skipped.
 """
 
 from __future__ import annotations
@@ -47,7 +48,6 @@ _KINDS: tuple[tuple[str, str], ...] = (
     (".xhtml", "html"),
     (".txt", "txt"),
     (".text", "txt"),
-    (".md", "txt"),
 )
 _READABLE = " ".join(suffix for suffix, _ in _KINDS)
 
