@@ -1,0 +1,435 @@
+"""The records that travel between stages: frozen, typed dataclasses.
+
+Stages never mutate a record; they return ``dataclasses.replace(record, ...)``.
+A field that a stage has not filled is ``None`` and is left out of the report, so a stage
+that is not built yet is absent rather than a placeholder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+_WORD = re.compile(r"\w+")
+
+
+def normalise_for_hash(text: str) -> str:
+    """Text as compared for identity: NFKC, case-folded, runs of whitespace collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def content_hash(text: str) -> str:
+    """SHA-256 (hex) of :func:`normalise_for_hash` of ``text``."""
+    return hashlib.sha256(normalise_for_hash(text).encode("utf-8")).hexdigest()
+
+
+def word_count(text: str) -> int:
+    """Number of ``\\w+`` tokens in ``text``."""
+    return len(_WORD.findall(text))
+
+
+@dataclass(frozen=True, slots=True)
+class Removed:
+    """One line that cleaning took out of an article, and why."""
+
+    line: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Skip:
+    """An input (or one line of it) that could not become an article."""
+
+    path: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line is not None else self.path
+        return f"{where}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One news article.
+
+    ``text`` is the cleaned plain text once the clean stage has run (before it, the raw text
+    of a plain-text input); every character offset in the report points into it.  ``html``
+    holds the raw page for HTML inputs until cleaning turns it into ``text``.
+    """
+
+    id: str
+    text: str
+    source: str | None = None
+    url: str | None = None
+    title: str | None = None
+    published: str | None = None
+    author: str | None = None
+    html: str | None = None
+    origin: str = ""
+    source_from: str = "unknown"
+    removed: tuple[Removed, ...] = ()
+    cleaned: bool = False
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    # --- filled by dedup (syndication) ---
+    syndication_group: str | None = None
+    original: bool | None = None
+
+    @property
+    def content_hash(self) -> str:
+        """Hash of the normalised text (the store's key)."""
+        return content_hash(self.text)
+
+    @property
+    def word_count(self) -> int:
+        """Number of words of ``text``."""
+        return word_count(self.text)
+
+
+# --- stories & syndication (issue 3) ---
+
+
+@dataclass(frozen=True, slots=True)
+class SyndicationGroup:
+    """Articles whose texts are near-duplicates of one another (connected by verified pairs).
+
+    ``original`` is the member published first; ties (and undated members, which rank after
+    dated ones) are broken by the smallest id.  ``similarity`` maps each copy to the Jaccard
+    similarity of its word shingles with the original's (exact, not the MinHash estimate).
+    """
+
+    id: str
+    original: str
+    copies: tuple[str, ...]
+    similarity: Mapping[str, float] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    """Why an article belongs to its story: its score and what it shares with the others."""
+
+    article_id: str
+    score: float
+    shared_terms: tuple[str, ...] = ()
+    shared_entities: tuple[str, ...] = ()
+
+
+# --- entities & quotes (issue 4) ---
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One mention of an entity: a span of an article's cleaned ``text``."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A person, organisation, place, date or group, canonicalised across a story.
+
+    ``type`` is one of ``person``, ``organisation``, ``place``, ``date``, ``group``;
+    ``mentions`` counts mentions per article id; ``spans`` lists them with offsets.
+    """
+
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    roles: tuple[str, ...] = ()
+    mentions: Mapping[str, int] = field(default_factory=dict)
+    spans: tuple[Mention, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Something attributed to a speaker in one article.
+
+    ``start``/``end`` delimit the quoted or reported content (without enclosing quote marks),
+    ``speaker_start``/``speaker_end`` the speaker as written (a name, a pronoun or a role),
+    ``speaker_canonical`` that speaker resolved to the story's canonical entity name.
+    ``kind`` is ``direct``, ``indirect`` or ``mixed``; ``group`` is the quote-variant group.
+    """
+
+    text: str
+    start: int
+    end: int
+    speaker: str | None
+    speaker_start: int | None
+    speaker_end: int | None
+    speaker_canonical: str | None
+    cue: str | None
+    kind: str
+    article_id: str = ""
+    group: str | None = None
+    cue_start: int | None = None
+    cue_end: int | None = None
+    speaker_entity: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DiffOp:
+    """One step of a word-level diff of a rendering against the reference rendering.
+
+    ``op`` is ``equal``, ``replace``, ``insert`` (words only in the rendering) or ``delete``
+    (words only in the reference).
+    """
+
+    op: str
+    reference: str
+    rendering: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rendering:
+    """How one outlet rendered an utterance, classified against the group's reference.
+
+    ``classification`` is ``verbatim``, ``minor wording``, ``truncated``, ``extended`` or
+    ``paraphrase``.
+    """
+
+    article_id: str
+    text: str
+    start: int
+    end: int
+    speaker: str | None
+    classification: str
+
+
+@dataclass(frozen=True, slots=True)
+class RenderingDiff:
+    """The word-level diff of one rendering (by article and start) against the reference."""
+
+    article_id: str
+    start: int
+    classification: str
+    ops: tuple[DiffOp, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteVariant:
+    """One utterance as rendered by several outlets of a story.
+
+    ``reference`` is the most common rendering; ``speaker_conflict`` is true when the same
+    words are attributed to different speakers (all of them in ``speakers``).
+    """
+
+    group: str
+    speaker: str | None
+    kind: str
+    reference: str
+    classification: str
+    renderings: tuple[Rendering, ...]
+    diff: tuple[RenderingDiff, ...]
+    speakers: tuple[str, ...] = ()
+    speaker_conflict: bool = False
+
+
+# --- comparison: alignment, discrepancies, framing (issue 5) ---
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceRef:
+    """One sentence of one article: ``text == article.text[start:end]``."""
+
+    id: str
+    article_id: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class AlignedGroup:
+    """Sentences of several articles that carry the same information.
+
+    ``support`` counts independent sources (syndication groups), not articles.
+    """
+
+    id: str
+    support: int
+    sentences: tuple[SentenceRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class UniqueInfo:
+    """What only one independent source reports, listed for one of its articles."""
+
+    article_id: str
+    source: str | None
+    sentences: tuple[SentenceRef, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Omission:
+    """Information most independent sources carry that this article leaves out."""
+
+    article_id: str
+    source: str | None
+    group_id: str
+    support: int
+    evidence: SentenceRef
+
+
+@dataclass(frozen=True, slots=True)
+class DiscrepancyValue:
+    """One value given for a disputed fact, with the articles and sentences that give it."""
+
+    value: str
+    normalised: str
+    article_ids: tuple[str, ...]
+    evidence: tuple[SentenceRef, ...]
+    vague: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Discrepancy:
+    """Outlets disagree about one fact.
+
+    ``kind`` is ``number``, ``date``, ``role`` or ``name`` for a conflict, ``vague`` when only
+    a vague value ("decades") stands against precise ones; ``quantity`` says what was
+    measured (duration, count, money, percent, age, date, role, name).
+    """
+
+    kind: str
+    subject: str
+    quantity: str
+    values: tuple[DiscrepancyValue, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FramingTerm:
+    """A word or phrase one outlet uses more than the others (log-odds z-score)."""
+
+    term: str
+    z: float
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class Distancing:
+    """A scare quote or distancing marker ("so-called", "alleged") and the term it marks."""
+
+    marker: str
+    term: str
+    article_id: str
+    sentence_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Voices:
+    """Whose voices an outlet quotes."""
+
+    official: int = 0
+    analyst: int = 0
+    other: int = 0
+    named: int = 0
+    anonymous: int = 0
+    speakers: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Framing:
+    """How one outlet tells the story."""
+
+    source: str
+    article_ids: tuple[str, ...]
+    terms: tuple[FramingTerm, ...]
+    distancing: tuple[Distancing, ...]
+    verbs: Mapping[str, int]
+    voices: Voices
+
+# --- brief & timeline (issue 6) ---
+
+
+@dataclass(frozen=True, slots=True)
+class BriefSentence:
+    """One sentence of a story brief and every article that carries its information.
+
+    ``support`` counts independent sources (syndication groups) among ``cites``.  For an
+    extractive sentence ``article_id``/``start``/``end`` locate the sentence it was taken
+    from and ``repair`` names what was changed so it reads alone ("connective", "pronoun",
+    "pronoun-speaker", "speaker"); a generated (LLM) sentence has ``article_id`` ``None``.
+    """
+
+    text: str
+    cites: tuple[str, ...]
+    support: int
+    article_id: str | None = None
+    start: int | None = None
+    end: int | None = None
+    repair: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RejectedSentence:
+    """A generated brief sentence that was dropped, with the reason (e.g. "unsupported")."""
+
+    text: str
+    cites: tuple[str, ...]
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    """A dated event of a story, merged across outlets.
+
+    ``date`` is ``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` as ``precision`` ("day", "month",
+    "year") says; ``expression`` is the date as the first citing article wrote it ("on
+    Thursday", "three months ago"), resolved against that article's publication date.
+    """
+
+    date: str
+    precision: str
+    text: str
+    cites: tuple[str, ...]
+    support: int
+    expression: str
+    article_id: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """A set of articles about one real-world event; later stages fill the optional parts."""
+
+    id: str
+    article_ids: tuple[str, ...]
+    title: str | None = None
+    # --- filled by the cluster stage (issue 3) ---
+    sources: tuple[str, ...] | None = None
+    independent_sources: int | None = None
+    first_published: str | None = None
+    last_published: str | None = None
+    syndication: tuple[SyndicationGroup, ...] | None = None
+    memberships: tuple[Membership, ...] | None = None
+    # --- comparison (issue 5) ---
+    alignment: tuple[AlignedGroup, ...] | None = None
+    unique: tuple[UniqueInfo, ...] | None = None
+    omissions: tuple[Omission, ...] | None = None
+    discrepancies: tuple[Discrepancy, ...] | None = None
+    framing: tuple[Framing, ...] | None = None
+    # --- filled by the quotes stage (issue 4) ---
+    entities: tuple[Entity, ...] | None = None
+    quotes: tuple[Quote, ...] | None = None
+    quote_variants: tuple[QuoteVariant, ...] | None = None
+    # --- filled by the brief stage (issue 6) ---
+    brief: tuple[BriefSentence, ...] | None = None
+    timeline: tuple[TimelineEvent, ...] | None = None
+    brief_rejected: tuple[RejectedSentence, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryDocs:
+    """A story travelling with its articles, the item of every story stage."""
+
+    story: Story
+    articles: tuple[Article, ...]

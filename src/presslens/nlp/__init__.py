@@ -1,0 +1,1 @@
+"""Sentences, entities, quotes with their speakers, and one quote followed across outlets."""
