@@ -324,6 +324,20 @@ class Distancing:
 
 
 @dataclass(frozen=True, slots=True)
+class LoadedTerm:
+    """A loaded or pejorative word in the outlet's own voice (not inside a quotation).
+
+    ``neutral`` is the plainer word another outlet of the story uses for the same thing
+    ("protesters" for "rioters"), when one does.
+    """
+
+    term: str
+    article_id: str
+    sentence_id: str
+    neutral: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Voices:
     """Whose voices an outlet quotes."""
 
@@ -345,6 +359,7 @@ class Framing:
     distancing: tuple[Distancing, ...]
     verbs: Mapping[str, int]
     voices: Voices
+    loaded: tuple[LoadedTerm, ...] = ()
 
 # --- brief & timeline (issue 6) ---
 

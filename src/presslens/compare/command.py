@@ -1,0 +1,92 @@
+"""``presslens compare IN.jsonl -o OUT.json``: compare the outlets of one story (or of each
+story named by a ``"story"`` field) and write the comparison as JSON."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from presslens.commands import Command
+from presslens.compare.core import compare_story
+from presslens.config import load_config
+from presslens.ingest import read_inputs
+from presslens.model import Article, Story, StoryDocs
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_drop_none(v) for v in value]
+    return value
+
+
+def story_json(story: Story) -> dict[str, Any]:
+    """A story as a JSON-ready dict, fields that are ``None`` left out."""
+    out: dict[str, Any] = _drop_none(dataclasses.asdict(story))
+    return out
+
+
+def group_stories(articles: list[Article], default_id: str) -> list[StoryDocs]:
+    """One story per distinct ``"story"`` field of the articles; articles without one
+    form the story ``default_id``."""
+    by_story: dict[str, list[Article]] = defaultdict(list)
+    for art in articles:
+        key = art.extra.get("story")
+        by_story[str(key) if key is not None else default_id].append(art)
+    out = []
+    for sid, arts in by_story.items():
+        titles = [a.title for a in arts if a.title]
+        story = Story(
+            id=sid, article_ids=tuple(a.id for a in arts), title=titles[0] if titles else None
+        )
+        out.append(StoryDocs(story, tuple(arts)))
+    return out
+
+
+def _configure(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", metavar="IN.jsonl", help="articles, one JSON object a line")
+    p.add_argument("-o", "--out", required=True, metavar="OUT.json", help="where to write")
+
+
+def _run(args: argparse.Namespace) -> int:
+    cfg = load_config(args.config)
+    articles: list[Article] = []
+    skipped = 0
+    for item in read_inputs([args.input], cfg.ingest):
+        if isinstance(item, Article):
+            articles.append(item)
+        else:
+            skipped += 1
+            if not args.quiet:
+                print(f"skipped {item}", file=sys.stderr)
+    if skipped:
+        print(f"presslens compare: {skipped} input(s) skipped", file=sys.stderr)
+    if not articles:
+        print("presslens compare: no articles to compare", file=sys.stderr)
+        return 2
+    stories = [
+        compare_story(d, cfg.compare) for d in group_stories(articles, Path(args.input).stem)
+    ]
+    doc = {"stories": [story_json(d.story) for d in stories]}
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
+    if not args.quiet:
+        n_disc = sum(len(d.story.discrepancies or ()) for d in stories)
+        print(
+            f"compared {len(articles)} articles in {len(stories)} stories; "
+            f"{n_disc} discrepancies; written {out}",
+            file=sys.stderr,
+        )
+    return 0
+
+
+COMMANDS = (
+    Command("compare", "compare the outlets of one story (JSONL in, JSON out)", _configure, _run),
+)

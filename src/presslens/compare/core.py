@@ -1,0 +1,131 @@
+"""Compare one story's articles: corroboration, unique reporting, omissions, discrepancies
+and framing, filled into the story's optional fields."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+from presslens.compare.align import Alignment, Sent, align, build_sentences
+from presslens.compare.discrepancies import find_discrepancies
+from presslens.compare.framing import framing
+from presslens.config import CompareConfig
+from presslens.model import AlignedGroup, Omission, Story, StoryDocs, UniqueInfo
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """A compared story and what the comparison cost (for benchmarks and progress)."""
+
+    story: Story
+    sentences: int
+    candidate_pairs: int
+    all_pairs: int
+
+
+def compare(docs: StoryDocs, config: CompareConfig | None = None) -> Comparison:
+    """Compare the articles of ``docs`` and return the story with its comparison sections."""
+    cfg = config or CompareConfig()
+    articles = docs.articles
+    sents = build_sentences(articles)
+    al = align(
+        sents,
+        threshold=cfg.align_threshold,
+        keep_threshold=cfg.align_threshold,
+        min_terms=cfg.min_terms,
+        min_shared_terms=cfg.min_shared_terms,
+        max_df_share=cfg.max_df_share,
+        max_df_floor=cfg.max_df_floor,
+    )
+    groups = _groups(sents, al)
+    n_sources = len({s.group for s in sents})
+    story = dataclasses.replace(
+        docs.story,
+        alignment=groups,
+        unique=_unique(docs, sents, al, cfg.min_terms) if n_sources > 1 else (),
+        omissions=_omissions(docs, sents, groups, n_sources, cfg.omission_min_share),
+        discrepancies=tuple(
+            find_discrepancies(
+                sents,
+                al.pairs,
+                min_similarity=cfg.discrepancy_threshold,
+                aligned_similarity=cfg.align_threshold,
+            )
+        ),
+        framing=tuple(
+            framing(
+                articles,
+                sents,
+                docs.story.quotes,
+                prior_strength=cfg.framing_prior,
+                min_z=cfg.framing_min_z,
+                top_terms=cfg.framing_top,
+            )
+        ),
+    )
+    return Comparison(story, len(sents), al.candidate_pairs, al.all_pairs)
+
+
+def compare_story(docs: StoryDocs, config: CompareConfig | None = None) -> StoryDocs:
+    """``docs`` with its story's ``alignment``, ``unique``, ``omissions``, ``discrepancies``
+    and ``framing`` filled in."""
+    return dataclasses.replace(docs, story=compare(docs, config).story)
+
+
+def _groups(sents: list[Sent], al: Alignment) -> tuple[AlignedGroup, ...]:
+    out = []
+    for k, members in enumerate(al.groups):
+        out.append(
+            AlignedGroup(
+                id=f"g{k}",
+                support=len({sents[i].group for i in members}),
+                sentences=tuple(sents[i].ref for i in members),
+            )
+        )
+    out.sort(key=lambda g: (-g.support, g.sentences[0].article_id, g.sentences[0].start))
+    return tuple(dataclasses.replace(g, id=f"g{k}") for k, g in enumerate(out))
+
+
+def _unique(
+    docs: StoryDocs, sents: list[Sent], al: Alignment, min_terms: int
+) -> tuple[UniqueInfo, ...]:
+    """Sentences whose information no other independent source carries."""
+    shared: set[int] = set()
+    for members in al.groups:
+        if len({sents[i].group for i in members}) > 1:
+            shared.update(members)
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for i, s in enumerate(sents):
+        if i not in shared and len(s.terms) >= min_terms:
+            by_article[s.ref.article_id].append(i)
+    out = []
+    for art in docs.articles:
+        idx = by_article.get(art.id)
+        if idx:
+            out.append(UniqueInfo(art.id, art.source, tuple(sents[i].ref for i in idx)))
+    return tuple(out)
+
+
+def _omissions(
+    docs: StoryDocs,
+    sents: list[Sent],
+    groups: tuple[AlignedGroup, ...],
+    n_sources: int,
+    min_share: float,
+) -> tuple[Omission, ...]:
+    """Groups carried by most independent sources, reported for each article without them."""
+    need = max(2, math.floor(min_share * n_sources) + 1)
+    if n_sources < 3:
+        return ()
+    group_of = {s.ref.article_id: s.group for s in sents}
+    out = []
+    for g in groups:
+        if g.support < need or g.support == n_sources:
+            continue
+        carried = {group_of[r.article_id] for r in g.sentences}
+        for art in docs.articles:
+            if art.id in group_of and group_of[art.id] not in carried:
+                out.append(Omission(art.id, art.source, g.id, g.support, g.sentences[0]))
+    return tuple(out)

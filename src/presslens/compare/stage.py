@@ -1,0 +1,31 @@
+"""The compare stage: every story gains alignment, unique, omissions, discrepancies, framing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from presslens.compare.core import compare_story
+from presslens.config import CompareConfig, Config
+from presslens.model import StoryDocs
+from presslens.pipeline import StoryStage, register
+
+
+@register
+class CompareStage(StoryStage):
+    """Compare each story's articles (runs after quotes so voices can use them)."""
+
+    name = "compare"
+    order = 60
+
+    def __init__(self, config: CompareConfig | None = None) -> None:
+        self.config = config or CompareConfig()
+
+    @classmethod
+    def from_config(cls, config: Config) -> CompareStage:
+        """Build from the run's ``[compare]`` section."""
+        return cls(config.compare)
+
+    def run(self, items: Iterable[StoryDocs]) -> Iterator[StoryDocs]:
+        """Yield each story with its comparison sections filled in."""
+        for docs in items:
+            yield compare_story(docs, self.config)

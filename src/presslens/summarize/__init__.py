@@ -1,0 +1,20 @@
+"""Cited story briefs (extractive, or generated and verified) and story timelines."""
+
+from presslens.summarize.extractive import BriefParams, build_matrix, extract_brief
+from presslens.summarize.llm import LLMBrief, abstractive_brief
+from presslens.summarize.sentences import split_sentences
+from presslens.summarize.story import StorySummary, summarize_story
+from presslens.summarize.timeline import build_timeline, find_dates
+
+__all__ = [
+    "BriefParams",
+    "LLMBrief",
+    "StorySummary",
+    "abstractive_brief",
+    "build_matrix",
+    "build_timeline",
+    "extract_brief",
+    "find_dates",
+    "split_sentences",
+    "summarize_story",
+]

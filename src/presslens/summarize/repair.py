@@ -1,0 +1,299 @@
+"""Sentences that read badly out of their article, and how a brief repairs or avoids them.
+
+Taken out of its article a sentence can lose what it leans on: "He said ..." loses the person,
+a bare quotation loses its speaker, "Earlier, ..." or "But ..." lose the sentence before.
+:func:`assess` says for one sentence whether it can stand alone, can be repaired (and how),
+or must be left out of a brief; :func:`repair` produces the repaired text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+# Openers that lean on the sentence before; dropped when that sentence is not in the brief.
+_CONNECTIVE = re.compile(
+    r"^(?:Earlier|Later|However|Meanwhile|Moreover|Additionally|Furthermore|Nevertheless|"
+    r"Nonetheless|Still|Instead|Also|Separately|Similarly|Likewise|Indeed|Besides|Then|"
+    r"In addition|In turn|As a result|Even so|At the same time|By contrast|In contrast|"
+    r"On the other hand|Otherwise|Thus|Therefore|Hence|Again)\s*,\s+"
+    r"|^(?:But|And|So|Yet|Plus|Or)\s+(?=[A-Za-z\"“‘'])"
+)
+# A subject pronoun that needs a person from the sentences before.
+_PERSON_PRONOUN = re.compile(r"^(He|She|His|Her)\b")
+# Pronouns and demonstratives whose referent cannot be recovered by a simple rule.
+_OPAQUE_START = re.compile(
+    r"^(?:(?:It|Its|They|Their|Them|Such|Both)\b"
+    r"|(?:This|These|Those|That)\s+(?:is|was|are|were|has|had|have|will|would|could|can|may|"
+    r"might|should|must|also|comes|came|means|meant|marks|marked|includes|included)\b"
+    r"|(?:This|These|Those|That)[,.]?$)"
+)
+# "...," he said.  A pronoun speaker right after a quotation.
+_PRONOUN_SPEAKER = re.compile(r"([”\"’'],?\s+)(he|she)(\s+(?:said|says|added|told|noted|wrote)\b)")
+_SPEECH = (
+    r"(?:said|says|told|added|stated|stressed|noted|explained|wrote|tweeted|declared|"
+    r"warned|insisted|argued|claimed|announced|asked|replied|continued)"
+)
+_NAME = r"((?:[A-Z][\w’'\-]*\.?\s+){0,4}[A-Z][\w’'\-]+)"
+_SPEAKER_BEFORE_VERB = re.compile(_NAME + r"(?:,[^,\"“”]{1,90},)?\s+" + _SPEECH + r"\b")
+_VERB_BEFORE_SPEAKER = re.compile(_SPEECH + r"\s+" + _NAME)
+# Words that end organisation or place names, never a person's surname.
+_NOT_PERSON = frozenset(
+    [
+        "he",
+        "she",
+        "it",
+        "they",
+        "we",
+        "i",
+        "you",
+        "this",
+        "that",
+        "the",
+        "house",
+        "ministry",
+        "department",
+        "office",
+        "police",
+        "council",
+        "government",
+        "court",
+        "agency",
+        "administration",
+        "army",
+        "military",
+        "company",
+        "committee",
+        "commission",
+        "board",
+        "party",
+        "spokesman",
+        "spokeswoman",
+        "spokesperson",
+        "officials",
+        "group",
+        "union",
+        "states",
+        "nations",
+        "news",
+        "times",
+        "post",
+        "press",
+        "reuters",
+        "ap",
+        "afp",
+        "cnn",
+        "bbc",
+        "report",
+        "statement",
+    ]
+)
+# Sentence-initial capitalised words that are not part of a name.
+_LEAD_WORDS = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "in",
+        "on",
+        "at",
+        "but",
+        "and",
+        "so",
+        "when",
+        "while",
+        "after",
+        "before",
+        "as",
+        "if",
+        "however",
+        "meanwhile",
+        "according",
+        "then",
+        "also",
+        "earlier",
+        "later",
+        "for",
+        "from",
+        "with",
+        "by",
+    ]
+)
+
+
+# "SEOUL, South Korea — ", "OSLO (Reuters) - ", "WASHINGTON (AP) — ": a dateline belongs to the
+# article, not to a sentence of a brief.
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'’\-]{2,}(?:[ ,]+[A-Z][\w.'’\-]*){0,4}\s*(?:\([^()]{1,40}\))?"
+    r"\s*[—–-]{1,2}\s+(?=[A-Z\"“‘'])"
+)
+
+
+def strip_dateline(text: str) -> str:
+    """``text`` without a leading dateline ("OSLO (Reuters) - ")."""
+    m = _DATELINE.match(text)
+    return text[m.end() :] if m else text
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    """How a sentence fares out of context.
+
+    ``ok``: usable in a brief; ``repair``: the kind of repair needed when the sentence before
+    it in its article is not before it in the brief ("connective", "pronoun", "speaker",
+    "pronoun-speaker"), or ``None``; ``name``: the surname a pronoun repair puts in.
+    """
+
+    ok: bool
+    repair: str | None = None
+    name: str | None = None
+
+
+def _surname(candidate: str) -> str | None:
+    words = candidate.split()
+    while words and words[0].casefold() in _LEAD_WORDS:
+        words = words[1:]
+    if not words:
+        return None
+    last = words[-1].rstrip(".,’'")
+    if last.endswith(("’s", "'s")):
+        return None
+    if last.casefold() in _NOT_PERSON or not last[:1].isupper() or len(last) < 2:
+        return None
+    return last
+
+
+def find_speaker(texts: Sequence[str]) -> str | None:
+    """The surname of the last person quoted as speaking in ``texts`` (nearest last)."""
+    for text in reversed(texts):
+        found: list[tuple[int, str]] = []
+        for m in _SPEAKER_BEFORE_VERB.finditer(text):
+            name = _surname(m.group(1))
+            if name:
+                found.append((m.start(1), name))
+        for m in _VERB_BEFORE_SPEAKER.finditer(text):
+            name = _surname(m.group(1))
+            if name:
+                found.append((m.start(1), name))
+        if found:
+            return max(found)[1]
+    return None
+
+
+def _quote_balance(text: str) -> int:
+    straight = text.count('"')
+    curly_open = text.count("“")
+    curly_close = text.count("”")
+    if curly_open or curly_close:
+        return curly_open - curly_close
+    return straight % 2
+
+
+def _is_bare_quote(text: str) -> bool:
+    t = text.strip()
+    if not t or t[0] not in '"“':
+        return False
+    inner = t[1:]
+    close = max(inner.rfind('"'), inner.rfind("”"))
+    return close >= len(inner) - 2 and '"' not in inner[:close] and "”" not in inner[:close]
+
+
+def complete_quotes(texts: Sequence[str], breaks: Sequence[bool]) -> tuple[list[str], list[int]]:
+    """Close the quotation marks of sentences that are part of a multi-sentence quotation.
+
+    ``breaks[k]`` is true when sentence ``k`` starts a paragraph (a quotation never runs on
+    across one here).  Returns the completed texts and, for each sentence, the index of the
+    sentence that closes its quotation (itself when it is not inside one), where the
+    speaker usually stands: ``"First. Last," he said.``
+    """
+    out = list(texts)
+    closer = list(range(len(texts)))
+    inside = False
+    opened_at = 0
+    style = "“"
+    for k, text in enumerate(texts):
+        if k < len(breaks) and breaks[k]:
+            inside = False
+        starts_inside = inside
+        for ch in text:
+            if ch == "“":
+                inside, style = True, "“"
+            elif ch == "”":
+                inside = False
+            elif ch == '"':
+                inside, style = not inside, '"'
+        if starts_inside:
+            out[k] = ("“" if style == "“" else '"') + out[k]
+        else:
+            opened_at = k
+        if inside:
+            out[k] = out[k] + ("”" if style == "“" else '"')
+        if starts_inside and not inside:
+            for j in range(opened_at, k + 1):
+                closer[j] = k
+    return out, closer
+
+
+def assess(texts: Sequence[str], index: int, closer: int | None = None) -> Assessment:
+    """Whether sentence ``index`` of an article (``texts``) can stand in a brief, and how.
+
+    ``closer`` is the sentence that closes the quotation sentence ``index`` belongs to
+    (see :func:`complete_quotes`).
+    """
+    text = texts[index]
+    if _quote_balance(text) != 0:
+        return Assessment(ok=False)
+    before = texts[max(0, index - 3) : index]
+    if _is_bare_quote(text):
+        if closer is not None and closer > index:
+            name = find_speaker([*texts[max(0, closer - 3) : closer], texts[closer]])
+        else:
+            name = find_speaker(before) or find_speaker(texts[index + 1 : index + 2])
+        return Assessment(ok=name is not None, repair="speaker", name=name)
+    m = _PERSON_PRONOUN.match(text)
+    if m:
+        name = find_speaker(before)
+        return Assessment(ok=name is not None, repair="pronoun", name=name)
+    if _OPAQUE_START.match(text):
+        return Assessment(ok=False)
+    if _PRONOUN_SPEAKER.search(text):
+        name = find_speaker(before)
+        return Assessment(ok=name is not None, repair="pronoun-speaker", name=name)
+    if _CONNECTIVE.match(text):
+        return Assessment(ok=True, repair="connective")
+    return Assessment(ok=True)
+
+
+def _capitalise(text: str) -> str:
+    for i, ch in enumerate(text):
+        if ch.isalpha():
+            return text[:i] + ch.upper() + text[i + 1 :]
+    return text
+
+
+def repair(text: str, how: Assessment) -> str:
+    """``text`` made to stand alone as ``how`` says (unchanged when no repair applies)."""
+    if how.repair == "connective":
+        return _capitalise(_CONNECTIVE.sub("", text, count=1))
+    if how.name is None:
+        return text
+    if how.repair == "pronoun":
+        m = _PERSON_PRONOUN.match(text)
+        if m is None:
+            return text
+        word = how.name + ("’s" if m.group(1) in {"His", "Her"} else "")
+        return word + text[m.end() :]
+    if how.repair == "pronoun-speaker":
+        name = how.name
+        return _PRONOUN_SPEAKER.sub(lambda g: g.group(1) + name + g.group(3), text, count=1)
+    if how.repair == "speaker":
+        t = text.rstrip()
+        close = t[-1]
+        body = t[:-1].rstrip()
+        if body.endswith("."):
+            body = body[:-1] + ","
+        elif body[-1:] not in {",", "?", "!"}:
+            body = body + ","
+        return f"{body}{close} {how.name} said."
+    return text

@@ -1,0 +1,197 @@
+"""The extractive cited brief."""
+
+from __future__ import annotations
+
+import random
+import time
+
+import pytest
+
+from presslens.model import Article, BriefSentence
+from presslens.summarize.extractive import BriefParams, build_matrix, cite, extract_brief
+from presslens.summarize.terms import content_terms
+
+FLOOD = [
+    "Heavy rain flooded the river town of Aldmoor on Monday, forcing 2,000 residents to leave.",
+    "Mayor Ines Carvalho said the water rose faster than in any flood since 1998.",
+    "Rescue teams used boats to reach families trapped on the upper floors of their homes.",
+    "The regional government promised emergency funds of 40 million euros for the repairs.",
+    "Forecasters expect more rain over the weekend, and the river may rise again.",
+]
+
+
+def _words(brief: tuple[BriefSentence, ...]) -> int:
+    return sum(len(s.text.split()) for s in brief)
+
+
+def _carries(article: Article, text: str) -> bool:
+    want = set(content_terms(text))
+    return any(
+        len(want & set(content_terms(s))) >= 0.5 * len(want)
+        for s in article.text.replace("\n", " ").split(". ")
+    )
+
+
+def test_seed_brief_respects_the_budget_and_cites_correctly(seed_articles: list[Article]) -> None:
+    brief = extract_brief(seed_articles, 80)
+    assert brief
+    assert _words(brief) <= 80
+    ids = {a.id for a in seed_articles}
+    by_id = {a.id: a for a in seed_articles}
+    for s in brief:
+        assert s.article_id in s.cites
+        assert set(s.cites) <= ids
+        assert s.support == len(s.cites)  # two outlets, no syndication: each is its own source
+        assert s.start is not None and s.end is not None
+        assert s.end > s.start
+        for aid in s.cites:
+            assert _carries(by_id[aid], s.text), (aid, s.text)
+
+
+def test_information_carried_by_both_outlets_cites_both() -> None:
+    a = Article(id="a", text=" ".join(FLOOD), published="2024-03-04")
+    b = Article(
+        id="b",
+        text=FLOOD[0] + " Officials in the capital were not available for comment on Tuesday.",
+        published="2024-03-04",
+    )
+    brief = extract_brief([a, b], 200)
+    shared = [s for s in brief if s.text == FLOOD[0]]
+    assert shared and shared[0].cites == ("a", "b") and shared[0].support == 2
+    only_a = [s for s in brief if s.text == FLOOD[3]]
+    assert only_a and only_a[0].cites == ("a",) and only_a[0].support == 1
+
+
+def test_syndicated_copies_count_as_one_independent_source() -> None:
+    text = " ".join(FLOOD)
+    arts = [
+        Article(id="wire", text=text, syndication_group="g1"),
+        Article(id="copy", text=text + " Local reporting contributed.", syndication_group="g1"),
+        Article(id="own", text=FLOOD[0] + " Our reporter saw the water rise."),
+    ]
+    brief = extract_brief(arts, 200)
+    first = next(s for s in brief if s.text == FLOOD[0])
+    assert set(first.cites) == {"wire", "copy", "own"}
+    assert first.support == 2
+
+
+def test_duplicate_articles_are_cited_together_and_not_repeated() -> None:
+    text = " ".join(FLOOD)
+    arts = [Article(id="x", text=text), Article(id="y", text=text)]
+    brief = extract_brief(arts, 300)
+    texts = [s.text for s in brief]
+    assert len(texts) == len(set(texts))
+    assert all(s.cites == ("x", "y") and s.support == 1 for s in brief)
+
+
+def test_budget_smaller_than_any_sentence_gives_one_sentence() -> None:
+    brief = extract_brief([Article(id="a", text=" ".join(FLOOD))], 3)
+    assert len(brief) == 1
+    assert brief[0].text in FLOOD
+
+
+def test_redundant_sentences_are_not_both_chosen() -> None:
+    paraphrase = (
+        "Heavy rain flooded the river town of Aldmoor on Monday, forcing 2,000 people to leave."
+    )
+    arts = [
+        Article(id="a", text=" ".join(FLOOD)),
+        Article(id="b", text=paraphrase + " " + FLOOD[2]),
+    ]
+    texts = [s.text for s in extract_brief(arts, 500)]
+    assert not (FLOOD[0] in texts and paraphrase in texts)
+
+
+def test_order_is_chronological_then_by_position() -> None:
+    early = Article(
+        id="early",
+        text="The dam at Brennfeld cracked after three days of storms, engineers reported.",
+        published="2024-03-01",
+    )
+    late = Article(
+        id="late",
+        text=(
+            "Engineers began emergency repairs on the cracked Brennfeld dam on Friday morning. "
+            "The repairs to the Brennfeld dam are expected to last for several weeks of work."
+        ),
+        published="2024-03-05",
+    )
+    brief = extract_brief([late, early], 200)
+    assert [s.article_id for s in brief] == ["early", "late", "late"]
+    assert brief[1].start is not None and brief[2].start is not None
+    assert brief[1].start < brief[2].start
+
+
+def test_out_of_context_openings_are_repaired_in_the_brief() -> None:
+    # the site furniture between the sentences never enters a brief, so the sentences that
+    # follow it lose their context there
+    text = (
+        "Rescue chief Maria Olsen said the flood barriers in the harbour held overnight. "
+        "Follow us on social media for live updates. "
+        "She added that no injuries had been reported in the harbour district so far. "
+        "Subscribe to our newsletter for more stories. "
+        "Earlier, the coast guard closed every port on the western shore of the island."
+    )
+    brief = extract_brief([Article(id="a", text=text)], 200)
+    texts = [s.text for s in brief]
+    assert "The coast guard closed every port on the western shore of the island." in texts
+    assert "Olsen added that no injuries had been reported in the harbour district so far." in (
+        texts
+    )
+    repaired = {s.repair for s in brief if s.repair}
+    assert {"connective", "pronoun"} <= repaired
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        [],
+        [""],
+        ["   \n\n  "],
+        ["Breaking News"],
+        ["Breaking News", ""],
+        ["ok."],
+    ],
+)
+def test_stories_without_sentences_give_an_empty_or_tiny_brief(texts: list[str]) -> None:
+    arts = [Article(id=f"a{i}", text=t) for i, t in enumerate(texts)]
+    brief = extract_brief(arts, 150)
+    assert len(brief) <= 1
+    for s in brief:
+        assert s.cites
+
+
+def test_single_article_story() -> None:
+    brief = extract_brief([Article(id="only", text=" ".join(FLOOD))], 40)
+    assert brief and _words(brief) <= 40
+    assert all(s.cites == ("only",) and s.support == 1 for s in brief)
+
+
+def test_fifty_articles_story_is_fast_and_sound() -> None:
+    rng = random.Random(7)
+    pool = [*FLOOD] + [
+        f"Volunteers in district {n} filled {n * 40} sandbags before the second wave arrived."
+        for n in range(1, 30)
+    ]
+    arts = [
+        Article(id=f"a{i:02d}", text=" ".join(rng.sample(pool, 8)), source=f"outlet{i % 9}")
+        for i in range(50)
+    ]
+    t0 = time.perf_counter()
+    brief = extract_brief(arts, 150)
+    elapsed = time.perf_counter() - t0
+    assert elapsed < 10
+    assert brief and _words(brief) <= 150
+    assert max(s.support for s in brief) > 5
+
+
+def test_cite_threshold_controls_what_counts_as_carrying() -> None:
+    a = Article(id="a", text=FLOOD[0])
+    b = Article(id="b", text="Heavy rain fell on Monday in the capital, far from any river.")
+    sm = build_matrix([a, b])
+    strict, _ = cite(sm, FLOOD[0], BriefParams(cite_threshold=0.9))
+    loose, _ = cite(sm, FLOOD[0], BriefParams(cite_threshold=0.1, cite_wording=0.1))
+    wording, _ = cite(sm, FLOOD[0], BriefParams(cite_threshold=0.1, cite_wording=0.9))
+    assert strict == ("a",)
+    assert loose == ("a", "b")
+    assert wording == ("a",)

@@ -1,0 +1,73 @@
+"""Sentences that lean on their context, and how the brief repairs or avoids them."""
+
+from __future__ import annotations
+
+from presslens.summarize.repair import (
+    assess,
+    complete_quotes,
+    find_speaker,
+    repair,
+    strip_dateline,
+)
+
+
+def _fixed(texts: list[str], k: int) -> tuple[bool, str]:
+    done, closer = complete_quotes(texts, [False] * len(texts))
+    how = assess(done, k, closer[k])
+    return how.ok, repair(done[k], how)
+
+
+def test_connective_openings_are_dropped() -> None:
+    assert _fixed(["The talks began.", "Earlier, the envoy met Khan."], 1) == (
+        True,
+        "The envoy met Khan.",
+    )
+    assert _fixed(["A first.", "But the army disagreed."], 1)[1] == "The army disagreed."
+
+
+def test_dangling_pronoun_gets_the_speaker_of_the_sentences_before() -> None:
+    texts = [
+        "Army spokesman Major-General Asif Ghafoor said on Thursday that war had failed.",
+        "He also said Islamabad supports the talks.",
+    ]
+    assert _fixed(texts, 1) == (True, "Ghafoor also said Islamabad supports the talks.")
+
+
+def test_dangling_pronoun_without_a_named_speaker_is_left_out() -> None:
+    ok, _ = _fixed(["The weather was bad.", "He said the match was off."], 1)
+    assert not ok
+
+
+def test_opaque_openings_are_left_out_but_demonstratives_with_a_noun_are_not() -> None:
+    assert not _fixed(["A.", "It was the first such visit."], 1)[0]
+    assert not _fixed(["A.", "This is a problem."], 1)[0]
+    assert _fixed(["A.", "This week the talks resumed in Doha."], 1)[0]
+
+
+def test_bare_quote_gets_its_speaker_and_multi_sentence_quotes_are_closed() -> None:
+    texts = [
+        "Asif Ghafoor said on Thursday that talks matter.",
+        "“We will help.",
+        "We will do what we can,” he said.",
+    ]
+    assert _fixed(texts, 1) == (True, "“We will help,” Ghafoor said.")
+    assert _fixed(texts, 2) == (True, "“We will do what we can,” Ghafoor said.")
+
+
+def test_quote_without_any_speaker_is_left_out() -> None:
+    assert not _fixed(["The sky was grey.", '"We will win."'], 1)[0]
+
+
+def test_find_speaker_prefers_the_nearest_named_speaker_and_ignores_organisations() -> None:
+    assert find_speaker(["Imran Khan said yes.", "said Zalmay Khalilzad on Friday."]) == (
+        "Khalilzad"
+    )
+    assert find_speaker(["The White House said nothing."]) is None
+
+
+def test_datelines_are_stripped() -> None:
+    assert strip_dateline("OSLO (Reuters) - China and others agreed.") == (
+        "China and others agreed."
+    )
+    assert strip_dateline("SEOUL, South Korea — There was one event.") == "There was one event."
+    assert strip_dateline("US - China talks resumed.") == "US - China talks resumed."

@@ -1,0 +1,90 @@
+"""Timelines: dates found, resolved against publication dates, merged across outlets."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from presslens.model import Article
+from presslens.summarize.timeline import build_timeline, find_dates
+
+FRIDAY = dt.date(2018, 12, 7)
+
+
+def _resolved(text: str, base: dt.date | None = FRIDAY) -> list[tuple[str, str]]:
+    return [(m.date, m.precision) for m in find_dates(text, base)]
+
+
+def test_weekdays_are_the_most_recent_such_day() -> None:
+    assert _resolved("He spoke on Thursday.") == [("2018-12-06", "day")]
+    assert _resolved("He spoke on Friday.") == [("2018-12-07", "day")]
+    assert _resolved("He spoke last Friday.") == [("2018-11-30", "day")]
+    assert _resolved("They meet next Tuesday.") == [("2018-12-11", "day")]
+
+
+def test_relative_expressions_resolve_against_the_publication_date() -> None:
+    assert _resolved("He was named three months ago.") == [("2018-09", "month")]
+    assert _resolved("It happened yesterday.") == [("2018-12-06", "day")]
+    assert _resolved("Tweets flew last month.") == [("2018-11", "month")]
+    assert _resolved("Two days ago the vote failed.") == [("2018-12-05", "day")]
+
+
+def test_explicit_dates_with_and_without_year() -> None:
+    assert _resolved("On Dec. 4, 2018 and 4 December 2018.") == [
+        ("2018-12-04", "day"),
+        ("2018-12-04", "day"),
+    ]
+    assert _resolved("The visit ran from December 4-6.") == [("2018-12-04", "day")]
+    assert _resolved("It opened in March 2016, and closed in 2017.") == [
+        ("2016-03", "month"),
+        ("2017", "year"),
+    ]
+    # a month-day more than a month ahead of the paper is last year's
+    assert _resolved("On December 20 it began.", dt.date(2019, 1, 10)) == [("2018-12-20", "day")]
+
+
+def test_without_a_publication_date_only_dates_with_a_year_resolve() -> None:
+    assert _resolved("On Thursday, three months ago, on Dec. 4, 2018.", None) == [
+        ("2018-12-04", "day")
+    ]
+
+
+def test_nonsense_dates_are_ignored() -> None:
+    assert _resolved("On February 30, 2019 nothing happened.") == []
+
+
+def test_the_same_event_from_two_outlets_is_merged_and_cites_both() -> None:
+    a = Article(
+        id="a",
+        text=(
+            "The envoy Zalmay Khalilzad met Prime Minister Imran Khan in Islamabad on Thursday. "
+            "Talks on a settlement in Afghanistan began in 2013 in Doha, officials recalled."
+        ),
+        published="2018-12-07",
+    )
+    b = Article(
+        id="b",
+        text="Prime Minister Imran Khan met the envoy Zalmay Khalilzad in Islamabad yesterday.",
+        published="2018-12-07",
+    )
+    events = build_timeline([a, b])
+    assert [e.date for e in events] == ["2013", "2018-12-06"]
+    meeting = events[1]
+    assert meeting.cites == ("a", "b")
+    assert meeting.support == 2
+    assert events[0].cites == ("a",)
+
+
+def test_seed_timeline_is_ordered_and_cited(seed_articles: list[Article]) -> None:
+    events = build_timeline(seed_articles, max_events=8)
+    assert 0 < len(events) <= 8
+    assert [e.date for e in events] == sorted(e.date for e in events)
+    ids = {a.id for a in seed_articles}
+    for e in events:
+        assert e.article_id in e.cites and set(e.cites) <= ids
+    # "on Thursday" in papers of Friday 7 December 2018
+    assert any(e.date == "2018-12-06" and e.expression == "Thursday" for e in events)
+
+
+def test_empty_story_has_an_empty_timeline() -> None:
+    assert build_timeline([]) == ()
+    assert build_timeline([Article(id="a", text="")]) == ()
