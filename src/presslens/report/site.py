@@ -145,8 +145,10 @@ def story_row(
         "title": story.get("title") or next((a.get("title") for a in arts if a.get("title")), None),
         "sources": sources,
         "independent_sources": story.get("independent_sources", len(sources)),
-        "first_published": story.get("first_published") or (dates[0] if dates else None),
-        "last_published": story.get("last_published") or (dates[-1] if dates else None),
+        "first_published": (story.get("first_published") or (dates[0] if dates else ""))[:10]
+        or None,
+        "last_published": (story.get("last_published") or (dates[-1] if dates else ""))[:10]
+        or None,
         "n_articles": len(story.get("article_ids", [])),
     }
 

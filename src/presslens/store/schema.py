@@ -17,7 +17,8 @@ roll back or call ``executescript`` (which commits).  Foreign keys are enforced;
 that rebuilds a referenced table should start with ``PRAGMA defer_foreign_keys = ON``.
 Add a test in ``tests/store/`` that opens a store of the previous version and checks the change.
 
-Version history: 1 articles + full-text index; 2 stories, their articles, run summaries.
+Version history: 1 articles + full-text index; 2 stories, their articles, run summaries;
+3 the story index state of incremental clustering.
 """
 
 from __future__ import annotations
@@ -95,7 +96,16 @@ CREATE TABLE runs (
 );
 """
 
-MIGRATIONS: list[Migration] = [_V1_ARTICLES, _V2_STORIES_RUNS]
+# The incremental story index (presslens.cluster.persist): one row per saved part.
+_V3_CLUSTER_STATE = """
+CREATE TABLE cluster_state (
+    key TEXT PRIMARY KEY,
+    value BLOB NOT NULL,
+    updated_at TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: list[Migration] = [_V1_ARTICLES, _V2_STORIES_RUNS, _V3_CLUSTER_STATE]
 """Migration ``n`` takes a store from version ``n`` to ``n + 1``; append only."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

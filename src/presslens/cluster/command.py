@@ -1,0 +1,141 @@
+"""``presslens cluster IN.jsonl -o OUT.jsonl [--db FILE] [--embed]``.
+
+Writes one line per article: ``{"id", "story", "syndication_group", "original"}``.  With
+``--db`` the articles are added to the store and placed among the stories already there
+(incrementally); the stories are written back to it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from presslens.cluster.index import StoryIndex
+from presslens.commands import Command
+from presslens.config import Config, load_config
+from presslens.ingest import read_inputs
+from presslens.model import Article, Skip, Story
+
+
+def configure(p: argparse.ArgumentParser) -> None:
+    """Flags of ``presslens cluster``."""
+    p.add_argument("input", metavar="IN.jsonl", help="articles (JSON Lines, or any input)")
+    p.add_argument("-o", "--out", required=True, metavar="OUT.jsonl", help="where to write")
+    p.add_argument("--db", metavar="FILE", help="SQLite store to add to and cluster within")
+    p.add_argument(
+        "--embed", action="store_true", default=None, help="mix in sentence embeddings (extra)"
+    )
+
+
+def _drop_none(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _drop_none(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_drop_none(v) for v in value]
+    return value
+
+
+def story_doc(story: Story) -> dict[str, Any]:
+    """A story as the JSON document the report and the store keep (``None`` fields dropped)."""
+    doc: dict[str, Any] = _drop_none(dataclasses.asdict(story))
+    return doc
+
+
+def _read(path: str, config: Config) -> tuple[list[Article], int]:
+    articles: list[Article] = []
+    skipped = 0
+    for item in read_inputs([path], config.ingest):
+        if isinstance(item, Skip):
+            skipped += 1
+            print(f"presslens cluster: skipped {item}", file=sys.stderr)
+        else:
+            articles.append(item)
+    return articles, skipped
+
+
+def run(args: argparse.Namespace) -> int:
+    """Cluster the input and write one line per article; 2 when no article could be read."""
+    overrides = {"cluster": {"embed": args.embed}} if args.embed else None
+    config = load_config(getattr(args, "config", None), overrides)
+    articles, skipped = _read(args.input, config)
+    if not articles:
+        print(f"presslens cluster: no articles read ({skipped} skipped)", file=sys.stderr)
+        return 2
+    lines: list[dict[str, Any]]
+    if args.db:
+        lines = _run_store(args.db, articles, config)
+    else:
+        index = StoryIndex(config.cluster, config.dedup)
+        if config.cluster.embed:
+            from presslens.cluster.embed import Embedder
+
+            index.embedder = Embedder()
+        index.add(articles)
+        synd = index.syndication.result()
+        story_of = index.assignments()
+        lines = [
+            {
+                "id": a.id,
+                "story": story_of.get(a.id),
+                "syndication_group": synd.group_of.get(a.id),
+                "original": synd.original.get(a.id),
+            }
+            for a in articles
+        ]
+        counts = dict(index.counts)
+        counts.update(synd.counts)
+        _report(len(articles), len(set(story_of.values())), skipped, counts, args)
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8") as fh:
+        for line in lines:
+            fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+    return 0
+
+
+def _run_store(db: str, articles: list[Article], config: Config) -> list[dict[str, Any]]:
+    from presslens.cluster.persist import assign_incremental
+    from presslens.store import Store
+
+    with Store(db) as store:
+        store.add_articles(articles)
+        update = assign_incremental(store, articles, config)
+        store.put_stories(story_doc(s) for s in update.stories)
+        for a in update.articles:
+            store.update_syndication(a.id, a.syndication_group, a.original)
+    return [
+        {
+            "id": a.id,
+            "story": update.assignments.get(a.id),
+            "syndication_group": a.syndication_group,
+            "original": a.original,
+        }
+        for a in update.articles
+    ]
+
+
+def _report(
+    n: int, stories: int, skipped: int, counts: dict[str, int], args: argparse.Namespace
+) -> None:
+    if getattr(args, "quiet", False):
+        return
+    notes = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in sorted(counts.items()) if v)
+    print(
+        f"presslens cluster: {n} articles, {stories} stories, {skipped} skipped"
+        + (f" ({notes})" if notes else ""),
+        file=sys.stderr,
+    )
+
+
+COMMANDS = (
+    Command(
+        "cluster",
+        "group articles into stories and syndicated copies (one JSON line per article)",
+        configure,
+        run,
+    ),
+)

@@ -1,0 +1,633 @@
+"""Incremental story clustering: a similarity graph over a candidate index, and stories on it.
+
+How an arriving article finds its story:
+
+1. its TF-IDF vector is built (:mod:`presslens.cluster.features`);
+2. candidates are the earlier articles that share one of its ``salient_terms`` heaviest terms
+   (an inverted index, computed as a sparse product of the salient-term matrices) and lie
+   within ``max_gap_days`` of it (undated articles are compared with every article);
+3. each candidate's cosine similarity is weighted by the time between the two articles
+   (``1 / (1 + (gap / time_scale_days)^2)``), and kept as an edge when above a floor;
+4. the article joins the story with the best average edge weight over the story's articles
+   (missing edges count as 0; each article keeps its 64 strongest edges and a big story is
+   averaged over 64 articles) when that reaches ``threshold``, else it opens a new story.
+
+Every ``consolidate_every`` articles (and at the end of each :meth:`StoryIndex.add`) the
+stories touched are consolidated: members are reassigned once to their best story, stories
+whose average pairwise similarity reaches ``merge_threshold`` are merged (best pair first), and
+a story is split in two when, with IDF recomputed inside the story, its two halves are far
+less alike than each half is inside (two events of the same kind share the words of the kind,
+but not the names, places and figures).
+
+A batch run sorts its articles by date then id first, so its result does not depend on the
+input order.  Story ids come from their founding article and survive later additions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
+
+from presslens.cluster.features import Featurizer, published_day
+from presslens.config import ClusterConfig, DedupConfig
+from presslens.dedup.syndication import SyndicationIndex, SyndicationResult, lineage_key
+from presslens.model import Article, Membership, Story, SyndicationGroup
+
+# Edges weaker than this are not kept: they cannot lift an average to any useful threshold,
+# and dropping them keeps the graph sparse.
+_EDGE_FLOOR = 0.04
+# Pairs further apart in time than this many `time_scale_days` are not compared: their time
+# weight is below 1/50.
+_GAP_SCALES = 7.0
+# Rows compared per sparse product; bounds memory whatever the corpus size.
+_BLOCK = 2000
+# Each article keeps at most this many edges (its strongest); a story is scored on the mean
+# over at most this many of its articles, so a story of thousands (or thousands of near-empty
+# articles that all look alike) costs no more than one of 64.
+_MAX_EDGES = 64
+# Stories larger than this are not checked for a split (the check is quadratic in size).
+_SPLIT_MAX = 400
+_TOP_REASONS = 5
+
+
+def story_id(founder: str) -> str:
+    """The id of a story founded by article ``founder``."""
+    return "story-" + hashlib.sha1(founder.encode("utf-8")).hexdigest()[:12]
+
+
+def _salient(x: sp.csr_matrix, k: int) -> sp.csr_matrix:
+    """Binary matrix of each row's ``k`` heaviest terms."""
+    rows, cols = [], []
+    for r in range(x.shape[0]):
+        lo, hi = x.indptr[r], x.indptr[r + 1]
+        if hi - lo > k:
+            part = np.argpartition(-x.data[lo:hi], k - 1)[:k]
+            idx = x.indices[lo:hi][part]
+        else:
+            idx = x.indices[lo:hi]
+        rows.append(np.full(len(idx), r, dtype=np.int64))
+        cols.append(idx)
+    if not rows:
+        return sp.csr_matrix(x.shape, dtype=np.float32)
+    r_all, c_all = np.concatenate(rows), np.concatenate(cols)
+    return sp.csr_matrix((np.ones(len(r_all), dtype=np.float32), (r_all, c_all)), shape=x.shape)
+
+
+@dataclass
+class _StoryState:
+    sid: str
+    founder: int
+    members: set[int] = field(default_factory=set)
+    # size at the last split check; a story is checked again once it has grown by a quarter
+    checked: int = 0
+
+
+class StoryIndex:
+    """Articles, their similarity graph, their syndication groups and their stories.
+
+    ``add`` takes a batch of new articles and places them; ``stories`` builds the
+    :class:`~presslens.model.Story` records; ``state``/``from_state`` save and restore it all
+    (the store keeps it, see :mod:`presslens.cluster.persist`).
+    """
+
+    def __init__(
+        self, config: ClusterConfig | None = None, dedup: DedupConfig | None = None
+    ) -> None:
+        self.config = config or ClusterConfig()
+        self.config.validate()
+        self.featurizer = Featurizer(entity_weight=self.config.entity_weight)
+        self.syndication = SyndicationIndex(dedup)
+        self.ids: list[str] = []
+        self.articles: list[Article] = []
+        self.days: list[int | None] = []
+        self.x = sp.csr_matrix((0, 1), dtype=np.float64)
+        self.salient = sp.csr_matrix((0, 1), dtype=np.float32)
+        self.edges: list[dict[int, float]] = []
+        self.label: list[int] = []
+        self.stories_by_key: dict[int, _StoryState] = {}
+        self._next_key = 0
+        self._by_id: dict[str, int] = {}
+        self.embedder: Any = None
+        self.embeddings: npt.NDArray[np.float32] | None = None
+        self.counts: defaultdict[str, int] = defaultdict(int)
+
+    # --- adding ------------------------------------------------------------------------------
+
+    def add(self, articles: Iterable[Article]) -> set[str]:
+        """Place new articles in stories; return the ids of the stories they touched.
+
+        An id already present is skipped (counted as ``repeated_id``).  The batch is taken in
+        (date, id) order, undated articles last.
+        """
+        fresh: list[Article] = []
+        seen: set[str] = set()
+        for a in articles:
+            if a.id in self._by_id or a.id in seen:
+                self.counts["repeated_id"] += 1
+                continue
+            seen.add(a.id)
+            fresh.append(a)
+        fresh.sort(key=lambda a: (published_day(a.published) is None, a.published or "", a.id))
+        if not fresh:
+            return set()
+        for a in fresh:
+            if not a.text.strip():
+                self.counts["no_text"] += 1
+            if published_day(a.published) is None:
+                self.counts["no_date"] += 1
+            if not a.source:
+                self.counts["no_source"] += 1
+        self.syndication.add_all(fresh)
+        counts = [self.featurizer.counts(a) for a in fresh]
+        self.featurizer.observe(counts)
+        new_x = self.featurizer.matrix([self.featurizer.vector(c) for c in counts])
+        start = len(self.ids)
+        width = new_x.shape[1]
+        old_x = self.x.copy()
+        old_x.resize((old_x.shape[0], width))
+        old_s = self.salient.copy()
+        old_s.resize((old_s.shape[0], width))
+        self.x = sp.vstack([old_x, new_x], format="csr")
+        self.salient = sp.vstack([old_s, _salient(new_x, self.config.salient_terms)], format="csr")
+        for a in fresh:
+            self._by_id[a.id] = len(self.ids)
+            self.ids.append(a.id)
+            self.articles.append(_light(a))
+            self.days.append(published_day(a.published))
+            self.edges.append({})
+            self.label.append(-1)
+        new = list(range(start, len(self.ids)))
+        if self.embedder is not None:
+            self._embed(fresh)
+        self._link(new)
+        touched: set[int] = set()
+        pending: set[int] = set()
+        for n, i in enumerate(new, 1):
+            key = self._assign(i)
+            touched.add(key)
+            pending.add(key)
+            if n % self.config.consolidate_every == 0:
+                self._consolidate(pending)
+                pending = set()
+        touched |= self._consolidate(pending | touched)
+        return {self.stories_by_key[k].sid for k in touched if k in self.stories_by_key}
+
+    def _embed(self, fresh: list[Article]) -> None:
+        vecs = self.embedder.encode(fresh)
+        self.embeddings = vecs if self.embeddings is None else np.vstack([self.embeddings, vecs])
+
+    def _link(self, new: list[int]) -> None:
+        """Add the similarity edges between the new articles and every comparable article."""
+        cfg = self.config
+        max_gap = _GAP_SCALES * cfg.time_scale_days
+        n_all = len(self.ids)
+        days = np.array([d if d is not None else 0 for d in self.days], dtype=np.int64)
+        dated = np.array([d is not None for d in self.days], dtype=bool)
+        new_arr = np.asarray(new, dtype=np.int64)
+        for b in range(0, len(new_arr), _BLOCK):
+            rows = new_arr[b : b + _BLOCK]
+            rows_dated = dated[rows]
+            if rows_dated.all():
+                lo, hi = days[rows].min() - max_gap, days[rows].max() + max_gap
+                cols = np.flatnonzero(~dated | ((days >= lo) & (days <= hi)))
+            else:
+                cols = np.arange(n_all)
+            gate = (self.salient[rows] @ self.salient[cols].T).astype(bool)
+            cand = (self.x[rows] @ self.x[cols].T).multiply(gate).tocoo()
+            r_idx, c_idx = rows[cand.row], cols[cand.col]
+            keep = r_idx != c_idx
+            r_idx, c_idx, sims = r_idx[keep], c_idx[keep], np.asarray(cand.data)[keep]
+            if len(r_idx) == 0:
+                continue
+            if self.embeddings is not None:
+                emb = np.einsum("ij,ij->i", self.embeddings[r_idx], self.embeddings[c_idx])
+                sims = (1 - cfg.embed_weight) * sims + cfg.embed_weight * emb
+            both = dated[r_idx] & dated[c_idx]
+            gap = np.abs(days[r_idx] - days[c_idx]).astype(np.float64)
+            weight = np.where(both, 1.0 / (1.0 + (gap / cfg.time_scale_days) ** 2), 1.0)
+            weight[both & (gap > max_gap)] = 0.0
+            sims = sims * weight
+            ok = sims >= _EDGE_FLOOR
+            r_idx, c_idx, sims = r_idx[ok], c_idx[ok], sims[ok]
+            # strongest first (ties by index), so each row keeps its best `_MAX_EDGES`
+            order = np.lexsort((c_idx, -sims, r_idx))
+            r_idx, c_idx, sims = r_idx[order], c_idx[order], sims[order]
+            starts = np.searchsorted(r_idx, r_idx, side="left")
+            rank = np.arange(len(r_idx)) - starts
+            keep = rank < _MAX_EDGES
+            for i, j, s in zip(
+                r_idx[keep].tolist(), c_idx[keep].tolist(), sims[keep].tolist(), strict=True
+            ):
+                self._add_edge(i, j, s)
+
+    def _add_edge(self, i: int, j: int, s: float) -> None:
+        """Link ``i`` and ``j``; an article at its edge limit drops its weakest edge."""
+        for a, b in ((i, j), (j, i)):
+            nbrs = self.edges[a]
+            nbrs[b] = s
+            if len(nbrs) > _MAX_EDGES:
+                weakest = min(nbrs, key=lambda k: (nbrs[k], -k))
+                del nbrs[weakest]
+                self.edges[weakest].pop(a, None)
+
+    def _scores(self, i: int, exclude_self: bool = False) -> dict[int, float]:
+        """Average edge weight from article ``i`` to each story it has an edge into."""
+        sums: defaultdict[int, float] = defaultdict(float)
+        for j, s in self.edges[i].items():
+            key = self.label[j]
+            if key >= 0:
+                sums[key] += s
+        out: dict[int, float] = {}
+        for key, total in sums.items():
+            size = len(self.stories_by_key[key].members)
+            if exclude_self and self.label[i] == key:
+                size -= 1
+            if size > 0:
+                out[key] = total / min(size, _MAX_EDGES)
+        return out
+
+    def _best(self, scores: dict[int, float]) -> tuple[int, float] | None:
+        if not scores:
+            return None
+        key = max(scores, key=lambda k: (scores[k], -self.stories_by_key[k].founder))
+        return key, scores[key]
+
+    def _new_story(self, i: int) -> int:
+        key = self._next_key
+        self._next_key += 1
+        self.stories_by_key[key] = _StoryState(sid=story_id(self.ids[i]), founder=i, members={i})
+        self.label[i] = key
+        return key
+
+    def _assign(self, i: int) -> int:
+        best = self._best(self._scores(i))
+        if best is not None and best[1] >= self.config.threshold:
+            key = best[0]
+            self.stories_by_key[key].members.add(i)
+            self.label[i] = key
+            return key
+        return self._new_story(i)
+
+    # --- consolidation -----------------------------------------------------------------------
+
+    def _move(self, i: int, key: int) -> None:
+        old = self.label[i]
+        state = self.stories_by_key[old]
+        state.members.discard(i)
+        self.stories_by_key[key].members.add(i)
+        self.label[i] = key
+        if not state.members:
+            del self.stories_by_key[old]
+        elif state.founder == i:
+            state.founder = min(state.members, key=self._lineage)
+
+    def _lineage(self, i: int) -> tuple[bool, str, str]:
+        return lineage_key(self.articles[i].published, self.ids[i])
+
+    def _consolidate(self, keys: set[int]) -> set[int]:
+        """Reassign, merge and split the stories ``keys``; return the stories touched."""
+        keys = {k for k in keys if k in self.stories_by_key}
+        touched = set(keys)
+        th = self.config.threshold
+        members = sorted(
+            (i for k in keys for i in self.stories_by_key[k].members), key=self._lineage
+        )
+        for i in members:
+            own = self.label[i]
+            if len(self.stories_by_key[own].members) == 1:
+                scores = self._scores(i)
+                best = self._best(scores)
+                if best is not None and best[1] >= th and best[0] != own:
+                    self._move(i, best[0])
+                    touched.add(best[0])
+                continue
+            scores = self._scores(i, exclude_self=True)
+            current = scores.get(own, 0.0)
+            best = self._best(scores)
+            if best is not None and best[0] != own and best[1] >= th and best[1] > current:
+                self._move(i, best[0])
+                touched.add(best[0])
+            elif current < th and (best is None or best[1] < th):
+                self._move(i, self._spare(i))
+                touched.add(self.label[i])
+        touched = {k for k in touched if k in self.stories_by_key}
+        touched = self._merge(touched)
+        return self._split(touched)
+
+    def _spare(self, i: int) -> int:
+        key = self._next_key
+        self._next_key += 1
+        self.stories_by_key[key] = _StoryState(sid=story_id(self.ids[i]), founder=i)
+        return key
+
+    def _links(self, key: int) -> dict[int, float]:
+        """Summed edge weight from story ``key`` to each other story."""
+        sums: defaultdict[int, float] = defaultdict(float)
+        for i in self.stories_by_key[key].members:
+            for j, s in self.edges[i].items():
+                other = self.label[j]
+                if other != key and other >= 0:
+                    sums[other] += s
+        return sums
+
+    def _merge(self, keys: set[int]) -> set[int]:
+        th = self.config.merge_threshold
+        version: defaultdict[int, int] = defaultdict(int)
+        heap: list[tuple[float, int, int, int, int]] = []
+
+        def push(key: int) -> None:
+            size = min(len(self.stories_by_key[key].members), _MAX_EDGES)
+            for other, total in self._links(key).items():
+                avg = total / (size * min(len(self.stories_by_key[other].members), _MAX_EDGES))
+                if avg >= th:
+                    a, b = min(key, other), max(key, other)
+                    heapq.heappush(heap, (-avg, a, b, version[a], version[b]))
+
+        for key in sorted(keys):
+            push(key)
+        touched = set(keys)
+        while heap:
+            _, a, b, va, vb = heapq.heappop(heap)
+            if version[a] != va or version[b] != vb:
+                continue
+            if a not in self.stories_by_key or b not in self.stories_by_key:
+                continue
+            sa, sb = self.stories_by_key[a], self.stories_by_key[b]
+            keep, gone = (
+                (a, b) if self._lineage(sa.founder) <= self._lineage(sb.founder) else (b, a)
+            )
+            for i in list(self.stories_by_key[gone].members):
+                self.label[i] = keep
+            self.stories_by_key[keep].members |= self.stories_by_key[gone].members
+            del self.stories_by_key[gone]
+            version[a] += 1
+            version[b] += 1
+            touched.discard(gone)
+            touched.add(keep)
+            push(keep)
+        return {k for k in touched if k in self.stories_by_key}
+
+    def _split(self, keys: set[int]) -> set[int]:
+        cfg = self.config
+        queue = sorted(keys)
+        touched = set(keys)
+        while queue:
+            key = queue.pop()
+            state = self.stories_by_key.get(key)
+            if state is None or not 2 * cfg.split_min_part <= len(state.members) <= _SPLIT_MAX:
+                continue
+            if len(state.members) < state.checked * 1.25:
+                continue
+            state.checked = len(state.members)
+            members = sorted(state.members)
+            part = self._bisect(members)
+            if part is None:
+                continue
+            moved = [i for i, p in zip(members, part, strict=True) if p]
+            if state.founder in moved:
+                moved = [i for i, p in zip(members, part, strict=True) if not p]
+            founder = min(moved, key=self._lineage)
+            new_key = self._spare(founder)
+            self.stories_by_key[new_key].founder = founder
+            for i in moved:
+                self._move(i, new_key)
+            state.checked = 0
+            touched.add(new_key)
+            queue.extend([key, new_key])
+        return {k for k in touched if k in self.stories_by_key}
+
+    def _bisect(self, members: list[int]) -> list[bool] | None:
+        """Two halves of a story when they are two events, else ``None``."""
+        cfg = self.config
+        sub = self.x[members]
+        local_df = np.bincount(sub.indices, minlength=sub.shape[1])
+        m = len(members)
+        idf = np.log((1.0 + m) / (1.0 + local_df)) + 1.0
+        sub = sub @ sp.diags(idf)
+        norms = np.sqrt(np.asarray(sub.multiply(sub).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        sub = sp.diags(1.0 / norms) @ sub
+        sim = (sub @ sub.T).toarray()
+        dist = np.clip(1.0 - sim, 0.0, None)
+        np.fill_diagonal(dist, 0.0)
+        tree = linkage(squareform(dist, checks=False), "average")
+        halves = fcluster(tree, 2, "maxclust") == 1
+        sizes = int(halves.sum()), int((~halves).sum())
+        if min(sizes) < cfg.split_min_part:
+            return None
+        inter = float(sim[np.ix_(halves, ~halves)].mean())
+        intra = [
+            float((sim[np.ix_(h, h)].sum() - h.sum()) / (h.sum() * (h.sum() - 1)))
+            for h in (halves, ~halves)
+        ]
+        if inter < cfg.split_ratio * float(np.mean(intra)):
+            return [bool(h) for h in halves]
+        return None
+
+    # --- state, for the store ----------------------------------------------------------------
+
+    def state(self) -> tuple[dict[str, Any], dict[str, npt.NDArray[Any]]]:
+        """Everything needed to go on later: JSON-able metadata and numpy arrays."""
+        keys = sorted(self.stories_by_key)
+        position = {k: n for n, k in enumerate(keys)}
+        pairs = [(i, j, w) for i, nbrs in enumerate(self.edges) for j, w in nbrs.items() if i < j]
+        syn = self.syndication.state()
+        syn_arrays = {k: v for k, v in syn.items() if isinstance(v, np.ndarray)}
+        meta = {
+            "featurizer": {"terms": self.featurizer.terms, "n_docs": self.featurizer.n_docs},
+            "articles": [[a.id, a.text, a.source, a.title, a.published] for a in self.articles],
+            "stories": [[self.stories_by_key[k].sid, self.stories_by_key[k].founder] for k in keys],
+            "syndication": {k: v for k, v in syn.items() if k not in syn_arrays},
+            "counts": dict(self.counts),
+        }
+        arrays: dict[str, npt.NDArray[Any]] = {
+            "df": self.featurizer.df,
+            "x_data": self.x.data.astype(np.float32),
+            "x_indices": self.x.indices.astype(np.int64),
+            "x_indptr": self.x.indptr.astype(np.int64),
+            "label": np.array([position[k] for k in self.label], dtype=np.int64),
+            "edges": np.array([(i, j) for i, j, _ in pairs], dtype=np.int64).reshape(-1, 2),
+            "edge_weight": np.array([w for _, _, w in pairs], dtype=np.float32),
+        }
+        arrays.update({"syn_" + k: v for k, v in syn_arrays.items()})
+        return meta, arrays
+
+    @classmethod
+    def from_state(
+        cls,
+        meta: dict[str, Any],
+        arrays: dict[str, npt.NDArray[Any]],
+        config: ClusterConfig | None = None,
+        dedup: DedupConfig | None = None,
+    ) -> StoryIndex:
+        """Rebuild an index from what :meth:`state` returned (same configuration)."""
+        index = cls(config, dedup)
+        index.featurizer.load_state({**meta["featurizer"], "df": arrays["df"]})
+        index.articles = [
+            Article(id=i, text=t, source=s, title=ti, published=p)
+            for i, t, s, ti, p in meta["articles"]
+        ]
+        index.ids = [a.id for a in index.articles]
+        index._by_id = {a: n for n, a in enumerate(index.ids)}
+        index.days = [published_day(a.published) for a in index.articles]
+        width = max(1, len(index.featurizer.terms))
+        index.x = sp.csr_matrix(
+            (
+                arrays["x_data"].astype(np.float64),
+                arrays["x_indices"],
+                arrays["x_indptr"],
+            ),
+            shape=(len(index.ids), width),
+        )
+        index.salient = _salient(index.x, index.config.salient_terms)
+        index.edges = [{} for _ in index.ids]
+        for (i, j), w in zip(arrays["edges"].tolist(), arrays["edge_weight"].tolist(), strict=True):
+            index.edges[i][j] = w
+            index.edges[j][i] = w
+        for key, (sid, founder) in enumerate(meta["stories"]):
+            index.stories_by_key[key] = _StoryState(sid=sid, founder=int(founder))
+        index._next_key = len(meta["stories"])
+        index.label = [int(k) for k in arrays["label"]]
+        for i, key in enumerate(index.label):
+            index.stories_by_key[key].members.add(i)
+        syn = dict(meta["syndication"])
+        syn.update({k[4:]: v for k, v in arrays.items() if k.startswith("syn_")})
+        index.syndication = SyndicationIndex.from_state(syn, dedup)
+        index.counts.update({str(k): int(v) for k, v in meta["counts"].items()})
+        return index
+
+    # --- output ------------------------------------------------------------------------------
+
+    def assignments(self) -> dict[str, str]:
+        """Story id of every article."""
+        return {a: self.stories_by_key[self.label[i]].sid for i, a in enumerate(self.ids)}
+
+    def story_of(self, article_id: str) -> str | None:
+        """Story id of one article, or ``None`` when unknown."""
+        i = self._by_id.get(article_id)
+        return None if i is None else self.stories_by_key[self.label[i]].sid
+
+    def stories(self, only: set[str] | None = None) -> list[Story]:
+        """The stories (all, or those with ids in ``only``), largest first, then by id."""
+        synd = self.syndication.result()
+        out = [
+            self._story(state, synd)
+            for state in self.stories_by_key.values()
+            if only is None or state.sid in only
+        ]
+        out.sort(key=lambda s: (-len(s.article_ids), s.id))
+        return out
+
+    def _story(self, state: _StoryState, synd: SyndicationResult) -> Story:
+        members = sorted(state.members, key=self._lineage)
+        rows = self.x[members]
+        total = np.asarray(rows.sum(axis=0)).ravel()
+        memberships = [
+            self._membership(i, rows[k], total, len(members)) for k, i in enumerate(members)
+        ]
+        central = max(
+            range(len(members)),
+            key=lambda k: (self.articles[members[k]].title is not None, memberships[k].score, -k),
+        )
+        arts = [self.articles[i] for i in members]
+        title = arts[central].title or _first_line(arts[central].text)
+        dates = sorted(
+            p for a in arts if (p := a.published) is not None and published_day(p) is not None
+        )
+        groups: dict[str, list[str]] = defaultdict(list)
+        for a in arts:
+            groups[synd.group_of.get(a.id, a.id)].append(a.id)
+        by_id = {g.id: g for g in synd.groups}
+        syndication = tuple(
+            _restrict(by_id[gid], ids) for gid, ids in sorted(groups.items()) if len(ids) > 1
+        )
+        return Story(
+            id=state.sid,
+            article_ids=tuple(a.id for a in arts),
+            title=title,
+            sources=tuple(sorted({a.source for a in arts if a.source})),
+            independent_sources=len(groups),
+            first_published=dates[0] if dates else None,
+            last_published=dates[-1] if dates else None,
+            syndication=syndication,
+            memberships=tuple(memberships),
+        )
+
+    def _membership(
+        self, i: int, row: sp.csr_matrix, total: npt.NDArray[np.float64], size: int
+    ) -> Membership:
+        if size == 1:
+            return Membership(article_id=self.ids[i], score=1.0)
+        key = self.label[i]
+        links = sum(s for j, s in self.edges[i].items() if self.label[j] == key)
+        contrib = row.data * (total[row.indices] - row.data)
+        order = np.argsort(-contrib, kind="stable")
+        terms: list[str] = []
+        ents: list[str] = []
+        for k in order:
+            if contrib[k] <= 0 or (len(terms) >= _TOP_REASONS and len(ents) >= _TOP_REASONS):
+                break
+            tid = int(row.indices[k])
+            bucket = ents if self.featurizer.is_entity(tid) else terms
+            if len(bucket) < _TOP_REASONS:
+                bucket.append(self.featurizer.label(tid))
+        return Membership(
+            article_id=self.ids[i],
+            score=round(links / min(size - 1, _MAX_EDGES), 4),
+            shared_terms=tuple(terms),
+            shared_entities=tuple(ents),
+        )
+
+
+def _restrict(group: SyndicationGroup, ids: Sequence[str]) -> SyndicationGroup:
+    present = set(ids)
+    original = group.original if group.original in present else ids[0]
+    copies = tuple(i for i in ids if i != original)
+    return SyndicationGroup(
+        id=group.id,
+        original=original,
+        copies=copies,
+        similarity={c: group.similarity[c] for c in copies if c in group.similarity},
+    )
+
+
+def _first_line(text: str, limit: int = 120) -> str | None:
+    line = next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+    if not line:
+        return None
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
+
+
+def _light(article: Article) -> Article:
+    """What the index keeps of an article: its metadata and first line (a title stand-in)."""
+    return Article(
+        id=article.id,
+        text=_first_line(article.text) or "",
+        source=article.source,
+        url=article.url,
+        title=article.title,
+        published=article.published,
+    )
+
+
+def cluster_articles(
+    articles: Iterable[Article],
+    config: ClusterConfig | None = None,
+    dedup: DedupConfig | None = None,
+    embedder: Any = None,
+) -> StoryIndex:
+    """Cluster a corpus in one batch; the returned index holds stories and syndication."""
+    index = StoryIndex(config, dedup)
+    index.embedder = embedder
+    index.add(articles)
+    return index

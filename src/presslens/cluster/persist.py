@@ -1,0 +1,138 @@
+"""Keep a :class:`~presslens.cluster.index.StoryIndex` in the store between runs.
+
+The index lives in the ``cluster_state`` table (store schema version 3) as two rows: ``meta``
+(zlib-compressed JSON) and ``arrays`` (a compressed ``.npz``, loaded without pickle).
+:func:`assign_incremental` is what ``presslens ingest`` calls: it places new articles in the
+stories already stored, without recomputing the corpus.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import numpy as np
+
+from presslens.cluster.index import StoryIndex
+from presslens.config import Config
+from presslens.errors import StoreError
+from presslens.model import Article, Story
+from presslens.store import Store
+
+_TABLE = "cluster_state"
+
+
+@dataclass(frozen=True)
+class IncrementalUpdate:
+    """What an incremental run changed.
+
+    ``stories``: the new or changed stories (write them with ``Store.put_stories``);
+    ``removed``: ids of stories merged into others (no longer exist); ``articles``: the new
+    articles with their syndication fields; ``assignments``: story id of each new article.
+    """
+
+    stories: list[Story]
+    removed: list[str]
+    articles: list[Article]
+    assignments: dict[str, str]
+
+    def __len__(self) -> int:
+        """Number of new or changed stories (so the update reads like ``list[Story]``)."""
+        return len(self.stories)
+
+    def __iter__(self) -> Iterator[Story]:
+        """The new or changed stories."""
+        return iter(self.stories)
+
+
+def _connect(store: Store) -> sqlite3.Connection:
+    # The store's API has no generic table access; a second connection to its file is safe
+    # under WAL and touches only this module's table.
+    try:
+        conn = sqlite3.connect(store.path, isolation_level=None)
+        conn.execute("PRAGMA busy_timeout = 10000")
+    except sqlite3.Error as exc:
+        raise StoreError(f"{store.path}: cannot open store: {exc}") from exc
+    return conn
+
+
+def save_index(store: Store, index: StoryIndex) -> None:
+    """Write ``index`` into ``store`` (replacing what was saved)."""
+    meta, arrays = index.state()
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]
+    blob_meta = zlib.compress(json.dumps(meta, ensure_ascii=False).encode("utf-8"), 6)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    conn = _connect(store)
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(
+            f"INSERT OR REPLACE INTO {_TABLE} (key, value, updated_at) VALUES (?, ?, ?)",
+            [("meta", blob_meta, now), ("arrays", buf.getvalue(), now)],
+        )
+        conn.execute("COMMIT")
+    except sqlite3.Error as exc:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise StoreError(f"{store.path}: cannot save the story index: {exc}") from exc
+    finally:
+        conn.close()
+
+
+def load_index(store: Store, config: Config) -> StoryIndex | None:
+    """The index saved in ``store``, or ``None`` when none was saved yet."""
+    conn = _connect(store)
+    try:
+        rows = dict(conn.execute(f"SELECT key, value FROM {_TABLE}").fetchall())
+    except sqlite3.Error as exc:
+        raise StoreError(f"{store.path}: cannot read the story index: {exc}") from exc
+    finally:
+        conn.close()
+    if "meta" not in rows or "arrays" not in rows:
+        return None
+    try:
+        meta: dict[str, Any] = json.loads(zlib.decompress(rows["meta"]).decode("utf-8"))
+        with np.load(io.BytesIO(rows["arrays"]), allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+    except (ValueError, OSError, zlib.error, KeyError) as exc:
+        raise StoreError(f"{store.path}: the saved story index is damaged: {exc}") from exc
+    return StoryIndex.from_state(meta, arrays, config.cluster, config.dedup)
+
+
+def assign_incremental(
+    store: Store, new_articles: Iterable[Article], config: Config
+) -> IncrementalUpdate:
+    """Place ``new_articles`` in the stories of ``store`` and save the index.
+
+    The first call on a store that has articles but no index yet builds it from them.  The
+    caller writes ``stories`` (and the articles' syndication fields) to the store.
+    """
+    new = list(new_articles)
+    index = load_index(store, config)
+    if index is None:
+        index = StoryIndex(config.cluster, config.dedup)
+        new_ids = {a.id for a in new}
+        index.add(a for a in store.articles() if a.id not in new_ids)
+    before = {s.sid for s in index.stories_by_key.values()}
+    touched = index.add(new)
+    after = {s.sid for s in index.stories_by_key.values()}
+    save_index(store, index)
+    synd = index.syndication.result()
+    changed_groups = {synd.group_of[a.id] for a in new if a.id in synd.group_of}
+    regrouped = {i for g in synd.groups if g.id in changed_groups for i in (g.original, *g.copies)}
+    for aid in regrouped:
+        sid = index.story_of(aid)
+        if sid is not None:
+            touched.add(sid)
+    return IncrementalUpdate(
+        stories=index.stories(only=touched),
+        removed=sorted(before - after),
+        articles=[synd.annotate(a) for a in new],
+        assignments={a.id: sid for a in new if (sid := index.story_of(a.id)) is not None},
+    )

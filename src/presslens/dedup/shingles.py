@@ -1,0 +1,66 @@
+"""Word shingles of a text, hashed to 64-bit integers, and their exact Jaccard similarity."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import numpy as np
+import numpy.typing as npt
+
+from presslens.model import normalise_for_hash
+
+_WORD = re.compile(r"\w+")
+_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+# Odd 64-bit multiplier of the rolling combination of word hashes (any odd constant works;
+# this one is the 64-bit golden ratio, which spreads nearby values well).
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+Hashes = npt.NDArray[np.uint64]
+
+
+def words(text: str, max_words: int | None = None) -> list[str]:
+    """The ``\\w+`` words of the normalised text (NFKC, case-folded), at most ``max_words``."""
+    found = _WORD.findall(normalise_for_hash(text))
+    return found if max_words is None else found[:max_words]
+
+
+# Word hashes are memoised: news vocabulary is small next to the word count of a corpus.  The
+# memo is dropped when it grows past this many words, so memory stays bounded.
+_MEMO_MAX = 1_000_000
+_memo: dict[str, int] = {}
+
+
+def _word_hash(word: str) -> int:
+    h = _memo.get(word)
+    if h is None:
+        if len(_memo) >= _MEMO_MAX:
+            _memo.clear()
+        h = int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+        _memo[word] = h
+    return h
+
+
+def shingle_hashes(tokens: list[str], size: int) -> Hashes:
+    """Sorted, unique 64-bit hashes of the ``size``-word shingles of ``tokens``.
+
+    A text shorter than ``size`` words gives one shingle of all its words; no words give an
+    empty array.  Hashes depend only on the words, never on the process (no salted ``hash``).
+    """
+    if not tokens:
+        return np.empty(0, dtype=np.uint64)
+    ids = np.fromiter((_word_hash(w) for w in tokens), dtype=np.uint64, count=len(tokens))
+    n = max(1, len(ids) - size + 1)
+    acc = ids[:n].copy()
+    with np.errstate(over="ignore"):
+        for k in range(1, min(size, len(ids))):
+            acc = (acc * _MIX) ^ ids[k : k + n]
+    return np.unique(acc & _MASK64)
+
+
+def exact_jaccard(a: Hashes, b: Hashes) -> float:
+    """Jaccard similarity of two sorted unique hash arrays (0.0 when both are empty)."""
+    if len(a) == 0 or len(b) == 0:
+        return 0.0
+    inter = len(np.intersect1d(a, b, assume_unique=True))
+    return inter / (len(a) + len(b) - inter)

