@@ -149,3 +149,33 @@ def test_analyze_into_a_store_with_a_clashing_id(tmp_path: Path) -> None:
         assert len(ids) == 2 and ids[0] == "same" and ids[1].startswith("same~")
         for story in store.stories():
             assert all(store.get_article(aid) is not None for aid in story["article_ids"])
+
+
+def test_ingest_assigns_new_articles_to_existing_stories(demo_dir: Path, tmp_path: Path) -> None:
+    from presslens.store import Store
+
+    first, later = tmp_path / "first", tmp_path / "later"
+    for d in (first, later):
+        d.mkdir()
+    flood = sorted((demo_dir / "harbour-herald").glob("*.txt")) + sorted(
+        (demo_dir / "meridian-wire").glob("*.txt")
+    )
+    for f in flood:
+        target = later if f.name == "marrowby-recovery.txt" else first
+        (target / f.parent.name).mkdir(exist_ok=True)
+        (target / f.parent.name / f.name).write_bytes(f.read_bytes())
+    db = tmp_path / "inc.db"
+    assert main(["ingest", str(first), "--db", str(db), "--quiet"]) == 0
+    with Store(db, readonly=True) as store:
+        before = {s["id"]: set(s["article_ids"]) for s in store.stories()}
+    assert before and any("marrowby-flood" in ids for ids in before.values())
+    assert main(["ingest", str(later), "--db", str(db), "--quiet"]) == 0
+    with Store(db, readonly=True) as store:
+        after = {s["id"]: s for s in store.stories()}
+        assert store.count_articles() == sum(len(v) for v in before.values()) + 1
+    holding = [s for s in after.values() if "marrowby-recovery" in s["article_ids"]]
+    assert len(holding) == 1
+    # the follow-up joined the flood story that already existed; it did not open a new one
+    assert "marrowby-flood" in holding[0]["article_ids"]
+    assert holding[0]["id"] in before
+    assert "brief" in holding[0]  # the touched story's analysis was refreshed

@@ -10,12 +10,13 @@ from pathlib import Path
 from typing import Any
 
 from presslens.config import Config, load_config
-from presslens.executors.local import ProgressFn, run_local
+from presslens.executors.local import ProgressFn, run_local, run_story_stages
 from presslens.ingest import read_inputs
 from presslens.model import Article, Skip, StoryDocs
 from presslens.pipeline import Pipeline
 from presslens.report import Report, RunInfo
 from presslens.report.serialize import to_jsonable
+from presslens.store import Store
 
 
 def _now() -> str:
@@ -105,8 +106,6 @@ def analyze(
 def _store_result(
     db: str | Path, articles: list[Article], stories: list[StoryDocs], report: Report
 ) -> None:
-    from presslens.store import Store
-
     with Store(db) as store:
         renamed: dict[str, str] = {}
         for article in articles:
@@ -159,8 +158,6 @@ def ingest_into(
     Articles already in the store (same content key) are not added twice.  When the story
     clustering family is installed, new articles join existing stories or open new ones.
     """
-    from presslens.store import Store
-
     cfg = resolve_config(config, config_path, {"ingest": {"source": source}})
     started, t0 = _now(), time.perf_counter()
     inputs = tuple(str(p) for p in paths)
@@ -182,7 +179,7 @@ def ingest_into(
             else:
                 existing += 1
             progress("store", i + 1, len(result.articles))
-        touched = _assign_stories(store, inserted, cfg)
+        touched = _assign_stories(store, inserted, pipeline, cfg, progress)
         run = RunInfo(
             inputs=inputs,
             articles_in=len(articles) + len(skipped),
@@ -207,21 +204,34 @@ def _with_id(article: Article, new_id: str) -> Article:
     return replace(article, id=new_id)
 
 
-def _assign_stories(store: Any, articles: list[Article], config: Config) -> int:
-    """Incremental story assignment when the cluster family provides it; else 0."""
+def _assign_stories(
+    store: Store, articles: list[Article], pipeline: Pipeline, config: Config, progress: ProgressFn
+) -> int:
+    """Place new articles in the store's stories and refresh only the stories they touched.
+
+    Needs the story clustering family; without it the articles are stored and no story changes.
+    """
     try:
         from presslens.cluster import assign_incremental
     except ImportError:
         return 0
     if not articles:
         return 0
-    return len(assign_incremental(store, articles, config))
+    update = assign_incremental(store, articles, config)
+    for new in update.articles:
+        store.update_syndication(new.id, new.syndication_group, new.original)
+    bundles = []
+    for story in update.stories:
+        stored = (store.get_article(aid) for aid in story.article_ids)
+        bundles.append(StoryDocs(story, tuple(a for a in stored if a is not None)))
+    done = run_story_stages(pipeline.story_stages, bundles, progress)
+    store.put_stories(to_jsonable(sd.story) for sd in done)
+    store.delete_stories(update.removed)
+    return len(done)
 
 
 def export(db: str | Path, fmt: str, out: str | Path) -> Path:
     """Write the store's articles (and stories) as ``fmt`` (jsonl, json, md, html) under ``out``."""
-    from presslens.store import Store
-
     with Store(db, readonly=True) as store:
         articles = tuple(store.articles())
         stories = tuple(store.stories())

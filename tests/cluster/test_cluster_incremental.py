@@ -9,9 +9,9 @@ from test_story_clustering import _quake_articles
 
 from presslens.cli import main
 from presslens.cluster import StoryIndex, assign_incremental, cluster_articles, load_index
-from presslens.cluster.command import story_doc
 from presslens.config import Config
 from presslens.model import Article
+from presslens.report.serialize import to_jsonable
 from presslens.store import Store
 
 
@@ -40,7 +40,7 @@ def test_new_articles_join_stored_stories(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
         store.add_articles(early)
         first = assign_incremental(store, early, config)
-        store.put_stories(story_doc(s) for s in first.stories)
+        store.put_stories(to_jsonable(s) for s in first.stories)
         assert len(first) == 2
         store.add_articles(late)
         second = assign_incremental(store, late, config)
@@ -48,7 +48,7 @@ def test_new_articles_join_stored_stories(tmp_path: Path) -> None:
             partner = f"q{gold[a.id]}-0"
             assert second.assignments[a.id] == first.assignments[partner]
         assert {s.id for s in second} <= {s.id for s in first}
-        store.put_stories(story_doc(s) for s in second.stories)
+        store.put_stories(to_jsonable(s) for s in second.stories)
         assert all(a.syndication_group for a in second.articles)
         index = load_index(store, config)
         assert index is not None and len(index.ids) == len(arts)

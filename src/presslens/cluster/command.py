@@ -8,7 +8,6 @@ Writes one line per article: ``{"id", "story", "syndication_group", "original"}`
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -18,7 +17,8 @@ from presslens.cluster.index import StoryIndex
 from presslens.commands import Command
 from presslens.config import Config, load_config
 from presslens.ingest import read_inputs
-from presslens.model import Article, Skip, Story
+from presslens.model import Article, Skip
+from presslens.report.serialize import to_jsonable
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -29,20 +29,6 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--embed", action="store_true", default=None, help="mix in sentence embeddings (extra)"
     )
-
-
-def _drop_none(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_none(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list | tuple):
-        return [_drop_none(v) for v in value]
-    return value
-
-
-def story_doc(story: Story) -> dict[str, Any]:
-    """A story as the JSON document the report and the store keep (``None`` fields dropped)."""
-    doc: dict[str, Any] = _drop_none(dataclasses.asdict(story))
-    return doc
 
 
 def _read(path: str, config: Config) -> tuple[list[Article], int]:
@@ -104,7 +90,7 @@ def _run_store(db: str, articles: list[Article], config: Config) -> list[dict[st
     with Store(db) as store:
         store.add_articles(articles)
         update = assign_incremental(store, articles, config)
-        store.put_stories(story_doc(s) for s in update.stories)
+        store.put_stories(to_jsonable(s) for s in update.stories)
         for a in update.articles:
             store.update_syndication(a.id, a.syndication_group, a.original)
     return [

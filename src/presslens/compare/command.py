@@ -4,32 +4,17 @@ story named by a ``"story"`` field) and write the comparison as JSON."""
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
 
 from presslens.commands import Command
 from presslens.compare.core import compare_story
 from presslens.config import load_config
 from presslens.ingest import read_inputs
 from presslens.model import Article, Story, StoryDocs
-
-
-def _drop_none(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {k: _drop_none(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list | tuple):
-        return [_drop_none(v) for v in value]
-    return value
-
-
-def story_json(story: Story) -> dict[str, Any]:
-    """A story as a JSON-ready dict, fields that are ``None`` left out."""
-    out: dict[str, Any] = _drop_none(dataclasses.asdict(story))
-    return out
+from presslens.report.serialize import to_jsonable
 
 
 def group_stories(articles: list[Article], default_id: str) -> list[StoryDocs]:
@@ -73,7 +58,7 @@ def _run(args: argparse.Namespace) -> int:
     stories = [
         compare_story(d, cfg.compare) for d in group_stories(articles, Path(args.input).stem)
     ]
-    doc = {"stories": [story_json(d.story) for d in stories]}
+    doc = {"stories": [to_jsonable(d.story) for d in stories]}
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")

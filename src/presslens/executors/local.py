@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from presslens.model import Article, Skip, StoryDocs
-from presslens.pipeline import Pipeline
+from presslens.pipeline import Pipeline, StoryStage
 
 #: called as progress(stage_name, done, total or None)
 ProgressFn = Callable[[str, int, int | None], None]
@@ -25,6 +25,25 @@ class RunResult:
 
 def _noop(stage: str, done: int, total: int | None) -> None:
     return None
+
+
+def run_story_stages(
+    stages: Iterable[StoryStage],
+    stories: list[StoryDocs],
+    progress: ProgressFn = _noop,
+    timings: dict[str, float] | None = None,
+) -> list[StoryDocs]:
+    """Run story stages over ``stories`` (all of a corpus, or only those an update touched)."""
+    for stage in stages:
+        t0 = time.perf_counter()
+        out: list[StoryDocs] = []
+        for sd in stage.run(stories):
+            out.append(sd)
+            progress(stage.name, len(out), len(stories))
+        stories = out
+        if timings is not None:
+            timings[stage.name] = time.perf_counter() - t0
+    return stories
 
 
 def run_local(
@@ -52,12 +71,5 @@ def run_local(
         stories = list(pipeline.group_stage.run(current))
         progress(pipeline.group_stage.name, len(stories), len(stories))
         timings[pipeline.group_stage.name] = time.perf_counter() - t0
-        for story_stage in pipeline.story_stages:
-            t0 = time.perf_counter()
-            out: list[StoryDocs] = []
-            for sd in story_stage.run(stories):
-                out.append(sd)
-                progress(story_stage.name, len(out), len(stories))
-            stories = out
-            timings[story_stage.name] = time.perf_counter() - t0
+        stories = run_story_stages(pipeline.story_stages, stories, progress, timings)
     return RunResult(articles=current, stories=stories, skipped=skipped, timings=timings)

@@ -511,6 +511,12 @@ class Store:
                 )
         return len(docs)
 
+    def delete_stories(self, story_ids: Iterable[str]) -> int:
+        """Remove the named stories (e.g. merged into others); returns how many existed."""
+        ids = [_scrub(i) for i in story_ids]
+        with self._write() as conn:
+            return sum(conn.execute("DELETE FROM stories WHERE id = ?", (i,)).rowcount for i in ids)
+
     def stories(self) -> Iterator[dict[str, Any]]:
         """Stored story documents, in the order they were first stored."""
         after = 0
