@@ -93,31 +93,77 @@ STORIES = [
             {
                 "group": "q1",
                 "speaker": "the mayor",
-                "kind": "minor wording",
+                "kind": "direct",
+                "reference": "We will rebuild",
+                "classification": "minor wording",
                 "renderings": [
                     {"article_id": "wire-1", "text": "We will rebuild", "start": 90, "end": 105},
                     {"article_id": "hostile-1", "text": HOSTILE, "start": 0, "end": 5},
                 ],
+                "diff": [
+                    {
+                        "article_id": "hostile-1",
+                        "start": 0,
+                        "classification": "paraphrase",
+                        "ops": [
+                            {"op": "equal", "reference": "We", "rendering": "We"},
+                            {"op": "replace", "reference": "will", "rendering": HOSTILE},
+                            {"op": "delete", "reference": "rebuild", "rendering": ""},
+                        ],
+                    }
+                ],
+                "speakers": ["the mayor", "Evil"],
+                "speaker_conflict": True,
             }
         ],
         "discrepancies": [
             {
                 "kind": "number",
                 "subject": "bridge age",
+                "quantity": "age",
                 "values": [
                     {
                         "value": "100 years",
-                        "normalised": 100,
+                        "normalised": "100",
                         "article_ids": ["wire-1"],
-                        "evidence": "It is 100 years old.",
+                        "evidence": [{"article_id": "wire-1", "text": "It is 100 years old."}],
                     },
                     {
                         "value": HOSTILE,
-                        "normalised": None,
+                        "normalised": "90",
                         "article_ids": ["hostile-1"],
-                        "evidence": HOSTILE,
+                        "evidence": [{"article_id": "hostile-1", "text": HOSTILE}],
                     },
                 ],
+            }
+        ],
+        "alignment": [
+            {
+                "id": "g0",
+                "support": 2,
+                "sentences": [
+                    {"id": "wire-1#s0", "article_id": "wire-1", "start": 0, "end": 46},
+                    {"id": "copy-1#s0", "article_id": "copy-1", "start": 0, "end": 46},
+                ],
+            }
+        ],
+        "unique": [
+            {
+                "article_id": "hostile-1",
+                "source": "Evil",
+                "sentences": [
+                    {"id": "hostile-1#s0", "article_id": "hostile-1", "start": 0, "end": 20}
+                ],
+            }
+        ],
+        "framing": [
+            {
+                "source": HOSTILE,
+                "terms": [{"term": HOSTILE, "z": 2.5, "count": 2}],
+                "distancing": [{"marker": "scare quotes", "term": HOSTILE}],
+                "loaded": [{"term": "rioters", "neutral": "protesters"}],
+                "verbs": {"claimed": 1},
+                "voices": {"official": 1, "speakers": [HOSTILE]},
             }
         ],
     },

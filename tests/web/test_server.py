@@ -34,8 +34,19 @@ def test_story_list_and_filters(client: TestClient) -> None:
 def test_story_page_sections(client: TestClient) -> None:
     r = client.get("/stories/s-flood")
     assert r.status_code == 200
-    for needle in ("Brief", "Who said what", "Where the outlets disagree", "1 syndicated copy"):
-        assert needle in r.text
+    for needle in (
+        "Brief",
+        "Who said what",
+        "Where the outlets disagree",
+        "1 syndicated copy",
+        "How each outlet frames it",
+        "attributed to different speakers",
+        "It is 100 years old.",
+        "(others: protesters)",
+    ):
+        assert needle in r.text, needle
+    assert '<del class="diff">rebuild</del>' in r.text
+    assert 'class="s2"' in r.text and 'class="unique"' in r.text
     assert 'class="cite"' in r.text and "/articles/wire-1" in r.text
     assert '<mark class="quote"' in r.text
 

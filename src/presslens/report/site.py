@@ -253,16 +253,23 @@ def _syndication_groups(
 
 
 def _support_marks(story: Mapping[str, Any]) -> dict[str, list[tuple[int, int, str, str]]]:
-    """Sentence shading by independent support, from the story's ``alignment`` when present."""
+    """Sentence shading: support by independent sources from ``alignment``, and ``unique``."""
     marks: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
+
+    def add(sent: Mapping[str, Any], cls: str, title: str) -> None:
+        aid, s, e = sent.get("article_id"), sent.get("start"), sent.get("end")
+        if isinstance(aid, str) and isinstance(s, int) and isinstance(e, int):
+            marks[aid].append((s, e, cls, title))
+
     for group in story.get("alignment") or []:
         support = int(group.get("support", 1))
         cls = "s1" if support <= 1 else "s2" if support == 2 else "s3"
+        title = f"carried by {support} independent source{'s' if support != 1 else ''}"
         for sent in group.get("sentences", []):
-            aid, s, e = sent.get("article_id"), sent.get("start"), sent.get("end")
-            if isinstance(aid, str) and isinstance(s, int) and isinstance(e, int):
-                title = f"carried by {support} independent source{'s' if support != 1 else ''}"
-                marks[aid].append((s, e, "unique" if support <= 1 else cls, title))
+            add(sent, cls, title)
+    for info in story.get("unique") or []:
+        for sent in info.get("sentences", []):
+            add(sent, "unique", "only this outlet reports this")
     return marks
 
 
