@@ -4,9 +4,11 @@ Baseline: TF-IDF (scikit-learn, English stop words, sublinear tf, title + text) 
 agglomerative average linkage, its distance threshold tuned on the same DEV set (best of a
 0.30-0.99 sweep, per set).  presslens runs with its shipped defaults, the same for both sets.
 
-    .venv/bin/python bench/clustering.py [--embed]
+    .venv/bin/python bench/clustering.py [--embed] [--errors]
 
-Prints a table and writes out/bench/clustering.json.
+Prints a table and writes out/bench/clustering.json.  ``--errors`` also prints, per set, the
+predicted stories that mix gold stories and the gold stories split over several predicted
+ones, with each predicted story's title and the terms and entities its members share.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import argparse
 import json
 import sys
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 from pathlib import Path
 
@@ -93,8 +95,8 @@ def baseline(arts: list[Article], gold: dict[str, str]) -> tuple[dict[str, str],
     return best[1], best[2], seconds
 
 
-def ours(arts: list[Article], config: ClusterConfig) -> tuple[dict[str, str], float]:
-    """presslens's assignment and its time in seconds."""
+def ours(arts: list[Article], config: ClusterConfig) -> tuple[StoryIndex, float]:
+    """presslens's index after clustering ``arts`` and its time in seconds."""
     t0 = time.perf_counter()
     index = StoryIndex(config, DedupConfig())
     if config.embed:
@@ -102,13 +104,43 @@ def ours(arts: list[Article], config: ClusterConfig) -> tuple[dict[str, str], fl
 
         index.embedder = Embedder()
     index.add(arts)
-    return index.assignments(), time.perf_counter() - t0
+    return index, time.perf_counter() - t0
+
+
+def errors(index: StoryIndex, gold: dict[str, str]) -> None:
+    """Print the merged and split gold stories of one run, with what the members share."""
+    stories = {s.id: s for s in index.stories()}
+    pred = index.assignments()
+    gold_of: dict[str, Counter[str]] = defaultdict(Counter)
+    pred_of: dict[str, Counter[str]] = defaultdict(Counter)
+    for aid, sid in pred.items():
+        if aid in gold:
+            gold_of[sid][gold[aid]] += 1
+            pred_of[gold[aid]][sid] += 1
+
+    def describe(sid: str) -> str:
+        story = stories[sid]
+        terms: Counter[str] = Counter()
+        for m in story.memberships:
+            terms.update(m.shared_entities + m.shared_terms)
+        top = ", ".join(t for t, _ in terms.most_common(8))
+        return f"{sid[-6:]} ({len(story.article_ids)}) {story.title!r:.60} | {top}"
+
+    for sid, counts in sorted(gold_of.items(), key=lambda kv: -sum(kv[1].values())):
+        if len(counts) > 1:
+            print(f"  merged {dict(counts)}: {describe(sid)}")
+    for g, counts in sorted(pred_of.items()):
+        if len(counts) > 1:
+            print(f"  split {g}:")
+            for sid, n in counts.most_common():
+                print(f"    {n} in {describe(sid)}")
 
 
 def main() -> int:
     """Run the benchmark; 2 when the data is missing."""
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--embed", action="store_true", help="also run with sentence embeddings")
+    ap.add_argument("--errors", action="store_true", help="print merged and split gold stories")
     args = ap.parse_args()
     if not DATA.is_dir():
         print(f"benchmark data not found: {DATA}", file=sys.stderr)
@@ -124,8 +156,11 @@ def main() -> int:
         rows.append({"set": name, "system": "baseline", "threshold": round(th, 2),
                      "precision": p, "recall": r, "f1": f, "seconds": secs})  # fmt: skip
         for label, cfg in systems:
-            pred, secs = ours(arts, cfg)
-            p, r, f = bcubed(pred, gold)
+            index, secs = ours(arts, cfg)
+            p, r, f = bcubed(index.assignments(), gold)
+            if args.errors:
+                print(f"{name} {label}: P {p:.3f} R {r:.3f} F1 {f:.3f}")
+                errors(index, gold)
             rows.append({"set": name, "system": label, "precision": p, "recall": r,
                          "f1": f, "seconds": secs})  # fmt: skip
     print(f"{'set':8} {'system':18} {'P':>6} {'R':>6} {'F1':>6} {'sec':>6}")

@@ -2,9 +2,9 @@
 
 __version__ = "0.1.0"
 
-from presslens.api import IngestResult, analyze, export, ingest_into  # noqa: E402
-from presslens.config import Config, load_config  # noqa: E402
-from presslens.errors import (  # noqa: E402
+from presslens.api import IngestResult, analyze, export, ingest_into
+from presslens.config import Config, load_config
+from presslens.errors import (
     ConfigError,
     InputError,
     MissingDependencyError,
@@ -12,9 +12,9 @@ from presslens.errors import (  # noqa: E402
     SchemaError,
     StoreError,
 )
-from presslens.model import Article, Removed, Skip, Story, StoryDocs  # noqa: E402
-from presslens.report import Report, RunInfo, validate_report  # noqa: E402
-from presslens.store import Store  # noqa: E402
+from presslens.model import Article, Removed, Skip, Story, StoryDocs
+from presslens.report import Report, RunInfo, validate_report
+from presslens.store import Store
 
 __all__ = [
     "Article",

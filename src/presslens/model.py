@@ -361,6 +361,7 @@ class Framing:
     voices: Voices
     loaded: tuple[LoadedTerm, ...] = ()
 
+
 # --- brief & timeline (issue 6) ---
 
 
