@@ -57,6 +57,8 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     out = Path(args.out)
     if not args.quiet:
         reporter.info(f"report written: {out / 'report.json'} and {out / 'index.html'}")
+        if args.db:
+            reporter.info(f"browse it: presslens serve --db {args.db}")
     return EXIT_OK if report.articles else EXIT_NOTHING
 
 
