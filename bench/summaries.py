@@ -1,6 +1,6 @@
 """Brief quality and speed: ROUGE against reference summaries, beside LexRank and Lead.
 
-    .venv/bin/python bench/summaries.py [--limit N] [--sets multinews,neus]
+    .venv/bin/python bench/summaries.py [--limit N] [--sets multinews,neus] [--fresh]
 
 Reads ../shared/benchdata/summarization/{multinews,neus}/stories.jsonl.  Every system is cut
 to the reference's whitespace word count (benchdata README, "Summaries"); ours is asked for
@@ -14,12 +14,15 @@ Citation faithfulness: the share of brief sentences whose every cited article ha
 holding at least half of the brief sentence's (rouge-score, stemmed) tokens; a check
 independent of the summarizer's own citation rule.
 
-Writes out/bench/summaries.json.
+LexRank's output and time per story are cached under out/cache/ keyed by the data file's
+hash (it takes most of the run and does not change while presslens is tuned); ``--fresh``
+recomputes them.  Writes out/bench/summaries.json.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -40,6 +43,7 @@ from presslens.summarize.terms import tokens
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "benchdata" / "summarization"
 OUT = REPO / "out" / "bench" / "summaries.json"
+CACHE = REPO / "out" / "cache"
 METRICS = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 #: a cited article "contains" a brief sentence when one of its sentences holds this share of
 #: the brief sentence's tokens (a fixed, deliberately simple check; not tuned)
@@ -114,10 +118,50 @@ def with_title(record: dict[str, Any]) -> str:
     return f"{title}\n\n{record['text']}" if title else str(record["text"])
 
 
-def load(name: str, limit: int | None) -> list[dict[str, Any]]:
+def load(name: str, limit: int | None) -> tuple[list[dict[str, Any]], str]:
+    """The set's stories (the first ``limit``) and the SHA-256 of its data file."""
     path = DATA / name / "stories.jsonl"
-    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
-    return rows[:limit] if limit else rows
+    raw = path.read_bytes()
+    rows = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line]
+    return (rows[:limit] if limit else rows), hashlib.sha256(raw).hexdigest()
+
+
+class Timed:
+    """A system run on each story, with its time; its output is kept in ``path`` between runs.
+
+    ``path`` is None for a system that is always run (presslens, and Lead which costs nothing).
+    """
+
+    def __init__(
+        self,
+        system: Callable[[Sequence[Article], int], list[str]],
+        path: Path | None = None,
+        fresh: bool = False,
+    ) -> None:
+        self.system = system
+        self.path = path
+        self.entries: dict[str, Any] = {}
+        if path is not None and not fresh and path.exists():
+            self.entries = json.loads(path.read_text(encoding="utf-8"))
+        self.hits = 0
+
+    def run(self, story: str, articles: Sequence[Article], words: int) -> tuple[list[str], float]:
+        key = f"{story}:{words}"
+        hit = self.entries.get(key)
+        if hit is not None:
+            self.hits += 1
+            return list(hit["lines"]), float(hit["seconds"])
+        t0 = time.perf_counter()
+        lines = self.system(articles, words)
+        seconds = time.perf_counter() - t0
+        if self.path is not None:
+            self.entries[key] = {"lines": lines, "seconds": seconds}
+        return lines, seconds
+
+    def save(self) -> None:
+        if self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.write_text(json.dumps(self.entries) + "\n", encoding="utf-8")
 
 
 def faithful(articles: Sequence[Article], text: str, cites: Sequence[str], tok: Any) -> bool:
@@ -137,14 +181,16 @@ def faithful(articles: Sequence[Article], text: str, cites: Sequence[str], tok: 
     return True
 
 
-def run_set(name: str, limit: int | None) -> dict[str, Any]:
-    rows = load(name, limit)
+def run_set(name: str, limit: int | None, fresh: bool = False) -> dict[str, Any]:
+    rows, digest = load(name, limit)
     scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
     tok = tokenizers.DefaultTokenizer(use_stemmer=True)
-    systems: dict[str, Callable[[Sequence[Article], int], list[str]]] = {
-        "presslens": ours,
-        "lexrank": make_lexrank(),
-        "lead": lead,
+    systems = {
+        "presslens": Timed(ours),
+        "lexrank": Timed(
+            make_lexrank(), CACHE / f"summaries_lexrank_{name}_{digest[:16]}.json", fresh
+        ),
+        "lead": Timed(lead),
     }
     sums: dict[str, dict[str, float]] = {s: dict.fromkeys(METRICS, 0.0) for s in systems}
     seconds: dict[str, float] = dict.fromkeys(systems, 0.0)
@@ -156,9 +202,8 @@ def run_set(name: str, limit: int | None) -> dict[str, Any]:
         ref_words = len(row["reference"].split())
         reference = "\n".join(sentences_of(row["reference"]))
         for sname, system in systems.items():
-            t0 = time.perf_counter()
-            lines = system(articles, ref_words)
-            seconds[sname] += time.perf_counter() - t0
+            lines, spent = system.run(row["story"], articles, ref_words)
+            seconds[sname] += spent
             summary = cut(lines, ref_words)
             words_out[sname] += len(summary.split())
             scores = scorer.score(reference, summary)
@@ -168,9 +213,11 @@ def run_set(name: str, limit: int | None) -> dict[str, Any]:
             brief_sentences += 1
             supports.append(s.support)
             faithful_sentences += faithful(articles, s.text, s.cites, tok)
+    systems["lexrank"].save()
     n = len(rows)
     return {
         "stories": n,
+        "lexrank_cached": systems["lexrank"].hits,
         "rouge": {s: {m: round(v / n, 4) for m, v in ms.items()} for s, ms in sums.items()},
         "stories_per_s": {s: round(n / seconds[s], 2) if seconds[s] else None for s in systems},
         "mean_words": {s: round(words_out[s] / n, 1) for s in systems},
@@ -186,12 +233,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=None, help="first N stories of each set")
     ap.add_argument("--sets", default="multinews,neus")
+    ap.add_argument("--fresh", action="store_true", help="recompute the cached LexRank outputs")
     args = ap.parse_args()
     results: dict[str, Any] = {"split": "DEV", "faithful_recall": FAITHFUL_RECALL, "sets": {}}
     for name in args.sets.split(","):
-        res = run_set(name, args.limit)
+        res = run_set(name, args.limit, args.fresh)
         results["sets"][name] = res
-        print(f"\n{name} DEV ({res['stories']} stories)")
+        print(f"\n{name} DEV ({res['stories']} stories, LexRank cached: {res['lexrank_cached']})")
         print(f"{'system':<10} " + " ".join(f"{m:>9}" for m in METRICS) + "  stories/s  words")
         for sname, ms in res["rouge"].items():
             print(

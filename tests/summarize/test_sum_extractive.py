@@ -8,7 +8,13 @@ import time
 import pytest
 
 from presslens.model import Article, BriefSentence
-from presslens.summarize.extractive import BriefParams, build_matrix, cite, extract_brief
+from presslens.summarize.extractive import (
+    BriefParams,
+    build_matrix,
+    cite,
+    consensus,
+    extract_brief,
+)
 from presslens.summarize.terms import content_terms
 
 FLOOD = [
@@ -195,3 +201,35 @@ def test_cite_threshold_controls_what_counts_as_carrying() -> None:
     assert strict == ("a",)
     assert loose == ("a", "b")
     assert wording == ("a",)
+
+
+def test_consensus_favours_what_other_sources_also_report() -> None:
+    shared = "Heavy rain flooded the river town of Aldmoor on Monday, forcing residents to leave."
+    own = "A local bakery handed out free bread to volunteers filling sandbags near the bridge."
+    arts = [
+        Article(id="a", text=f"{shared} {own}"),
+        Article(id="b", text="The river town of Aldmoor flooded on Monday after heavy rain."),
+        Article(id="c", text="Residents of Aldmoor were forced to leave when the river flooded."),
+    ]
+    sm = build_matrix(arts)
+    score = consensus(sm)
+    index = {c.text: i for i, c in enumerate(sm.candidates)}
+    assert score[index[shared]] > 0.5 > score[index[own]]
+    assert all(0.0 <= v <= 1.0 for v in score)
+    # one source has no one to agree with
+    assert not consensus(build_matrix([arts[0]])).any()
+
+
+def test_trimmed_attribution_is_marked_and_still_cited_by_its_source() -> None:
+    claim = "Forty people died in the floods near the capital over the weekend"
+    arts = [
+        Article(id="a", text=f"{claim}, officials said Monday. " + " ".join(FLOOD[1:3])),
+        Article(id="b", text=f"{claim}, according to the ministry. " + FLOOD[3]),
+    ]
+    brief = extract_brief(arts, 200, BriefParams(trim_attribution=True))
+    trimmed = [s for s in brief if s.text == claim + "."]
+    assert trimmed and trimmed[0].repair == "attribution"
+    assert trimmed[0].cites == ("a", "b")
+    kept = extract_brief(arts, 200)  # the default keeps who made the claim
+    assert not any(s.text == claim + "." for s in kept)
+    assert any(s.text.startswith(claim + ",") for s in kept)

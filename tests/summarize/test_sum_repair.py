@@ -7,6 +7,7 @@ from presslens.summarize.repair import (
     complete_quotes,
     find_speaker,
     repair,
+    strip_attribution,
     strip_dateline,
 )
 
@@ -71,3 +72,33 @@ def test_datelines_are_stripped() -> None:
     )
     assert strip_dateline("SEOUL, South Korea — There was one event.") == "There was one event."
     assert strip_dateline("US - China talks resumed.") == "US - China talks resumed."
+
+
+def test_attributions_are_trimmed_from_reported_facts() -> None:
+    assert strip_attribution(
+        "Thirty-five percent of the full-time staff are women, the campaign told The Hill Sunday."
+    ) == ("Thirty-five percent of the full-time staff are women.")
+    assert strip_attribution(
+        "Kim has been out of public view for several days, according to officials cited by NBC."
+    ) == ("Kim has been out of public view for several days.")
+    assert strip_attribution(
+        "According to the ministry, forty people died in the floods near the capital."
+    ) == ("Forty people died in the floods near the capital.")
+    assert strip_attribution(
+        "The river rose by three metres overnight in the town, said Mayor Jane Doe."
+    ) == ("The river rose by three metres overnight in the town.")
+
+
+def test_attributions_that_carry_information_are_kept() -> None:
+    kept = [
+        # a quotation's speaker is part of what was said
+        '"We will rebuild every house in the valley," Mayor Doe said.',
+        # a pronoun speaker points at someone the brief may name
+        "The storm killed forty people in three provinces of the country, he said.",
+        # too little claim left without its source
+        "Prices rose, the bank said.",
+        # a clause ending in a verb of saying is not an attribution
+        "Roy Moore, who lost the 2017 Senate election, announced Thursday that he will run.",
+    ]
+    for text in kept:
+        assert strip_attribution(text) == text

@@ -136,6 +136,58 @@ def strip_dateline(text: str) -> str:
     return text[m.end() :] if m else text
 
 
+# "According to the ministry, ..." and "..., officials said Tuesday." / "..., according to
+# the data." / "..., said Jane Doe.": the source of a reported fact, which a brief's citations
+# already give.  Only a named or institutional speaker is trimmed ("he said" keeps its place:
+# the pronoun points at a person the brief may name) and only at the very end of a sentence.
+_ATTR_VERB = (
+    r"(?:said|says|told|added|stated|noted|explained|wrote|tweeted|announced|reported|reports)"
+)
+_ATTR_WHEN = (
+    r"(?:\s+(?:on\s+)?(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|"
+    r"today|yesterday))?"
+)
+_CAP = r"[A-Z][\w.'’\-]*"
+_LEADING_ATTRIBUTION = re.compile(r"^According to [^,\"“”]{2,60},\s+(?=\S)")
+_TRAILING_ATTRIBUTION = re.compile(
+    r",\s+(?:according to [^,\"“”]{2,60}"
+    r"|(?:(?:the|a|an)\s+)?(?:[A-Za-z][\w.'’\-]*\s+){0,4}?"
+    r"(?:" + _CAP + r"|officials|police|authorities|sources|campaign|spokesman|spokeswoman"
+    r"|spokesperson)\s+"
+    + _ATTR_VERB
+    + r"(?:\s+(?:The\s+)?"
+    + _CAP
+    + r"){0,3}"
+    + _ATTR_WHEN
+    + r"|"
+    + _ATTR_VERB
+    + r"\s+(?:"
+    + _CAP
+    + r"\s*){1,5})\.$"
+)
+#: a trailing attribution is trimmed only when this much of the sentence is left (characters):
+#: "Prices rose, the bank said." keeps its speaker, a short claim needs it
+_ATTRIBUTION_MIN_KEPT = 40
+
+
+def strip_attribution(text: str) -> str:
+    """``text`` without a leading "According to X," or a trailing ", X said." attribution.
+
+    A sentence with a quotation keeps its attribution (the speaker of a quote is part of the
+    information), and so does one whose claim would be left shorter than 40 characters.
+    """
+    if any(q in text for q in '"“”'):
+        return text
+    m = _LEADING_ATTRIBUTION.match(text)
+    if m:
+        rest = text[m.end() :]
+        text = rest[:1].upper() + rest[1:]
+    m = _TRAILING_ATTRIBUTION.search(text)
+    if m and m.start() >= _ATTRIBUTION_MIN_KEPT:
+        text = text[: m.start()] + "."
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class Assessment:
     """How a sentence fares out of context.
