@@ -3,11 +3,13 @@
 Builds (once, cached under out/bench/) a store of >= 2,000 articles from the DEV benchmark
 articles in ../shared/benchdata (PolNeAR, ECB+, BASIL, plus lightly edited copies to pass
 2,000), analysed by the real pipeline; then starts ``presslens serve`` on 127.0.0.1 in a child
-process and drives it with a bounded number of concurrent clients.  In the same run, the same
+process and drives it with a bounded number of concurrent clients (wrk, from Debian's package,
+when installed: a load generator in C does not compete with the server for the interpreter;
+otherwise an httpx client in this process).  In the same run, the same
 pages exported as static files and served by ``python -m http.server`` give the obvious
 alternative's figures, so the result is read as a ratio.
 
-    .venv/bin/python bench/serve_load.py [--clients 1 5 20] [--seconds 10]
+    .venv/bin/python bench/serve_load.py [--clients 1 5 20] [--seconds 10] [--driver wrk|httpx]
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import asyncio
 import json
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -123,6 +126,60 @@ async def _drive(urls: list[str], clients: int, seconds: float) -> dict[str, Any
     }
 
 
+_WRK_LUA = """
+local paths = {%s}
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i %% #paths) + 1])
+end
+"""
+
+
+def _unit_ms(text: str) -> float:
+    for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if text.endswith(unit):
+            return float(text[: -len(unit)]) * factor
+    return float(text)
+
+
+def _wrk(urls: list[str], clients: int, seconds: float) -> dict[str, Any]:
+    """Drive ``urls`` (rotating) with wrk: ``clients`` connections on 1 thread."""
+    base = str(httpx.URL(urls[0]).copy_with(path="/", query=None))
+    paths = ", ".join(json.dumps(str(httpx.URL(u).raw_path.decode())) for u in urls)
+    script = OUT / "wrk_paths.lua"
+    script.write_text(_WRK_LUA % paths)
+    out = subprocess.run(
+        [
+            "wrk",
+            "-t1",
+            f"-c{clients}",
+            f"-d{max(1, int(seconds))}s",
+            "--latency",
+            "-s",
+            str(script),
+            base,
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    stats: dict[str, Any] = {"clients": clients, "errors": 0}
+    for line in out.splitlines():
+        parts = line.split()
+        if line.strip().startswith("50%"):
+            stats["p50_ms"] = round(_unit_ms(parts[1]), 1)
+        elif line.strip().startswith("99%"):
+            stats["p99_ms"] = round(_unit_ms(parts[1]), 1)
+        elif line.startswith("Requests/sec:"):
+            stats["rps"] = round(float(parts[1]), 1)
+        elif "requests in" in line:
+            stats["requests"] = int(parts[0])
+        elif line.strip().startswith(("Non-2xx", "Socket errors")):
+            stats["errors"] += sum(int(x.strip(",")) for x in parts if x.strip(",").isdigit())
+    return stats
+
+
 def _serve(cmd: list[str], url: str) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _wait(url, proc)
@@ -135,6 +192,9 @@ def main() -> None:
     ap.add_argument("--db", type=Path, default=OUT / "serve.db")
     ap.add_argument("--clients", type=int, nargs="+", default=[1, 5, 20])
     ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument(
+        "--driver", choices=["wrk", "httpx"], default="wrk" if shutil.which("wrk") else "httpx"
+    )
     args = ap.parse_args()
     if not BENCH.is_dir():
         sys.exit(f"needs {BENCH}")
@@ -193,8 +253,11 @@ def main() -> None:
         try:
             for page, urls in pages.items():
                 for clients in args.clients:
-                    r = asyncio.run(_drive(urls, clients, args.seconds))
-                    r.update(server=name, page=page)
+                    if args.driver == "wrk":
+                        r = _wrk(urls, clients, args.seconds)
+                    else:
+                        r = asyncio.run(_drive(urls, clients, args.seconds))
+                    r.update(server=name, page=page, driver=args.driver)
                     results["runs"].append(r)
                     print(
                         f"{name:38} {page:6} clients={clients:3} rps={r['rps']:8} "

@@ -108,3 +108,39 @@ def test_list_cache_follows_the_store(web_db: Path) -> None:
         store.put_stories([{"id": "s-late", "title": "Late news", "article_ids": ["late"]}])
         store.record_run({"inputs": ["late"], "counts": {}})
     assert "Late news" in client.get("/").text
+
+
+def test_story_list_is_paginated(tmp_path: Path) -> None:
+    from presslens.model import Article
+    from presslens.store import Store
+    from presslens.web.server import PAGE_SIZE
+
+    db = tmp_path / "many.db"
+    n = PAGE_SIZE * 2 + 7
+    with Store(db) as store:
+        store.add_articles(
+            Article(f"a{i}", f"Text {i}.", source="S", title=f"Story number {i}", cleaned=True)
+            for i in range(n)
+        )
+        store.put_stories({"id": f"s{i}", "article_ids": [f"a{i}"]} for i in range(n))
+    client = TestClient(create_app(db))
+    first = client.get("/", params={"sort": "sources"}).text
+    assert first.count('<li data-text="Story number') == PAGE_SIZE
+    assert f"Stories ({n})" in first and "page 1 of 3" in first
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    last = client.get("/", params={"sort": "sources", "page": "3"}).text
+    assert last.count('<li data-text="Story number') == 7 and 'rel="prev"' in last
+    assert "page 3 of 3" in client.get("/", params={"page": "99"}).text
+    assert "page 1 of 3" in client.get("/", params={"page": "x"}).text
+
+
+def test_data_version_moves_when_another_connection_commits(web_db: Path) -> None:
+    from presslens.model import Article
+    from presslens.store import Store
+
+    with Store(web_db, readonly=True) as reader:
+        before = reader.data_version()
+        assert reader.data_version() == before
+        with Store(web_db) as writer:
+            writer.add_article(Article("dv", "New text.", source="X", cleaned=True))
+        assert reader.data_version() != before

@@ -565,6 +565,14 @@ class Store:
             rows = conn.execute("SELECT id, recorded_at, summary FROM runs ORDER BY id").fetchall()
         return [{"id": i, "recorded_at": t, "summary": json.loads(s)} for i, t, s in rows]
 
+    def data_version(self) -> int:
+        """A number that changes whenever another connection commits to the store.
+
+        Cheap (no table is read), so a reader can poll it to know when cached views are stale.
+        """
+        with self._read() as conn:
+            return int(conn.execute("PRAGMA data_version").fetchone()[0])
+
     # --- checks ----------------------------------------------------------------------------
 
     def integrity_check(self) -> bool:

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections import defaultdict
-from collections.abc import AsyncIterator, Mapping
+from collections import OrderedDict, defaultdict
+from collections.abc import AsyncIterator, Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -38,13 +39,17 @@ from presslens.store import Store
 LINKS = ServerLinks()
 #: most search hits considered when filtering the story list by a query
 SEARCH_LIMIT = 5000
+#: rendered pages kept (keyed by path and query); a page is re-rendered when the store changes
+PAGE_CACHE = 512
+#: stories per page of the story list
+PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
 class Snapshot:
     """The story list as of one state of the store."""
 
-    fingerprint: tuple[int, int]
+    fingerprint: int
     rows: list[dict[str, Any]]
     story_of: Mapping[str, list[str]]
     outlets: list[str]
@@ -58,13 +63,32 @@ class Site:
         self.store = Store(db, readonly=True)
         self._lock = threading.Lock()
         self._snap: Snapshot | None = None
+        self._pages: OrderedDict[str, tuple[int, str | None]] = OrderedDict()
 
-    def _fingerprint(self) -> tuple[int, int]:
-        return (self.store.count_articles(), len(self.store.runs()))
+    def fingerprint(self) -> int:
+        """Changes whenever another process commits to the store."""
+        return self.store.data_version()
+
+    def cached(self, key: str, render: Callable[[], str | None]) -> str | None:
+        """A rendered page (``None``: not found) from the cache, re-rendered once the store
+        has changed."""
+        fp = self.fingerprint()
+        with self._lock:
+            hit = self._pages.get(key)
+            if hit is not None and hit[0] == fp:
+                self._pages.move_to_end(key)
+                return hit[1]
+        body = render()
+        with self._lock:
+            self._pages[key] = (fp, body)
+            self._pages.move_to_end(key)
+            while len(self._pages) > PAGE_CACHE:
+                self._pages.popitem(last=False)
+        return body
 
     def snapshot(self) -> Snapshot:
         """The current list, rebuilt only when the store changed."""
-        fp = self._fingerprint()
+        fp = self.fingerprint()
         with self._lock:
             if self._snap is not None and self._snap.fingerprint == fp:
                 return self._snap
@@ -130,25 +154,42 @@ def create_app(db: str | Path) -> Starlette:
     css = stylesheet()
     page_common = {"static": False, "script": True, "css": css}
 
-    async def index(request: Request) -> Response:
-        params = request.query_params
+    def _list_page(params: Mapping[str, str]) -> str:
         rows, total = _filtered_rows(site, params)
-        snap = site.snapshot()
-        return _page(
-            render(
-                "list.html.j2",
-                LINKS,
-                rows=rows,
-                total=total,
-                outlets=snap.outlets,
-                q=params.get("q", ""),
-                outlet=params.get("outlet", ""),
-                date_from=params.get("from", ""),
-                date_to=params.get("to", ""),
-                sort=params.get("sort", "recent"),
-                **page_common,
-            )
+        pages = max(1, -(-len(rows) // PAGE_SIZE))
+        try:
+            page = min(max(1, int(params.get("page", "1"))), pages)
+        except ValueError:
+            page = 1
+
+        def page_link(n: int) -> str | None:
+            if not 1 <= n <= pages or n == page:
+                return None
+            return LINKS.index() + "?" + urlencode({**params, "page": str(n)})
+
+        return render(
+            "list.html.j2",
+            LINKS,
+            rows=rows[(page - 1) * PAGE_SIZE : page * PAGE_SIZE],
+            matching=len(rows),
+            total=total,
+            page=page,
+            pages=pages,
+            prev_link=page_link(page - 1),
+            next_link=page_link(page + 1),
+            outlets=site.snapshot().outlets,
+            q=params.get("q", ""),
+            outlet=params.get("outlet", ""),
+            date_from=params.get("from", ""),
+            date_to=params.get("to", ""),
+            sort=params.get("sort", "recent"),
+            **page_common,
         )
+
+    async def index(request: Request) -> Response:
+        params = dict(request.query_params)
+        body = site.cached("/?" + urlencode(sorted(params.items())), lambda: _list_page(params))
+        return _page(body or "")
 
     def _story_bundle(story_id: str) -> tuple[dict[str, Any], dict[str, dict[str, Any]]] | None:
         story = site.store.get_story(story_id)
@@ -164,24 +205,34 @@ def create_app(db: str | Path) -> Starlette:
                 arts[aid] = article_to_dict(a)
         return story, arts
 
-    async def story_page(request: Request) -> Response:
-        bundle = _story_bundle(request.path_params["story_id"])
+    def _story_page(story_id: str) -> str | None:
+        bundle = _story_bundle(story_id)
         if bundle is None:
-            return _not_found("story")
+            return None
         story, arts = bundle
-        return _page(render("story.html.j2", LINKS, **story_context(story, arts), **page_common))
+        return render("story.html.j2", LINKS, **story_context(story, arts), **page_common)
 
-    async def article_page(request: Request) -> Response:
-        art = site.store.get_article(request.path_params["article_id"])
+    def _article_page(article_id: str) -> str | None:
+        art = site.store.get_article(article_id)
         if art is None:
-            return _not_found("article")
+            return None
         stories = [
             s
             for sid in site.store.stories_for_article(art.id)
             if (s := site.store.get_story(sid)) is not None
         ]
         ctx = article_context(article_to_dict(art), stories)
-        return _page(render("article.html.j2", LINKS, **ctx, **page_common))
+        return render("article.html.j2", LINKS, **ctx, **page_common)
+
+    async def story_page(request: Request) -> Response:
+        sid = request.path_params["story_id"]
+        body = site.cached("/stories/" + sid, lambda: _story_page(sid))
+        return _not_found("story") if body is None else _page(body)
+
+    async def article_page(request: Request) -> Response:
+        aid = request.path_params["article_id"]
+        body = site.cached("/articles/" + aid, lambda: _article_page(aid))
+        return _not_found("article") if body is None else _page(body)
 
     async def api_stories(request: Request) -> Response:
         rows, _ = _filtered_rows(site, request.query_params)
