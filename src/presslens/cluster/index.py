@@ -83,6 +83,19 @@ def _salient(x: sp.csr_matrix, k: int) -> sp.csr_matrix:
     return sp.csr_matrix((np.ones(len(r_all), dtype=np.float32), (r_all, c_all)), shape=x.shape)
 
 
+def _append_rows(top: sp.csr_matrix, bottom: sp.csr_matrix) -> sp.csr_matrix:
+    """``top`` over ``bottom`` (widened to ``bottom``'s width), copying each array once."""
+    indptr = np.concatenate([top.indptr, bottom.indptr[1:] + top.indptr[-1]])
+    return sp.csr_matrix(
+        (
+            np.concatenate([top.data, bottom.data.astype(top.dtype, copy=False)]),
+            np.concatenate([top.indices, bottom.indices]),
+            indptr,
+        ),
+        shape=(top.shape[0] + bottom.shape[0], max(top.shape[1], bottom.shape[1])),
+    )
+
+
 @dataclass
 class _StoryState:
     sid: str
@@ -120,6 +133,9 @@ class StoryIndex:
         self.embedder: Any = None
         self.embeddings: npt.NDArray[np.float32] | None = None
         self.counts: defaultdict[str, int] = defaultdict(int)
+        # When every article of a batch already has its `syndication_group` (the syndication
+        # stage ran before), those groups are kept instead of being computed again.
+        self.reuse_syndication = False
 
     # --- adding ------------------------------------------------------------------------------
 
@@ -147,18 +163,14 @@ class StoryIndex:
                 self.counts["no_date"] += 1
             if not a.source:
                 self.counts["no_source"] += 1
-        self.syndication.add_all(fresh)
-        counts = [self.featurizer.counts(a) for a in fresh]
-        self.featurizer.observe(counts)
-        new_x = self.featurizer.matrix([self.featurizer.vector(c) for c in counts])
+        if self.reuse_syndication and all(a.syndication_group is not None for a in fresh):
+            self.syndication.add_grouped(fresh)
+        else:
+            self.syndication.add_all(fresh)
+        new_x = self.featurizer.featurize(fresh)
         start = len(self.ids)
-        width = new_x.shape[1]
-        old_x = self.x.copy()
-        old_x.resize((old_x.shape[0], width))
-        old_s = self.salient.copy()
-        old_s.resize((old_s.shape[0], width))
-        self.x = sp.vstack([old_x, new_x], format="csr")
-        self.salient = sp.vstack([old_s, _salient(new_x, self.config.salient_terms)], format="csr")
+        self.x = _append_rows(self.x, new_x)
+        self.salient = _append_rows(self.salient, _salient(new_x, self.config.salient_terms))
         for a in fresh:
             self._by_id[a.id] = len(self.ids)
             self.ids.append(a.id)
@@ -410,6 +422,10 @@ class StoryIndex:
         """Two halves of a story when they are two events, else ``None``."""
         cfg = self.config
         sub = self.x[members]
+        # Only the story's own terms, renumbered in order: the cost no longer grows with the
+        # corpus vocabulary, and the values (and their summation order) stay the same.
+        used, local = np.unique(sub.indices, return_inverse=True)
+        sub = sp.csr_matrix((sub.data, local, sub.indptr), shape=(len(members), max(1, len(used))))
         local_df = np.bincount(sub.indices, minlength=sub.shape[1])
         m = len(members)
         idf = np.log((1.0 + m) / (1.0 + local_df)) + 1.0

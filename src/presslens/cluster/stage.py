@@ -34,6 +34,7 @@ class ClusterStage(GroupStage):
         for a in items:
             articles.setdefault(a.id, a)
         index = StoryIndex(self.config, self.dedup)
+        index.reuse_syndication = True
         if self.config.embed:
             from presslens.cluster.embed import Embedder
 

@@ -11,7 +11,6 @@ import numpy.typing as npt
 from presslens.model import normalise_for_hash
 
 _WORD = re.compile(r"\w+")
-_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
 # Odd 64-bit multiplier of the rolling combination of word hashes (any odd constant works;
 # this one is the 64-bit golden ratio, which spreads nearby values well).
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -21,7 +20,12 @@ Hashes = npt.NDArray[np.uint64]
 
 def words(text: str, max_words: int | None = None) -> list[str]:
     """The ``\\w+`` words of the normalised text (NFKC, case-folded), at most ``max_words``."""
-    found = _WORD.findall(normalise_for_hash(text))
+    return normalised_words(normalise_for_hash(text), max_words)
+
+
+def normalised_words(normalised: str, max_words: int | None = None) -> list[str]:
+    """:func:`words` of a text already passed through :func:`normalise_for_hash`."""
+    found = _WORD.findall(normalised)
     return found if max_words is None else found[:max_words]
 
 
@@ -31,14 +35,22 @@ _MEMO_MAX = 1_000_000
 _memo: dict[str, int] = {}
 
 
-def _word_hash(word: str) -> int:
-    h = _memo.get(word)
-    if h is None:
-        if len(_memo) >= _MEMO_MAX:
-            _memo.clear()
-        h = int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
-        _memo[word] = h
-    return h
+def _hash_word(word: str) -> int:
+    return int.from_bytes(hashlib.blake2b(word.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def word_hashes(tokens: list[str]) -> Hashes:
+    """The stable 64-bit hash of every token, in order."""
+    memo = _memo
+    # Only the text's distinct unseen words are hashed in Python; the per-token lookup is a
+    # C-level map over the memo.
+    missing = set(tokens).difference(memo)
+    if len(memo) + len(missing) > _MEMO_MAX:
+        memo.clear()
+        missing = set(tokens)
+    for w in missing:
+        memo[w] = _hash_word(w)
+    return np.fromiter(map(memo.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
 
 
 def shingle_hashes(tokens: list[str], size: int) -> Hashes:
@@ -49,13 +61,14 @@ def shingle_hashes(tokens: list[str], size: int) -> Hashes:
     """
     if not tokens:
         return np.empty(0, dtype=np.uint64)
-    ids = np.fromiter((_word_hash(w) for w in tokens), dtype=np.uint64, count=len(tokens))
+    ids = word_hashes(tokens)
     n = max(1, len(ids) - size + 1)
     acc = ids[:n].copy()
     with np.errstate(over="ignore"):
         for k in range(1, min(size, len(ids))):
-            acc = (acc * _MIX) ^ ids[k : k + n]
-    return np.unique(acc & _MASK64)
+            acc *= _MIX
+            acc ^= ids[k : k + n]
+    return np.unique(acc)
 
 
 def exact_jaccard(a: Hashes, b: Hashes) -> float:

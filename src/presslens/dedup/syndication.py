@@ -5,6 +5,14 @@ exact shingle Jaccard reaches ``DedupConfig.min_jaccard``.  Groups are the conne
 components of those verified pairs, so the result does not depend on the input order: the
 pair set is symmetric and the union-find only joins.
 
+MinHash signatures are computed for a whole batch at once with numpy: permutation ``k`` maps a
+64-bit shingle hash ``x`` to ``(x ^ b_k) * a_k`` (``a_k`` odd, so a bijection of 64-bit
+integers), and the signature keeps the top 32 bits of each minimum.  The LSH cuts a signature
+into the bands datasketch's ``MinHashLSH`` picks for ``lsh_threshold``; texts sharing a band
+are candidates.  A bucket holding very many texts (boilerplate) pairs each member with its
+first ``_BUCKET_PAIRS`` members in a content-derived order only, so candidates stay bounded,
+and a candidate already in the same group is not verified again.
+
 Lineage: the original of a group is the member published first.  Members without a date rank
 after every dated one; ties (same ``published`` string) go to the smallest id.  A group's id is
 derived from its original's id, so it can change when an earlier copy arrives later.
@@ -19,13 +27,27 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+import numpy.typing as npt
+from datasketch import MinHashLSH
 
 from presslens.config import DedupConfig
-from presslens.dedup.shingles import Hashes, exact_jaccard, shingle_hashes, words
-from presslens.model import Article, SyndicationGroup, content_hash
+from presslens.dedup.shingles import Hashes, exact_jaccard, normalised_words, shingle_hashes
+from presslens.model import Article, SyndicationGroup, normalise_for_hash
 
-_MASK32 = np.uint64(0xFFFFFFFF)
+Signatures = npt.NDArray[np.uint32]
+
+# Shingles hashed per numpy pass when signatures are computed (bounds the temporary
+# `num_perm x chunk` matrix to about 32 MB at 128 permutations).
+_CHUNK_SHINGLES = 32_768
+# Within one LSH bucket, each text is paired with the bucket's first this many members (in
+# the order of a content fingerprint).  Real buckets on the DEV perturbation set hold a few
+# texts; only boilerplate fills one, and bounding its pairs keeps the cost linear.
+_BUCKET_PAIRS = 16
+# Odd multipliers that fold the rows of a band into one 64-bit key (any odd constants work).
+_FOLD = np.array(
+    [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93],
+    dtype=np.uint64,
+)
 
 
 def lineage_key(published: str | None, article_id: str) -> tuple[bool, str, str]:
@@ -38,8 +60,88 @@ def group_id(original_id: str) -> str:
     return "syn-" + hashlib.sha1(original_id.encode("utf-8")).hexdigest()[:12]
 
 
-def _identity(value: Any) -> int:
-    return int(value)
+def permutations(num_perm: int, seed: int) -> tuple[Hashes, Hashes]:
+    """The ``(a, b)`` parameters of the ``num_perm`` MinHash permutations for ``seed``."""
+    rng = np.random.default_rng(seed)
+    a = rng.integers(0, 2**64 - 1, size=num_perm, dtype=np.uint64, endpoint=True) | np.uint64(1)
+    b = rng.integers(0, 2**64 - 1, size=num_perm, dtype=np.uint64, endpoint=True)
+    return a, b
+
+
+def minhash_signatures(shingles: list[Hashes], num_perm: int, seed: int) -> Signatures:
+    """One MinHash signature (``num_perm`` uint32 values) per non-empty shingle set."""
+    a, b = permutations(num_perm, seed)
+    out = np.empty((len(shingles), num_perm), dtype=np.uint32)
+    lo = 0
+    while lo < len(shingles):
+        hi, total = lo, 0
+        while hi < len(shingles) and (hi == lo or total + len(shingles[hi]) <= _CHUNK_SHINGLES):
+            total += len(shingles[hi])
+            hi += 1
+        flat = np.concatenate(shingles[lo:hi])
+        starts = np.zeros(hi - lo, dtype=np.int64)
+        np.cumsum([len(s) for s in shingles[lo : hi - 1]], out=starts[1:])
+        vals = flat[None, :] ^ b[:, None]
+        vals *= a[:, None]
+        mins = np.minimum.reduceat(vals, starts, axis=1)
+        out[lo:hi] = (mins >> np.uint64(32)).astype(np.uint32).T
+        lo = hi
+    return out
+
+
+def estimate_jaccard(sig_a: Signatures, sig_b: Signatures) -> float:
+    """The MinHash estimate of the Jaccard similarity of two signatures."""
+    return float(np.mean(sig_a == sig_b))
+
+
+def band_keys(signatures: Signatures, bands: int, rows: int) -> Hashes:
+    """One 64-bit key per (signature, band): the band's ``rows`` values folded together."""
+    sig = signatures[:, : bands * rows].astype(np.uint64).reshape(len(signatures), bands, rows)
+    keys = np.zeros((len(signatures), bands), dtype=np.uint64)
+    for r in range(rows):
+        keys ^= sig[:, :, r]
+        keys *= _FOLD[r % len(_FOLD)]
+    return keys
+
+
+def _fingerprint(keys: Hashes) -> Hashes:
+    """A content-derived order key per text (so bucket bounding ignores the input order)."""
+    out = np.zeros(len(keys), dtype=np.uint64)
+    for c in range(keys.shape[1]):
+        out ^= keys[:, c]
+        out *= _FOLD[0]
+    return out
+
+
+def bucket_pairs(keys: Hashes, order_key: Hashes, fresh: npt.NDArray[np.bool_]) -> Hashes:
+    """Index pairs ``(i, j)``, ``i < j``, that share a bucket in some band (one of them fresh).
+
+    ``keys`` is ``texts x bands``; pairs come back as rows of a ``(m, 2)`` int64 array.  In
+    each bucket, members are ranked by ``order_key`` and each is paired with the first
+    ``_BUCKET_PAIRS`` members only, so a bucket of ``L`` texts gives at most
+    ``L * _BUCKET_PAIRS`` pairs (every pair while ``L <= _BUCKET_PAIRS + 1``).
+    """
+    found: list[npt.NDArray[np.int64]] = []
+    for band in range(keys.shape[1]):
+        col = keys[:, band]
+        order = np.lexsort((order_key, col))
+        ks = col[order]
+        pos = np.arange(len(ks))
+        first = np.ones(len(ks), dtype=bool)
+        first[1:] = ks[1:] != ks[:-1]
+        run_start = np.maximum.accumulate(np.where(first, pos, 0))
+        active = np.flatnonzero(~first)
+        for d in range(_BUCKET_PAIRS):
+            active = active[active - run_start[active] > d]
+            if len(active) == 0:
+                break
+            left, right = order[run_start[active] + d], order[active]
+            keep = fresh[left] | fresh[right]
+            found.append(np.stack([left[keep], right[keep]], axis=1))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.sort(np.concatenate(found), axis=1)
+    return np.unique(pairs, axis=0)
 
 
 @dataclass
@@ -71,16 +173,20 @@ class SyndicationIndex:
     def __init__(self, config: DedupConfig | None = None) -> None:
         self.config = config or DedupConfig()
         self.config.validate()
-        seed_hash = MinHash(num_perm=self.config.num_perm, seed=self.config.seed)
-        self._permutations = seed_hash.permutations
-        self._lsh = MinHashLSH(threshold=self.config.lsh_threshold, num_perm=self.config.num_perm)
+        # datasketch's choice of bands and rows for the threshold (it minimises the weighted
+        # false positive and false negative areas); its tables are not used.
+        lsh = MinHashLSH(threshold=self.config.lsh_threshold, num_perm=self.config.num_perm)
+        self.bands, self.rows = int(lsh.b), int(lsh.r)
         self.ids: list[str] = []
         self.published: list[str | None] = []
         self.shingles: list[Hashes] = []
-        self.signatures: list[Hashes | None] = []
         self._parent: list[int] = []
         self._by_id: dict[str, int] = {}
         self._by_hash: dict[str, int] = {}
+        # LSH state: the texts that have a signature, their band keys and fingerprints, in
+        # chunks (one per batch) so that adding a batch copies nothing already stored.
+        self._sig_docs: list[npt.NDArray[np.int64]] = []
+        self._keys: list[Hashes] = []
         self.jaccard: dict[tuple[int, int], float] = {}
         self.counts: Counter[str] = Counter()
 
@@ -99,78 +205,109 @@ class SyndicationIndex:
         if ra != rb:
             self._parent[max(ra, rb)] = min(ra, rb)
 
-    def _signature(self, hashes: Hashes) -> Hashes:
-        mh = MinHash(
-            num_perm=self.config.num_perm,
-            seed=self.config.seed,
-            hashfunc=_identity,
-            permutations=self._permutations,
-            scheme="affine32",
-        )
-        mh.update_batch((hashes & _MASK32).tolist())
-        return np.asarray(mh.hashvalues)
-
-    def _minhash(self, signature: Hashes) -> MinHash:
-        return MinHash(
-            seed=self.config.seed,
-            hashvalues=signature,
-            permutations=self._permutations,
-            scheme="affine32",
-        )
-
     def add(self, article: Article) -> None:
-        """Add one article (an id already present is ignored) and link it to its copies."""
+        """Add one article (an id already present is ignored) and link it to its copies.
+
+        Each call scans the LSH bands of the whole index once; add many with :meth:`add_all`.
+        """
+        self.add_all([article])
+
+    def add_all(self, articles: Iterable[Article]) -> None:
+        """Add every article of ``articles`` (one batch: signatures and LSH run once for all)."""
+        start = len(self.ids)
+        pending: list[int] = []
+        for article in articles:
+            i = self._register(article)
+            if i is not None:
+                pending.append(i)
+        if not pending:
+            return
+        sigs = minhash_signatures(
+            [self.shingles[i] for i in pending], self.config.num_perm, self.config.seed
+        )
+        self._sig_docs.append(np.asarray(pending, dtype=np.int64))
+        self._keys.append(band_keys(sigs, self.bands, self.rows))
+        self._link(start)
+
+    def add_grouped(self, articles: Iterable[Article]) -> None:
+        """Add articles whose ``syndication_group`` is already set, keeping those groups.
+
+        Nothing is matched: articles sharing a group value are joined and only their shingles
+        are computed (for the copies' similarity).  Such articles get no LSH entry, so the
+        index serves reporting, not matching articles added later.
+        """
+        by_group: dict[str, list[tuple[int, Article]]] = {}
+        for article in articles:
+            if article.id in self._by_id:
+                self.counts["repeated_id"] += 1
+                continue
+            i = len(self.ids)
+            self.ids.append(article.id)
+            self.published.append(article.published)
+            self._parent.append(i)
+            self._by_id[article.id] = i
+            self.shingles.append(np.empty(0, dtype=np.uint64))
+            by_group.setdefault(article.syndication_group or article.id, []).append((i, article))
+        cfg = self.config
+        for members in by_group.values():
+            if len(members) < 2:
+                continue
+            for i, article in members:
+                tokens = normalised_words(normalise_for_hash(article.text), cfg.max_words)
+                self.shingles[i] = shingle_hashes(tokens, cfg.shingle_size)
+                self._union(members[0][0], i)
+
+    def _register(self, article: Article) -> int | None:
+        """Record ``article``; its index when it needs an LSH signature, else ``None``."""
         if article.id in self._by_id:
             self.counts["repeated_id"] += 1
-            return
+            return None
         cfg = self.config
         i = len(self.ids)
         self.ids.append(article.id)
         self.published.append(article.published)
         self._parent.append(i)
         self._by_id[article.id] = i
-        tokens = words(article.text)
+        normalised = normalise_for_hash(article.text)
+        tokens = normalised_words(normalised)
         if len(tokens) > cfg.max_words:
             self.counts["truncated"] += 1
             tokens = tokens[: cfg.max_words]
         if not tokens:
             self.counts["no_text"] += 1
             self.shingles.append(np.empty(0, dtype=np.uint64))
-            self.signatures.append(None)
-            return
-        key = content_hash(article.text)
+            return None
+        key = hashlib.sha256(normalised.encode("utf-8")).hexdigest()
         first = self._by_hash.get(key)
         if first is not None:
             self.counts["exact_duplicate"] += 1
             self.shingles.append(self.shingles[first])
-            self.signatures.append(None)
             self.jaccard[(first, i)] = 1.0
             self._union(first, i)
-            return
+            return None
         self._by_hash[key] = i
-        hashes = shingle_hashes(tokens, cfg.shingle_size)
-        self.shingles.append(hashes)
+        self.shingles.append(shingle_hashes(tokens, cfg.shingle_size))
         if len(tokens) < cfg.min_words:
             self.counts["short_text"] += 1
-            self.signatures.append(None)
-            return
-        signature = self._signature(hashes)
-        self.signatures.append(signature)
-        self._link(i, signature)
+            return None
+        return i
 
-    def _link(self, i: int, signature: Hashes) -> None:
-        minhash = self._minhash(signature)
-        for j in self._lsh.query(minhash):
+    def _link(self, start: int) -> None:
+        """Verify the LSH candidates that involve a text added from index ``start`` on."""
+        if len(self._keys) > 1:
+            self._keys = [np.concatenate(self._keys)]
+            self._sig_docs = [np.concatenate(self._sig_docs)]
+        keys, docs = self._keys[0], self._sig_docs[0]
+        pairs = bucket_pairs(keys, _fingerprint(keys), docs >= start)
+        min_jac = self.config.min_jaccard
+        for p, q in docs[pairs].tolist():
+            i, j = min(p, q), max(p, q)
+            if self._find(i) == self._find(j):
+                continue
             jac = exact_jaccard(self.shingles[i], self.shingles[j])
-            if jac >= self.config.min_jaccard:
-                self.jaccard[(min(i, j), max(i, j))] = jac
+            if jac >= min_jac:
+                self.jaccard[(i, j)] = jac
                 self._union(i, j)
-        self._lsh.insert(i, minhash)
-
-    def add_all(self, articles: Iterable[Article]) -> None:
-        """Add every article of ``articles``."""
-        for article in articles:
-            self.add(article)
 
     def result(self) -> SyndicationResult:
         """The groups of every article added so far (singletons included)."""
@@ -208,8 +345,8 @@ class SyndicationIndex:
     def state(self) -> dict[str, Any]:
         """Everything needed to rebuild the index, as JSON-able lists and numpy arrays."""
         lengths = np.array([len(s) for s in self.shingles], dtype=np.int64)
-        has_sig = np.array([s is not None for s in self.signatures], dtype=bool)
-        sigs = [s for s in self.signatures if s is not None]
+        docs = np.concatenate(self._sig_docs) if self._sig_docs else np.empty(0, np.int64)
+        keys = np.concatenate(self._keys) if self._keys else np.empty((0, self.bands), np.uint64)
         pairs = sorted(self.jaccard.items())
         return {
             "ids": list(self.ids),
@@ -220,10 +357,8 @@ class SyndicationIndex:
             "shingles": (
                 np.concatenate(self.shingles) if self.shingles else np.empty(0, np.uint64)
             ),
-            "has_signature": has_sig,
-            "signatures": (
-                np.stack(sigs) if sigs else np.empty((0, self.config.num_perm), np.uint64)
-            ),
+            "lsh_docs": docs,
+            "lsh_keys": keys,
             "pairs": np.array([p for p, _ in pairs], dtype=np.int64).reshape(-1, 2),
             "pair_jaccard": np.array([v for _, v in pairs], dtype=np.float64),
             "counts": dict(self.counts),
@@ -243,11 +378,9 @@ class SyndicationIndex:
         offsets = np.concatenate([[0], np.cumsum(state["shingle_lengths"])])
         flat = np.asarray(state["shingles"], dtype=np.uint64)
         index.shingles = [flat[offsets[k] : offsets[k + 1]] for k in range(len(index.ids))]
-        sigs = iter(np.asarray(state["signatures"], dtype=np.uint32))
-        index.signatures = [next(sigs) if has else None for has in state["has_signature"]]
-        for i, sig in enumerate(index.signatures):
-            if sig is not None:
-                index._lsh.insert(i, index._minhash(sig))
+        keys = np.asarray(state["lsh_keys"], dtype=np.uint64).reshape(-1, index.bands)
+        index._keys = [keys]
+        index._sig_docs = [np.asarray(state["lsh_docs"], dtype=np.int64)]
         index.jaccard = {
             (int(a), int(b)): float(v)
             for (a, b), v in zip(state["pairs"], state["pair_jaccard"], strict=True)
