@@ -179,3 +179,27 @@ def test_ingest_assigns_new_articles_to_existing_stories(demo_dir: Path, tmp_pat
     assert "marrowby-flood" in holding[0]["article_ids"]
     assert holding[0]["id"] in before
     assert "brief" in holding[0]  # the touched story's analysis was refreshed
+
+
+def test_ingest_finishes_what_a_killed_run_left(demo_dir: Path, tmp_path: Path) -> None:
+    """Articles stored by a run killed before clustering get their stories on the next run."""
+    from presslens.api import resolve_config
+    from presslens.clean import clean_articles
+    from presslens.ingest import read_inputs
+    from presslens.model import Article
+    from presslens.store import Store
+
+    cfg = resolve_config()
+    raw = [
+        a for a in read_inputs([demo_dir / "meridian-wire"], cfg.ingest) if isinstance(a, Article)
+    ]
+    cleaned = [a for a in clean_articles(raw, cfg.clean) if isinstance(a, Article)]
+    db = tmp_path / "killed.db"
+    with Store(db) as store:  # what a run killed right after storing the articles leaves
+        store.add_articles(cleaned)
+        assert len(store.articles_without_story()) == len(cleaned) == 2
+    assert main(["ingest", str(demo_dir / "meridian-wire"), "--db", str(db), "--quiet"]) == 0
+    with Store(db, readonly=True) as store:
+        assert store.count_articles() == 2
+        assert store.articles_without_story() == []
+        assert sum(len(s["article_ids"]) for s in store.stories()) == 2

@@ -179,7 +179,10 @@ def ingest_into(
             else:
                 existing += 1
             progress("store", i + 1, len(result.articles))
-        touched = _assign_stories(store, inserted, pipeline, cfg, progress)
+        # Articles a killed run stored but never placed in a story are placed now too.
+        new_ids = {a.id for a in inserted}
+        pending = inserted + [a for a in store.articles_without_story() if a.id not in new_ids]
+        touched = _assign_stories(store, pending, pipeline, cfg, progress)
         run = RunInfo(
             inputs=inputs,
             articles_in=len(articles) + len(skipped),

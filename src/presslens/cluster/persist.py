@@ -121,6 +121,9 @@ def assign_incremental(
         index.add(a for a in store.articles() if a.id not in new_ids)
     before = {s.sid for s in index.stories_by_key.values()}
     touched = index.add(new)
+    # An article already in a saved index (a run killed after saving it, before its stories
+    # were written) is skipped by ``add``; its story must still be returned to be written.
+    touched.update(sid for a in new if (sid := index.story_of(a.id)) is not None)
     after = {s.sid for s in index.stories_by_key.values()}
     save_index(store, index)
     synd = index.syndication.result()

@@ -517,6 +517,15 @@ class Store:
         with self._write() as conn:
             return sum(conn.execute("DELETE FROM stories WHERE id = ?", (i,)).rowcount for i in ids)
 
+    def articles_without_story(self) -> list[Article]:
+        """Stored articles that belong to no story (e.g. left by an interrupted ingest)."""
+        with self._read() as conn:
+            rows = conn.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles AS a WHERE NOT EXISTS"
+                " (SELECT 1 FROM story_articles AS sa WHERE sa.article_id = a.id) ORDER BY a.seq"
+            ).fetchall()
+        return [_article(r) for r in rows]
+
     def stories(self) -> Iterator[dict[str, Any]]:
         """Stored story documents, in the order they were first stored."""
         after = 0
