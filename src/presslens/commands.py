@@ -7,8 +7,13 @@ imports every module in :data:`COMMAND_MODULES` that exists.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from presslens.config import IngestConfig
+from presslens.ingest import read_inputs
+from presslens.model import Article
 
 
 @dataclass(frozen=True)
@@ -33,3 +38,27 @@ COMMAND_MODULES: tuple[str, ...] = (
     "presslens.summarize.command",
     "presslens.web.command",
 )
+
+
+def read_articles(
+    path: str, config: IngestConfig, command: str, *, quiet: bool = False
+) -> list[Article]:
+    """The articles of one input for a single-stage command, texts as given (not cleaned).
+
+    Each skipped input gets a line on stderr (unless ``quiet``) and a count at the end, so
+    ``presslens quotes`` and the like treat bad input the way ``analyze`` does.
+    """
+    articles: list[Article] = []
+    skipped = 0
+    for item in read_inputs([path], config):
+        if isinstance(item, Article):
+            articles.append(item)
+        else:
+            skipped += 1
+            if not quiet:
+                print(f"presslens {command}: skipped {item}", file=sys.stderr)
+    if skipped:
+        print(f"presslens {command}: {skipped} input(s) skipped", file=sys.stderr)
+    if not articles:
+        print(f"presslens {command}: no articles read from {path}", file=sys.stderr)
+    return articles

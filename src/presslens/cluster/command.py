@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 
 from presslens.cluster.index import StoryIndex
-from presslens.commands import Command
+from presslens.commands import Command, read_articles
 from presslens.config import Config, load_config
-from presslens.ingest import read_inputs
-from presslens.model import Article, Skip
+from presslens.model import Article
 from presslens.report.serialize import to_jsonable
 
 
@@ -31,25 +30,12 @@ def configure(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _read(path: str, config: Config) -> tuple[list[Article], int]:
-    articles: list[Article] = []
-    skipped = 0
-    for item in read_inputs([path], config.ingest):
-        if isinstance(item, Skip):
-            skipped += 1
-            print(f"presslens cluster: skipped {item}", file=sys.stderr)
-        else:
-            articles.append(item)
-    return articles, skipped
-
-
 def run(args: argparse.Namespace) -> int:
     """Cluster the input and write one line per article; 2 when no article could be read."""
     overrides = {"cluster": {"embed": args.embed}} if args.embed else None
     config = load_config(getattr(args, "config", None), overrides)
-    articles, skipped = _read(args.input, config)
+    articles = read_articles(args.input, config.ingest, "cluster", quiet=args.quiet)
     if not articles:
-        print(f"presslens cluster: no articles read ({skipped} skipped)", file=sys.stderr)
         return 2
     lines: list[dict[str, Any]]
     if args.db:
@@ -74,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         ]
         counts = dict(index.counts)
         counts.update(synd.counts)
-        _report(len(articles), len(set(story_of.values())), skipped, counts, args)
+        _report(len(articles), len(set(story_of.values())), counts, args)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as fh:
@@ -104,15 +90,12 @@ def _run_store(db: str, articles: list[Article], config: Config) -> list[dict[st
     ]
 
 
-def _report(
-    n: int, stories: int, skipped: int, counts: dict[str, int], args: argparse.Namespace
-) -> None:
+def _report(n: int, stories: int, counts: dict[str, int], args: argparse.Namespace) -> None:
     if getattr(args, "quiet", False):
         return
     notes = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in sorted(counts.items()) if v)
     print(
-        f"presslens cluster: {n} articles, {stories} stories, {skipped} skipped"
-        + (f" ({notes})" if notes else ""),
+        f"presslens cluster: {n} articles, {stories} stories" + (f" ({notes})" if notes else ""),
         file=sys.stderr,
     )
 

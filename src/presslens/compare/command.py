@@ -9,10 +9,9 @@ import sys
 from collections import defaultdict
 from pathlib import Path
 
-from presslens.commands import Command
+from presslens.commands import Command, read_articles
 from presslens.compare.core import compare_story
 from presslens.config import load_config
-from presslens.ingest import read_inputs
 from presslens.model import Article, Story, StoryDocs
 from presslens.report.serialize import to_jsonable
 
@@ -41,19 +40,8 @@ def _configure(p: argparse.ArgumentParser) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     cfg = load_config(args.config)
-    articles: list[Article] = []
-    skipped = 0
-    for item in read_inputs([args.input], cfg.ingest):
-        if isinstance(item, Article):
-            articles.append(item)
-        else:
-            skipped += 1
-            if not args.quiet:
-                print(f"skipped {item}", file=sys.stderr)
-    if skipped:
-        print(f"presslens compare: {skipped} input(s) skipped", file=sys.stderr)
+    articles = read_articles(args.input, cfg.ingest, "compare", quiet=args.quiet)
     if not articles:
-        print("presslens compare: no articles to compare", file=sys.stderr)
         return 2
     stories = [
         compare_story(d, cfg.compare) for d in group_stories(articles, Path(args.input).stem)
