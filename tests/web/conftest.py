@@ -137,6 +137,17 @@ STORIES = [
                 ],
             }
         ],
+        "entities": [
+            {
+                "id": "e1",
+                "name": "Thursday",
+                "type": "date",
+                "aliases": [],
+                "roles": [],
+                "mentions": {"wire-1": 1},
+                "spans": [{"article_id": "wire-1", "start": 37, "end": 45, "text": "Thursday"}],
+            }
+        ],
         "alignment": [
             {
                 "id": "g0",

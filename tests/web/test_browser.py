@@ -111,7 +111,8 @@ def test_server_pages_in_chromium(
     cite = p.locator("ol.brief a.cite").first
     cite.focus()
     assert cite.locator(".tip").is_visible()
-    assert "Meridian Wire" in cite.locator(".tip").inner_text()
+    tip = cite.locator(".tip").inner_text()
+    assert "Meridian Wire" in tip and "Floodwater reached the old bridge on Thursday." in tip
     cite.click()
     p.wait_for_url("**/articles/wire-1")
     assert "We will rebuild" in p.inner_text("article.text")

@@ -55,6 +55,8 @@ def test_article_page(client: TestClient) -> None:
     r = client.get("/articles/wire-1")
     assert r.status_code == 200
     assert "Share this:" in r.text and "share buttons" in r.text
+    assert '<span class="entity" title="date: Thursday">Thursday</span>' in r.text
+    assert '<mark class="quote"' in r.text
     assert 'href="https://wire.example/flood"' in r.text
     assert client.get("/articles/nope").status_code == 404
     assert client.get("/stories/nope").status_code == 404
@@ -144,3 +146,20 @@ def test_data_version_moves_when_another_connection_commits(web_db: Path) -> Non
         with Store(web_db) as writer:
             writer.add_article(Article("dv", "New text.", source="X", cleaned=True))
         assert reader.data_version() != before
+
+
+def test_serve_binds_loopback_and_warns_otherwise(
+    web_db: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import uvicorn
+
+    from presslens.cli import main
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    assert main(["serve", "--db", str(web_db)]) == 0
+    assert calls[-1]["host"] == "127.0.0.1" and calls[-1]["port"] == 8765
+    assert "warning" not in capsys.readouterr().err
+    assert main(["serve", "--db", str(web_db), "--host", "0.0.0.0", "--port", "9000"]) == 0
+    assert calls[-1]["host"] == "0.0.0.0"
+    assert "reachable from other machines" in capsys.readouterr().err

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import itertools
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -189,14 +190,57 @@ def coverage_chart(articles: Iterable[Mapping[str, Any]]) -> dict[str, Any] | No
 def article_marks(
     article: Mapping[str, Any], stories: Iterable[Mapping[str, Any]]
 ) -> list[tuple[int, int, str, str]]:
-    """Quote spans of ``article`` found in its stories' ``quotes``, as highlight marks."""
-    marks: list[tuple[int, int, str, str]] = []
+    """Highlights for ``article``: its quotes, then entity mentions outside those quotes."""
+    quotes: list[tuple[int, int, str, str]] = []
+    entities: list[tuple[int, int, str, str]] = []
     for story in stories:
         for q in story.get("quotes") or []:
             if q.get("article_id") == article["id"] and isinstance(q.get("start"), int):
                 who = q.get("speaker_canonical") or q.get("speaker") or "unattributed"
-                marks.append((q["start"], q["end"], "quote", f"{q.get('kind', 'quote')}: {who}"))
-    return marks
+                quotes.append((q["start"], q["end"], "quote", f"{q.get('kind', 'quote')}: {who}"))
+        for e in story.get("entities") or []:
+            for sp in e.get("spans") or []:
+                if sp.get("article_id") == article["id"] and isinstance(sp.get("start"), int):
+                    label = f"{e.get('type', 'entity')}: {e.get('name', '')}"
+                    entities.append((sp["start"], sp["end"], "entity", label))
+    outside = [m for m in entities if not any(m[0] < q[1] and q[0] < m[1] for q in quotes)]
+    return quotes + outside
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", text.casefold()) if len(w) > 2}
+
+
+def brief_evidence(
+    story: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any]]
+) -> list[dict[str, str]]:
+    """For each brief sentence, the sentence of each cited article that carries it.
+
+    The sentence the brief took is known by its offsets; for the other cited articles it is
+    the sentence sharing the most words with the brief sentence.
+    """
+    from presslens.summarize.sentences import split_sentences
+
+    sentences: dict[str, list[str]] = {}
+    out: list[dict[str, str]] = []
+    for b in story.get("brief") or []:
+        want = _words(b.get("text", ""))
+        found: dict[str, str] = {}
+        for aid in b.get("cites", []):
+            art = articles.get(aid)
+            if art is None:
+                continue
+            text = art["text"]
+            if aid == b.get("article_id") and isinstance(b.get("start"), int):
+                found[aid] = text[b["start"] : b["end"]]
+                continue
+            if aid not in sentences:
+                sentences[aid] = [text[s:e] for s, e in split_sentences(text)]
+            best = max(sentences[aid], key=lambda s: len(want & _words(s)), default="")
+            if best:
+                found[aid] = best
+        out.append(found)
+    return out
 
 
 def render(template: str, links: Links, **context: Any) -> str:
@@ -294,6 +338,7 @@ def story_context(
         "has_support": bool(story.get("alignment")),
         "quotes_by_speaker": sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0])),
         "chart": coverage_chart(arts.values()),
+        "evidence": brief_evidence(story, arts),
     }
 
 
