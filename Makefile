@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml
 
 demo: setup
 	$(BIN)/presslens analyze examples/demo --out out/demo --db out/demo/presslens.db
+	@echo "open out/demo/index.html in a browser, or run: $(BIN)/presslens serve --db out/demo/presslens.db"
 
 lint: setup
 	$(BIN)/ruff check src tests bench
