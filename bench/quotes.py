@@ -8,8 +8,9 @@ matching (largest shared length first); micro precision/recall/F1 over the split
 accuracy over matched pairs whose gold has a speaker, by case-insensitive token overlap.
 The baseline takes every double-quoted span of 5+ words, with no speaker.
 
-Parses are cached under out/cache/ (spaCy DocBin keyed by model and texts) so that rule changes
-can be measured without re-parsing.
+Parses are cached under out/cache/ (spaCy DocBin keyed by model, pipe names and texts) so that
+rule changes can be measured without re-parsing; delete the cache after changing what a pipe
+does (presslens.nlp.load's line-break pipe, say).
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ def parse_cached(texts: Sequence[str], model: str, batch_size: int, use_cache: b
     from spacy.tokens import DocBin
 
     nlp = load_nlp(model)
-    key = hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()[:16]
+    key = hashlib.sha256("\x00".join([*nlp.pipe_names, *texts]).encode("utf-8")).hexdigest()[:16]
     path = OUT / "cache" / f"quotes_{model}_{key}.spacy"
     if use_cache and path.exists():
         return list(DocBin().from_disk(path).get_docs(nlp.vocab))

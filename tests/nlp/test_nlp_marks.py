@@ -36,3 +36,17 @@ def test_single_marks_are_quotes_but_apostrophes_are_not() -> None:
 def test_odd_input_does_not_crash() -> None:
     for text in ("", "“", "”", '"', "‘’", "\n\n\n", "“a\n\n“b\n\n“"):
         assert isinstance(find_quote_spans(text), list)
+
+
+def test_two_apostrophes_are_a_double_mark() -> None:
+    text = (
+        "''It is going to take a lot more,'' he said. ''Nobody knows.''\n\nIt's the ''real'' deal."
+    )
+    assert spans(text) == ["It is going to take a lot more", "Nobody knows.", "real"]
+
+
+def test_two_apostrophes_reopen_a_continued_paragraph() -> None:
+    text = "He said: ''First part of it\n\n''and the end.'' She left."
+    found = find_quote_spans(text)
+    assert len(found) == 1 and found[0].multi_paragraph
+    assert text[found[0].start : found[0].end] == "First part of it\n\n''and the end."

@@ -107,3 +107,103 @@ def test_empty_and_odd_articles(analyse: Analyse) -> None:
         _, quotes, variants = analyse({"a": text})
         assert all(0 <= q.start <= q.end <= len(text) for q in quotes)
         assert variants == ()
+
+
+def test_reporting_clause_after_or_inside_its_content(analyse: Analyse) -> None:
+    text = (
+        "Most voters in the state have an unfavorable view of the plan, the poll found.\n\n"
+        "At the time, she said, the mayor was trying to win over the council."
+    )
+    quotes = quotes_of(analyse, text)
+    found = find(quotes, "unfavorable view")
+    assert found.cue == "found" and found.speaker == "the poll"
+    assert "the poll" not in found.text
+    interrupted = find(quotes, "trying to win over")
+    assert interrupted.speaker == "she" and interrupted.cue == "said"
+    assert interrupted.text.startswith("At the time")
+
+
+def test_stance_and_characterisation_objects(analyse: Analyse) -> None:
+    text = (
+        "On Sunday, Pastor Bradley Cranston endorsed Senator Ted Cruz of Texas.\n\n"
+        "Critics have portrayed the plan as a giveaway to the banks.\n\n"
+        "Sanders took aim at Wall Street banks during the debate."
+    )
+    quotes = quotes_of(analyse, text)
+    endorsed = find(quotes, "Ted Cruz")
+    assert endorsed.cue == "endorsed" and endorsed.speaker_canonical == "Bradley Cranston"
+    portrayed = find(quotes, "giveaway")
+    assert portrayed.text == "the plan as a giveaway to the banks"
+    assert portrayed.speaker == "Critics"
+    aim = find(quotes, "Wall Street banks")
+    assert aim.speaker == "Sanders" and aim.cue == "took aim at"
+
+
+def test_claim_nouns_need_a_holder(analyse: Analyse) -> None:
+    text = (
+        "Trump's claim that his net worth exceeds $10 billion was disputed.\n\n"
+        "The claim that the bridge is unsafe spread quickly."
+    )
+    quotes = quotes_of(analyse, text)
+    claim = find(quotes, "net worth")
+    assert claim.cue == "claim" and claim.speaker_canonical == "Trump"
+    assert claim.text.startswith("that his net worth")
+    assert not [q for q in quotes if "bridge is unsafe" in q.text]
+
+
+def test_second_cue_starts_its_own_attribution(analyse: Analyse) -> None:
+    text = "Obama said the accord would send a strong signal, adding that it would create jobs."
+    quotes = quotes_of(analyse, text)
+    first = find(quotes, "strong signal")
+    second = find(quotes, "create jobs")
+    assert first is not second
+    assert "create jobs" not in first.text
+    assert first.speaker == second.speaker == "Obama"
+
+
+def test_passive_report_takes_its_agent_as_speaker(analyse: Analyse) -> None:
+    text = "The report was described by critics as a whitewash of the agency."
+    q = find(quotes_of(analyse, text), "whitewash")
+    assert q.speaker == "critics" and q.cue == "described"
+
+
+def test_source_adjunct_and_transcript_labels(analyse: Analyse) -> None:
+    text = (
+        "In a CNN poll released Monday, 50 percent of respondents chose the senator.\n\n"
+        "BOULDUAN: Why not debate in New York this spring?\n\n"
+        "BENENSON: Senator Sanders does not get to pick the debates."
+    )
+    quotes = quotes_of(analyse, text)
+    poll = find(quotes, "50 percent")
+    assert poll.cue == "In" and poll.speaker is not None and "poll" in poll.speaker
+    asked = find(quotes, "Why not debate")
+    assert asked.speaker == "BOULDUAN" and asked.cue == ":"
+    assert find(quotes, "pick the debates").speaker == "BENENSON"
+
+
+def test_paragraph_break_ends_a_sentence(analyse: Analyse) -> None:
+    text = (
+        "“We are ready for the fight,” he said.\n\n"
+        "The Clinton campaign says the ad will air on national cable stations."
+    )
+    quotes = quotes_of(analyse, text)
+    ad = find(quotes, "ad will air")
+    assert ad.kind == "indirect" and ad.speaker == "The Clinton campaign"
+    assert "ready" not in ad.text
+
+
+def test_long_cue_sentence_between_two_pieces(analyse: Analyse) -> None:
+    text = (
+        "“This is a long play,” said Alan Cobb, a senior adviser who spent the weekend "
+        "working the convention. “This is a three-month process between now and Cleveland.”"
+    )
+    quotes = [q for q in quotes_of(analyse, text) if q.kind == "direct"]
+    assert len(quotes) == 1
+    assert "long play" in quotes[0].text and "three-month process" in quotes[0].text
+    assert quotes[0].speaker_canonical == "Alan Cobb"
+
+
+def test_abbreviated_title_does_not_end_the_cue_sentence(analyse: Analyse) -> None:
+    text = "''We will win this state in November,'' Sen. Ted Cruz told reporters."
+    q = find(quotes_of(analyse, text), "win this state")
+    assert q.kind == "direct" and q.speaker == "Sen. Ted Cruz" and q.cue == "told"

@@ -14,9 +14,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from presslens.commands import Command
+from presslens.commands import Command, read_articles
 from presslens.config import load_config
-from presslens.ingest import read_inputs
 from presslens.model import Article, Entity, Quote, Story, StoryDocs
 from presslens.nlp.analyze import analyze_stories
 
@@ -95,19 +94,8 @@ def _records(
 def _runner(what: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         cfg = load_config(args.config, {"nlp": {"model": args.model}})
-        articles: list[Article] = []
-        skipped = 0
-        for item in read_inputs([args.input], cfg.ingest):
-            if isinstance(item, Article):
-                articles.append(item)
-            else:
-                skipped += 1
-                if not args.quiet:
-                    print(f"skipped {item}", file=sys.stderr)
-        if skipped:
-            print(f"presslens {what}: {skipped} input(s) skipped", file=sys.stderr)
+        articles = read_articles(args.input, cfg.ingest, what, quiet=args.quiet)
         if not articles:
-            print(f"presslens {what}: no articles read from {args.input}", file=sys.stderr)
             return 2
         stories = _stories(articles, args.story, Path(args.input).stem)
         out = Path(args.out)

@@ -1,8 +1,10 @@
 """Quotation marks: where quoted spans open and close in raw article text.
 
-Handles straight and curly double marks, the convention that a quote running over several
-paragraphs leaves each paragraph open and reopens the next one with a mark, and single curly
-marks (common in headlines) when they cannot be apostrophes.
+Handles straight and curly double marks, two apostrophes standing for a double mark (``''``,
+the convention of newswire archives such as the New York Times' and of tokenised corpora), the
+convention that a quote running over several paragraphs leaves each paragraph open and reopens
+the next one with a mark, and single curly marks (common in headlines) when they cannot be
+apostrophes.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ _OPENERS = {"“": "”", "„": "“", "«": "»", '"': '"'}
 _CLOSERS = {"”", "»", '"', "“"}
 _PARAGRAPH = re.compile(r"[^\n]+")
 _TRIM_TAIL = ",;: \t\r\n"
+#: two apostrophes written for one double mark (''like this'')
+_TWO_APOSTROPHES = "''"
 #: longest single-quoted span taken as a quotation: longer ones are apostrophe confusion.
 _MAX_SINGLE_WORDS = 30
 
@@ -38,6 +42,14 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _mark_at(text: str, i: int, end: int) -> tuple[str, int]:
+    """The quotation mark at ``i`` (``''`` read as ``"``) and its length; ``("", 1)`` if none."""
+    if text.startswith(_TWO_APOSTROPHES, i) and i + 1 < end:
+        return '"', 2
+    ch = text[i]
+    return (ch, 1) if ch in _OPENERS or ch in _CLOSERS else ("", 1)
+
+
 def _paragraph_quotes(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], int | None]:
     """Closed quote spans of one paragraph, and the content start of a quote left open."""
     spans: list[tuple[int, int]] = []
@@ -45,10 +57,12 @@ def _paragraph_quotes(text: str, start: int, end: int) -> tuple[list[tuple[int, 
     closer = ""
     i = start
     while i < end:
-        ch = text[i]
-        if open_at is None:
+        ch, size = _mark_at(text, i, end)
+        if not ch:
+            pass
+        elif open_at is None:
             if ch in _OPENERS and ch != "”":
-                open_at = i + 1
+                open_at = i + size
                 closer = _OPENERS[ch]
         elif ch == closer or (ch in _CLOSERS and ch != "“" and closer != '"'):
             spans.append((open_at, i))
@@ -56,7 +70,7 @@ def _paragraph_quotes(text: str, start: int, end: int) -> tuple[list[tuple[int, 
         elif ch == "“" and closer == "”":
             # an opening mark inside an open quote: the previous one was never closed
             open_at = i + 1
-        i += 1
+        i += size
     return spans, open_at
 
 
@@ -86,7 +100,10 @@ def _opens_with_mark(text: str, start: int, end: int) -> int | None:
     i = start
     while i < end and text[i].isspace():
         i += 1
-    return i + 1 if i < end and text[i] in _OPENERS and text[i] != "”" else None
+    if i >= end:
+        return None
+    ch, size = _mark_at(text, i, end)
+    return i + size if ch in _OPENERS and ch != "”" else None
 
 
 def find_quote_spans(text: str) -> list[QuoteSpan]:
