@@ -3,7 +3,7 @@
 (function () {
   "use strict";
   var list = document.getElementById("story-list");
-  var box = document.querySelector('input[name="q"]') || document.getElementById("filter");
+  var box = document.querySelector('input[name="q"]');
   if (!list || !box) { return; }
   var items = Array.prototype.slice.call(list.querySelectorAll("li"));
   box.addEventListener("input", function () {
