@@ -192,6 +192,22 @@ def test_paragraph_break_ends_a_sentence(analyse: Analyse) -> None:
     assert "ready" not in ad.text
 
 
+def test_quotation_after_a_new_paragraph_lead_in_stands_apart(analyse: Analyse) -> None:
+    text = (
+        "“We will win this state,” Governor Chris Christie said on Monday.\n\n"
+        "And Mr. Christie gloated: “I told you he wouldn't be ready for the debate.”\n\n"
+        "“Nobody expected a turnout like this,” Christie said.\n\n"
+        "“The voters have spoken tonight and they want change.”"
+    )
+    quotes = [q for q in quotes_of(analyse, text) if q.kind == "direct"]
+    win = find(quotes, "win this state")
+    assert "ready" not in win.text
+    assert "ready" in find(quotes, "told you").text
+    turnout = find(quotes, "Nobody expected")
+    # a quotation reopening its own paragraph still continues the one before
+    assert "voters have spoken" in turnout.text
+
+
 def test_long_cue_sentence_between_two_pieces(analyse: Analyse) -> None:
     text = (
         "“This is a long play,” said Alan Cobb, a senior adviser who spent the weekend "
