@@ -88,3 +88,10 @@ def test_seed_timeline_is_ordered_and_cited(seed_articles: list[Article]) -> Non
 def test_empty_story_has_an_empty_timeline() -> None:
     assert build_timeline([]) == ()
     assert build_timeline([Article(id="a", text="")]) == ()
+
+
+def test_years_earlier_is_a_comparison_not_a_date() -> None:
+    base = dt.date(2024, 3, 28)
+    text = "The pension age would rise to 63, still two years earlier than most workers."
+    assert find_dates(text, base) == []
+    assert [d.date for d in find_dates("He left two years ago.", base)] == ["2022"]

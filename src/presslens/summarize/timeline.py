@@ -53,7 +53,7 @@ _DATE = re.compile(
     r"|(?P<weekday>\b(?:(?P<rel>last|next|this)\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|"
     r"Friday|Saturday|Sunday)\b)"
     r"|(?P<deictic>\b(?:yesterday|today|tonight|tomorrow)\b)"
-    r"|(?P<ago>\b" + _NUMBER_WORDS + r"\s+(?:day|week|month|year)s?\s+(?:ago|earlier)\b)"
+    r"|(?P<ago>\b" + _NUMBER_WORDS + r"\s+(?:day|week|month|year)s?\s+ago\b)"
     r"|(?P<lastperiod>\b(?:last|next)\s+(?:month|year)\b)"
     r"|(?P<inyear>\b(?:in|during)\s+(?P<year4>(?:19|20)\d\d)\b(?!-))",
     re.IGNORECASE,
@@ -160,8 +160,7 @@ def _resolve(m: re.Match[str], base: dt.date | None) -> tuple[dt.date, str] | No
         word = g["deictic"].casefold()
         shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[word]
         return base + dt.timedelta(days=shift), "day"
-    expression = m.group(0).casefold().replace("earlier", "ago")
-    resolved = _dateparser(expression, base)
+    resolved = _dateparser(m.group(0).casefold(), base)
     if resolved is None:
         return None
     when, period = resolved
