@@ -221,6 +221,12 @@ class ClusterConfig:
     # Two stories merge in consolidation when their average pairwise similarity reaches this
     # (same sweep, 0.12-0.20: 0.12 is best on both sets).
     merge_threshold: float = 0.12
+    # A story with dates and one without have no temporal evidence between them, so they merge
+    # only when their average link also reaches this share of the looser story's own cohesion
+    # (average pairwise link inside it).  1.0 is the principled point (merging would not make
+    # either story looser than it is); on DEV ECB+ 0.8-1.0 score the same, BASIL (all dated)
+    # is unaffected.
+    undated_merge_ratio: float = 1.0
     # Consolidation splits a story in two when, re-weighted by IDF inside the story, the mean
     # similarity between its halves is below this share of the mean within them, and each half
     # has at least `split_min_part` articles.  Swept 0.3-0.45 on DEV ECB+ (same-kind events).
@@ -244,7 +250,13 @@ class ClusterConfig:
 
     def validate(self) -> None:
         """Raise :class:`ConfigError` on a value out of range."""
-        for key in ("threshold", "merge_threshold", "split_ratio", "embed_weight"):
+        for key in (
+            "threshold",
+            "merge_threshold",
+            "undated_merge_ratio",
+            "split_ratio",
+            "embed_weight",
+        ):
             value = getattr(self, key)
             if not 0.0 <= value <= 1.0:
                 raise ConfigError(f"cluster.{key} must be in [0, 1], got {value!r}")

@@ -77,6 +77,28 @@ def test_two_earthquakes_apart_even_without_dates() -> None:
         assert len({gold[a] for a in part}) == 1
 
 
+def test_undated_articles_of_another_event_do_not_join_a_dated_story() -> None:
+    arts, gold = _quake_articles()
+    # A second quake reported by the same official from the same city, its articles undated:
+    # taken after the dated ones, they must not join the first quake's story for want of one.
+    _, _, _, who, _, city = QUAKES[0]
+    _, _, _, other_who, _, other_city = QUAKES[1]
+    mixed = [
+        a
+        if gold[a.id] == 0
+        else Article(
+            id=a.id,
+            text=a.text.replace(other_who, who).replace(other_city, city),
+            title=a.title,
+        )
+        for a in arts
+    ]
+    parts = _partition(cluster_articles(mixed))
+    for part in parts:
+        assert len({gold[a] for a in part}) == 1
+    assert len(parts) == 2
+
+
 def test_a_gap_of_weeks_weighs_against_merging() -> None:
     arts, _ = _quake_articles()
     same_event = [a for a in arts if a.id.startswith("q0")]

@@ -11,10 +11,13 @@ How an arriving article finds its story:
 4. the article joins the story with the best average edge weight over the story's articles
    (missing edges count as 0; each article keeps its 64 strongest edges and a big story is
    averaged over 64 articles) when that reaches ``threshold``, else it opens a new story.
+   An undated article is scored against the undated members of stories only (it carries no
+   temporal evidence; see :meth:`StoryIndex._assign`).
 
 Every ``consolidate_every`` articles (and at the end of each :meth:`StoryIndex.add`) the
 stories touched are consolidated: members are reassigned once to their best story, stories
-whose average pairwise similarity reaches ``merge_threshold`` are merged (best pair first), and
+whose average pairwise similarity reaches ``merge_threshold`` are merged (best pair first; a
+dated and an undated story also need a link as strong as the looser one's own cohesion), and
 a story is split in two when, with IDF recomputed inside the story, its two halves are far
 less alike than each half is inside (two events of the same kind share the words of the kind,
 but not the names, places and figures).
@@ -252,21 +255,37 @@ class StoryIndex:
                 del nbrs[weakest]
                 self.edges[weakest].pop(a, None)
 
-    def _scores(self, i: int, exclude_self: bool = False) -> dict[int, float]:
-        """Average edge weight from article ``i`` to each story it has an edge into."""
+    def _scores(
+        self, i: int, exclude_self: bool = False, undated_only: bool = False
+    ) -> dict[int, float]:
+        """Average edge weight from article ``i`` to each story it has an edge into.
+
+        With ``undated_only`` only the story's undated members count (edges and size).
+        """
         sums: defaultdict[int, float] = defaultdict(float)
         for j, s in self.edges[i].items():
             key = self.label[j]
-            if key >= 0:
+            if key >= 0 and not (undated_only and self.days[j] is not None):
                 sums[key] += s
         out: dict[int, float] = {}
         for key, total in sums.items():
-            size = len(self.stories_by_key[key].members)
+            members = self.stories_by_key[key].members
+            size = self._undated_size(members) if undated_only else len(members)
             if exclude_self and self.label[i] == key:
                 size -= 1
             if size > 0:
                 out[key] = total / min(size, _MAX_EDGES)
         return out
+
+    def _undated_size(self, members: set[int]) -> int:
+        """Undated members of a story, counted up to ``_MAX_EDGES`` (all a score needs)."""
+        n = 0
+        for m in members:
+            if self.days[m] is None:
+                n += 1
+                if n >= _MAX_EDGES:
+                    break
+        return n
 
     def _best(self, scores: dict[int, float]) -> tuple[int, float] | None:
         if not scores:
@@ -282,7 +301,12 @@ class StoryIndex:
         return key
 
     def _assign(self, i: int) -> int:
-        best = self._best(self._scores(i))
+        # An undated article gives no temporal evidence, so it is first grouped with the other
+        # undated articles only: scored against dated stories, it would join whichever event
+        # already has a story (its own, undated, event has none yet).  Consolidation then
+        # moves it, or merges its whole story, into a dated story where the evidence says so.
+        undated = self.days[i] is None
+        best = self._best(self._scores(i, undated_only=undated))
         if best is not None and best[1] >= self.config.threshold:
             key = best[0]
             self.stories_by_key[key].members.add(i)
@@ -352,16 +376,49 @@ class StoryIndex:
                     sums[other] += s
         return sums
 
+    def _dated(self, key: int) -> bool:
+        """Whether story ``key`` has a dated member."""
+        return any(self.days[i] is not None for i in self.stories_by_key[key].members)
+
+    def _cohesion(self, key: int) -> float:
+        """Average edge weight between two members of story ``key`` (0 for a single article)."""
+        members = self.stories_by_key[key].members
+        n = min(len(members), _MAX_EDGES)
+        if n < 2:
+            return 0.0
+        total = sum(s for i in members for j, s in self.edges[i].items() if self.label[j] == key)
+        return total / (n * (n - 1))
+
     def _merge(self, keys: set[int]) -> set[int]:
         th = self.config.merge_threshold
+        ratio = self.config.undated_merge_ratio
         version: defaultdict[int, int] = defaultdict(int)
         heap: list[tuple[float, int, int, int, int]] = []
+        # per story version: (has a dated member, cohesion); computed when first needed
+        known: dict[tuple[int, int], tuple[bool, float | None]] = {}
+
+        def facts(key: int, need_cohesion: bool) -> tuple[bool, float | None]:
+            got = known.get((key, version[key]))
+            if got is None:
+                got = (self._dated(key), None)
+            if need_cohesion and got[1] is None:
+                got = (got[0], self._cohesion(key))
+            known[(key, version[key])] = got
+            return got
+
+        def mergeable(key: int, other: int, avg: float) -> bool:
+            # Two stories of which only one is dated have no temporal evidence between them:
+            # the link must be as strong as the looser story's own cohesion, the point at
+            # which average linkage would join them anyway.
+            if avg < th or facts(key, False)[0] == facts(other, False)[0]:
+                return avg >= th
+            return avg >= ratio * min(facts(key, True)[1] or 0.0, facts(other, True)[1] or 0.0)
 
         def push(key: int) -> None:
             size = min(len(self.stories_by_key[key].members), _MAX_EDGES)
             for other, total in self._links(key).items():
                 avg = total / (size * min(len(self.stories_by_key[other].members), _MAX_EDGES))
-                if avg >= th:
+                if mergeable(key, other, avg):
                     a, b = min(key, other), max(key, other)
                     heapq.heappush(heap, (-avg, a, b, version[a], version[b]))
 
