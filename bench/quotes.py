@@ -1,12 +1,17 @@
 """Quote extraction: PolNeAR attribution spans, BASIL quote recall, stage speed.
 
-Usage: .venv/bin/python bench/quotes.py [--limit N] [--no-cache] [--skip-basil] [--skip-speed]
+Usage: .venv/bin/python bench/quotes.py [--limit N] [--half even|odd] [--no-cache] [--skip-basil]
+       [--skip-speed]
 
 Scoring (benchdata README, "Quotes"): a predicted quote matches a gold attribution when the
 characters their content spans share are at least half of the shorter span; one-to-one greedy
 matching (largest shared length first); micro precision/recall/F1 over the split; speaker
 accuracy over matched pairs whose gold has a speaker, by case-insensitive token overlap.
 The baseline takes every double-quoted span of 5+ words, with no speaker.
+
+Rule changes are analysed on the even half of PolNeAR DEV (article ids sorted, even
+positions) and accepted only when the odd half improves too: ``--half`` scores one half, and a
+full run prints both halves beside the whole.
 
 Parses are cached under out/cache/ (spaCy DocBin keyed by model, pipe names and texts) so that
 rule changes can be measured without re-parsing; delete the cache after changing what a pipe
@@ -151,10 +156,19 @@ def story_of(articles: Sequence[Article], sid: str) -> StoryDocs:
     return StoryDocs(Story(sid, tuple(a.id for a in articles)), tuple(articles))
 
 
-def bench_polnear(limit: int | None, use_cache: bool, config: NlpConfig) -> dict[str, Any]:
+def half_ids(ids: Iterable[str], half: str) -> set[str]:
+    """The ids at even or odd positions of the sorted ids."""
+    return {i for k, i in enumerate(sorted(ids)) if k % 2 == (0 if half == "even" else 1)}
+
+
+def bench_polnear(
+    limit: int | None, use_cache: bool, config: NlpConfig, half: str | None = None
+) -> dict[str, Any]:
     """Content-span P/R/F1 and speaker accuracy on PolNeAR DEV, ours beside the baseline."""
     arts = read_jsonl(BENCH / "quotes" / "polnear" / "articles.jsonl")
     gold_by_id = {g["id"]: g for g in read_jsonl(BENCH / "quotes" / "polnear" / "gold.jsonl")}
+    # halves are positions among all the ids, so that a --limit run keeps the same split
+    halves = {name: half_ids((a["id"] for a in arts), name) for name in ("even", "odd")}
     if limit and not use_cache:
         arts = arts[:limit]
     model = resolve_model_name(config.model)
@@ -162,6 +176,9 @@ def bench_polnear(limit: int | None, use_cache: bool, config: NlpConfig) -> dict
     docs = parse_cached([a["text"] for a in arts], model, config.batch_size, use_cache)
     if limit:
         arts, docs = arts[:limit], docs[:limit]
+    if half:
+        kept = [(a, d) for a, d in zip(arts, docs, strict=True) if a["id"] in halves[half]]
+        arts, docs = [a for a, _ in kept], [d for _, d in kept]
     golds, ours, base = [], [], []
     t0 = time.perf_counter()
     for a, doc in zip(arts, docs, strict=True):
@@ -179,12 +196,20 @@ def bench_polnear(limit: int | None, use_cache: bool, config: NlpConfig) -> dict
             ]
         )
     rules_s = time.perf_counter() - t0
-    return {
+    results: dict[str, Any] = {
         "articles": len(arts),
+        "half": half,
         "presslens": score(ours, golds),
         "baseline_quoted_5plus": score(base, golds),
         "rules_seconds": round(rules_s, 2),
     }
+    if not half:
+        for name, keep in halves.items():
+            picked = [k for k, a in enumerate(arts) if a["id"] in keep]
+            results[f"presslens_{name}"] = score(
+                [ours[k] for k in picked], [golds[k] for k in picked]
+            )
+    return results
 
 
 def bench_basil(use_cache: bool, config: NlpConfig) -> dict[str, Any]:
@@ -266,21 +291,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmarks, print a table, write out/bench/quotes.json."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--limit", type=int, default=None, help="first N PolNeAR articles only")
+    ap.add_argument(
+        "--half", choices=("even", "odd"), default=None, help="one half of PolNeAR DEV only"
+    )
     ap.add_argument("--no-cache", action="store_true", help="parse again instead of out/cache")
     ap.add_argument("--skip-basil", action="store_true")
     ap.add_argument("--skip-speed", action="store_true")
     args = ap.parse_args(argv)
     config = NlpConfig()
     results: dict[str, Any] = {"model": resolve_model_name(config.model)}
-    results["polnear"] = bench_polnear(args.limit, not args.no_cache, config)
+    results["polnear"] = bench_polnear(args.limit, not args.no_cache, config, args.half)
     if not args.skip_basil:
         results["basil"] = bench_basil(not args.no_cache, config)
     if not args.skip_speed:
         results["speed"] = bench_speed(config)
     pol = results["polnear"]
-    print(f"PolNeAR DEV ({pol['articles']} articles), content overlap ≥ half of the shorter span")
+    part = f", {args.half} half" if args.half else ""
+    print(
+        f"PolNeAR DEV ({pol['articles']} articles{part}),"
+        " content overlap ≥ half of the shorter span"
+    )
     print(f"{'system':24} {'pred':>6} {'gold':>6} {'P':>6} {'R':>6} {'F1':>6} {'spk acc':>8}")
-    for name in ("baseline_quoted_5plus", "presslens"):
+    shown = ("baseline_quoted_5plus", "presslens", "presslens_even", "presslens_odd")
+    for name in (n for n in shown if n in pol):
         s = pol[name]
         acc = "—" if s["speaker_accuracy"] is None else f"{s['speaker_accuracy']:.3f}"
         print(

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from presslens.model import Quote
+from presslens.nlp.quotes import RawQuote, _merge_same_cue
 
 Analyse = Callable[[dict[str, str]], Any]
 
@@ -223,3 +224,51 @@ def test_abbreviated_title_does_not_end_the_cue_sentence(analyse: Analyse) -> No
     text = "''We will win this state in November,'' Sen. Ted Cruz told reporters."
     q = find(quotes_of(analyse, text), "win this state")
     assert q.kind == "direct" and q.speaker == "Sen. Ted Cruz" and q.cue == "told"
+
+
+def test_object_of_say_is_content(analyse: Analyse) -> None:
+    text = "Mayor John Baker says racist things all the time."
+    q = find(quotes_of(analyse, text), "racist things")
+    assert q.cue == "says"
+    assert q.speaker_canonical == "John Baker"
+    assert "all the time" not in q.text
+
+
+def test_one_content_per_cue(analyse: Analyse) -> None:
+    text = 'Governor Ann Lee blamed the flooding on a "failed levee," not on the rain.'
+    quotes = [q for q in quotes_of(analyse, text) if q.cue == "blamed"]
+    assert len(quotes) == 1
+    q = quotes[0]
+    assert "the flooding" in q.text and "failed levee" in q.text
+    assert q.kind == "mixed"
+    assert q.speaker_canonical == "Ann Lee"
+
+
+def _raw(start: int, end: int, kind: str, cue: int | None, speaker: int | None) -> RawQuote:
+    return RawQuote(
+        start=start,
+        end=end,
+        kind=kind,
+        speaker_start=speaker,
+        speaker_end=None if speaker is None else speaker + 3,
+        speaker_kind=None if speaker is None else "name",
+        cue_start=cue,
+        cue_end=None if cue is None else cue + 4,
+    )
+
+
+def test_merge_same_cue_joins_only_pieces_of_one_cue() -> None:
+    quotes = [
+        _raw(10, 20, "indirect", 5, 0),
+        _raw(30, 40, "direct", 5, None),
+        _raw(50, 60, "direct", 45, 41),
+        _raw(70, 80, "direct", None, None),
+    ]
+    merged = _merge_same_cue(quotes)
+    assert [(q.start, q.end, q.kind) for q in merged] == [
+        (10, 40, "mixed"),
+        (50, 60, "direct"),
+        (70, 80, "direct"),
+    ]
+    assert merged[0].fragments == ((10, 20), (30, 40))
+    assert merged[0].speaker_start == 0

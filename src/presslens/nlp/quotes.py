@@ -16,7 +16,9 @@ cover beliefs, stances and reported findings.  The passes over a spaCy ``Doc``:
    attribution is *direct*, a clause holding part quotation and part paraphrase is *mixed*;
 4. quotations no cue reached take the nearest cue of their sentence or the adjacent ones
    (", he said", "He added:"), then the speaker of the quotation just before them in the same
-   run of paragraphs; long ones with no speaker in reach are kept unattributed.
+   run of paragraphs; long ones with no speaker in reach are kept unattributed;
+5. a cue has one content: the pieces that several passes gave one cue are joined into one
+   span, as PolNeAR annotates a discontinuous content.
 
 The speaker is returned as written ("he", "the spokesman", "who", "Asif Ghafoor"), with the
 character span to resolve later against the story's entities.
@@ -84,7 +86,8 @@ PREP_VERBS = _lexicon(
 #: verbs whose direct object is attributed content in PARC-style annotation ("endorsed
 #: Trump", "described the plan as ...", "announced a run"): verbs of stance (support, oppose,
 #: praise, blame), of presenting or characterising (describe, portray, cite, outline), of
-#: stating (declare, stress, disclose) and of evidence (show, reveal).
+#: stating (say, declare, stress, disclose: "said yes", "says racist things") and of evidence
+#: (show, reveal).
 OBJECT_VERBS = _lexicon(
     """
     call criticize criticise endorse support back describe announce discuss mention prefer
@@ -97,7 +100,7 @@ OBJECT_VERBS = _lexicon(
     detail recite reference declare state stress emphasize emphasise underscore reiterate note
     disclose reveal show indicate signal document publish post retweet email voice regret admit
     bemoan lament like love hate dislike admire respect distrust fear liken recall
-    remember deem regard expect"""
+    remember deem regard expect say"""
 )
 #: verbs whose content runs from the object to an "as" phrase ("portrayed him as a
 #: moderate", "sees the deal as a win"): the object alone would miss the characterisation.
@@ -845,7 +848,7 @@ def extract_quotes(doc: Any, *, min_direct_words: int = 5) -> list[RawQuote]:
 
     _attach_quotations(doc, marks, used, cue_tokens, headline_end, min_direct_words, add, found)
     found.sort(key=lambda q: (q.start, q.end))
-    return _merge_continuations(_drop_nested(_dedupe(found)), text)
+    return _merge_same_cue(_merge_continuations(_drop_nested(_dedupe(found)), text))
 
 
 def _attach_quotations(
@@ -1044,4 +1047,40 @@ def _merge_continuations(quotes: list[RawQuote], text: str) -> list[RawQuote]:
             out[k] = replace(prev, end=q.end, fragments=(*pieces, (q.start, q.end)))
             continue
         out.append(q)
+    return out
+
+
+def _merge_same_cue(quotes: list[RawQuote]) -> list[RawQuote]:
+    """One attribution per cue: contents that one cue reached by different passes (its clause
+    and a quotation attached to it, a title in quotation marks beside its object) become one
+    span from the first start to the last end, with the pieces kept as fragments.
+
+    PolNeAR gives a cue one content (2 of 22,023 cues have more), a discontinuous one running
+    from its first piece to its last; merging raised F1 on the even half of DEV (analysed) and
+    on the odd half (checked).
+    """
+    by_cue: dict[tuple[int, int], list[RawQuote]] = {}
+    for q in quotes:
+        if q.cue_start is not None and q.cue_end is not None:
+            by_cue.setdefault((q.cue_start, q.cue_end), []).append(q)
+    merged: dict[tuple[int, int], RawQuote] = {}
+    for key, group in by_cue.items():
+        if len(group) < 2:
+            continue
+        kinds = {g.kind for g in group}
+        lead = next((g for g in group if g.speaker_start is not None), group[0])
+        merged[key] = replace(
+            lead,
+            start=min(g.start for g in group),
+            end=max(g.end for g in group),
+            kind=kinds.pop() if len(kinds) == 1 else "mixed",
+            fragments=tuple(sorted(f for g in group for f in g.fragments or ((g.start, g.end),))),
+        )
+    out: list[RawQuote] = []
+    for q in quotes:
+        key = (q.cue_start or 0, q.cue_end or 0)
+        if q.cue_start is None or key not in merged:
+            out.append(q)
+        elif by_cue[key][0] is q:
+            out.append(merged[key])
     return out
