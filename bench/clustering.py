@@ -27,7 +27,8 @@ from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from presslens.cluster.index import StoryIndex
-from presslens.config import ClusterConfig, DedupConfig
+from presslens.config import ClusterConfig, DedupConfig, IngestConfig
+from presslens.ingest import read_inputs
 from presslens.model import Article
 
 REPO = Path(__file__).resolve().parents[1]
@@ -37,20 +38,11 @@ DATA = REPO.parent / "shared" / "benchdata" / "clustering"
 def load(name: str) -> tuple[list[Article], dict[str, str]]:
     """Articles and gold story of each article of one DEV set."""
     folder = DATA / name
-    arts = []
-    with (folder / "articles.jsonl").open(encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            arts.append(
-                Article(
-                    id=r["id"],
-                    text=r.get("text") or "",
-                    title=r.get("title"),
-                    source=r.get("source"),
-                    published=r.get("published"),
-                    url=r.get("url"),
-                )
-            )
+    arts = [
+        a
+        for a in read_inputs([folder / "articles.jsonl"], IngestConfig())
+        if isinstance(a, Article)
+    ]
     with (folder / "gold.jsonl").open(encoding="utf-8") as fh:
         gold = {r["id"]: r["story"] for r in map(json.loads, fh)}
     return arts, gold

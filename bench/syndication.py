@@ -33,9 +33,10 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from presslens.config import DedupConfig
+from presslens.config import DedupConfig, IngestConfig
 from presslens.dedup.shingles import words
 from presslens.dedup.syndication import find_syndication
+from presslens.ingest import read_inputs
 from presslens.model import Article
 
 REPO = Path(__file__).resolve().parents[1]
@@ -48,20 +49,8 @@ FOOTER = (
 
 def load_dev() -> list[Article]:
     """Every DEV article of the two clustering sets."""
-    arts: list[Article] = []
-    for name in ("ecbplus", "basil"):
-        with (DATA / name / "articles.jsonl").open(encoding="utf-8") as fh:
-            for line in fh:
-                r = json.loads(line)
-                arts.append(
-                    Article(
-                        id=r["id"],
-                        text=r.get("text") or "",
-                        title=r.get("title"),
-                        source=r.get("source"),
-                        published=r.get("published"),
-                    )
-                )
+    paths = [DATA / name / "articles.jsonl" for name in ("ecbplus", "basil")]
+    arts = [a for a in read_inputs(paths, IngestConfig()) if isinstance(a, Article)]
     return arts
 
 
