@@ -25,6 +25,7 @@ import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from presslens.model import Article
+from presslens.words import light_stem
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # `(?<![\w.])\d+...` written digit-first: the engine then skips non-digits quickly (twice as fast).
@@ -52,20 +53,9 @@ def normalise_word(word: str) -> str:
     if out is None:
         if len(_memo) >= _MEMO_MAX:
             _memo.clear()
-        out = _normalise(word)
+        out = light_stem(word)
         _memo[word] = out
     return out
-
-
-def _normalise(word: str) -> str:
-    w = word.lower().replace("’", "'")
-    if w.endswith("'s"):
-        w = w[:-2]
-    if len(w) > 4 and w.endswith("ies"):
-        return w[:-3] + "y"
-    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        return w[:-1]
-    return w
 
 
 def word_terms(text: str) -> list[str]:

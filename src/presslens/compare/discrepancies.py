@@ -27,8 +27,9 @@ from rapidfuzz import fuzz
 
 from presslens.compare.align import Pair, Sent
 from presslens.compare.facts import Fact, compatible
-from presslens.compare.text import STOPWORDS, content_terms, stem
+from presslens.compare.text import STOPWORDS, content_terms
 from presslens.model import Discrepancy, DiscrepancyValue, SentenceRef
+from presslens.words import light_stem
 
 _KIND = {"date": "date", "role": "role", "name": "name"}
 # Content words either side of a figure that describe what it counts.
@@ -174,7 +175,7 @@ def _near_names(sent: Sent, fact: Fact) -> frozenset[str]:
             re.search(r"[.!?]\s+$", before) and not _HONORIFIC.search(before)
         ):
             continue  # the first word of the sentence
-        word = stem(m.group(1))
+        word = light_stem(m.group(1))
         if word not in _DATE_WORDS and word not in STOPWORDS:
             out.add(word)
     return frozenset(out)

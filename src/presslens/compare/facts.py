@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from presslens.compare.text import STOPWORDS, stem
+from presslens.compare.text import STOPWORDS
+from presslens.words import light_stem
 
 _SMALL = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -468,7 +469,7 @@ def _durations(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
             first = after[0].group()
             if ol == "old" and first[:1].isupper() and unit_word == "year":
                 quantity, subject = "age", first
-                key = f"age:{stem(first)}"
+                key = f"age:{light_stem(first)}"
             else:
                 head = next((w.group() for w in after if w.group().lower() in _SAME_EVENT), None)
                 if head is None:
@@ -481,7 +482,7 @@ def _durations(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
                     if ol == "old" and h in _PERSON_NOUNS and unit_word == "year":
                         quantity = "age"
                     subject = h
-                    cls = _SAME_EVENT.get(h, stem(h))
+                    cls = _SAME_EVENT.get(h, light_stem(h))
                     if quantity == "age" or cls in _KEYED_HEADS:
                         key = f"{quantity}:{cls}"
         elif not hyphenated:
@@ -507,7 +508,7 @@ def _durations(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
             continue  # a lone capitalised word is a name only before a verb ("Weiner, 46, is")
         start = m.start("num")
         out.append(Fact("age", m.group("num"), f"{int(age)} years old", age, age, "year",
-                        f"age:{stem(last)}", name, start, m.end("num")))  # fmt: skip
+                        f"age:{light_stem(last)}", name, start, m.end("num")))  # fmt: skip
         taken.append((start, m.end("num")))
 
 
@@ -561,7 +562,7 @@ def _count_subject(s: str, noun: str, start: int, end: int) -> tuple[str, str | 
         noun = _PEOPLE.get(noun, noun)
         if pred is None and noun == "people" and _FROM_HOMES.match(s[end:]):
             pred = "evacuated"
-    key = f"count:{pred}:{stem(noun)}" if pred else None
+    key = f"count:{pred}:{light_stem(noun)}" if pred else None
     return noun, pred, key
 
 
@@ -588,7 +589,7 @@ def _vague_counts(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None
         noun, pred, key = _count_subject(s, noun, m.start(), end)
         subject = f"{noun} {pred}" if pred and pred != noun else noun
         out.append(Fact("count", s[m.start() : end], f"{' '.join(words_)} of {noun}",
-                        2 * unit, 20 * unit, f"n:{stem(noun)}", key, subject, m.start(), end,
+                        2 * unit, 20 * unit, f"n:{light_stem(noun)}", key, subject, m.start(), end,
                         vague=True, approximate=True))  # fmt: skip
         taken.append((m.start(), end))
 
@@ -666,7 +667,7 @@ def _counts(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
         if m.group("hedge"):
             norm = f"{' '.join(m.group('hedge').lower().split())} {norm}"
         subject = f"{noun} {pred}" if pred and pred != noun else noun
-        out.append(Fact("count", s[m.start() : end], norm, lo, hi, f"n:{stem(noun)}", key,
+        out.append(Fact("count", s[m.start() : end], norm, lo, hi, f"n:{light_stem(noun)}", key,
                         subject, m.start(), end, approximate=bool(m.group("hedge"))))  # fmt: skip
         taken.append((m.start(), end))
 

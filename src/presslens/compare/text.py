@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from presslens.words import light_stem
+
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*", re.UNICODE)
 
 STOPWORDS = frozenset(
@@ -187,27 +189,11 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
-def stem(word: str) -> str:
-    """A deliberately light stem: lower case, possessive and plural endings removed.
-
-    Enough to match "talks"/"talk" and "Pakistan's"/"Pakistan" across outlets while keeping
-    distinct words distinct; heavier stemming merged unrelated terms on the seeds.
-    """
-    w = word.lower().replace("’", "'")
-    if w.endswith("'s"):
-        w = w[:-2]
-    if len(w) > 4 and w.endswith("ies"):
-        return w[:-3] + "y"
-    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
-        return w[:-1]
-    return w
-
-
 def content_terms(text: str) -> list[str]:
     """Stemmed, lower-cased words of ``text`` without stop words or one-letter tokens."""
     out = []
     for w in words(text):
-        s = stem(w)
+        s = light_stem(w)
         if len(s) > 1 and s not in STOPWORDS:
             out.append(s)
     return out
@@ -224,5 +210,5 @@ def capitalised_names(text: str) -> set[str]:
         w = m.group()
         if i == 0 or not w[:1].isupper() or w.lower() in STOPWORDS:
             continue
-        out.add(stem(w))
+        out.add(light_stem(w))
     return out
