@@ -114,7 +114,7 @@ def _store_result(
                 renamed[article.id] = added.id
         if stories:
             store.put_stories(_remap_ids(to_jsonable(sd.story), renamed) for sd in stories)
-        store.record_run(report.to_dict()["run"])
+        store.record_run(report.run_dict())
 
 
 def _remap_ids(value: Any, renamed: Mapping[str, str]) -> Any:

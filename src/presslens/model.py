@@ -24,7 +24,12 @@ def normalise_for_hash(text: str) -> str:
 
 def content_hash(text: str) -> str:
     """SHA-256 (hex) of :func:`normalise_for_hash` of ``text``."""
-    return hashlib.sha256(normalise_for_hash(text).encode("utf-8")).hexdigest()
+    return hash_normalised(normalise_for_hash(text))
+
+
+def hash_normalised(normalised: str) -> str:
+    """:func:`content_hash` of a text already passed through :func:`normalise_for_hash`."""
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
 def word_count(text: str) -> int:

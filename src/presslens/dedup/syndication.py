@@ -32,7 +32,7 @@ from datasketch import MinHashLSH
 
 from presslens.config import DedupConfig
 from presslens.dedup.shingles import Hashes, exact_jaccard, normalised_words, shingle_hashes
-from presslens.model import Article, SyndicationGroup, normalise_for_hash
+from presslens.model import Article, SyndicationGroup, hash_normalised, normalise_for_hash
 
 Signatures = npt.NDArray[np.uint32]
 
@@ -277,7 +277,7 @@ class SyndicationIndex:
             self.counts["no_text"] += 1
             self.shingles.append(np.empty(0, dtype=np.uint64))
             return None
-        key = hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+        key = hash_normalised(normalised)
         first = self._by_hash.get(key)
         if first is not None:
             self.counts["exact_duplicate"] += 1

@@ -94,10 +94,13 @@ class Report:
         }
         if self.stories is not None:
             doc["stories"] = [to_jsonable(s) for s in self.stories]
-        doc["run"] = self.run.to_dict(
-            len(self.articles), None if self.stories is None else len(self.stories)
-        )
+        doc["run"] = self.run_dict()
         return doc
+
+    def run_dict(self) -> dict[str, Any]:
+        """The report's ``run`` section alone (no need to serialise every article for it)."""
+        stories = None if self.stories is None else len(self.stories)
+        return self.run.to_dict(len(self.articles), stories)
 
     def write(
         self, out_dir: str | Path, formats: Iterable[str] = ("json", "html", "md")

@@ -256,6 +256,7 @@ def stylesheet() -> str:
     return resources.files("presslens.report").joinpath("templates/style.css").read_text("utf-8")
 
 
+@cache
 def style_hash() -> str:
     """CSP source expression allowing exactly the inlined stylesheet."""
     import base64
