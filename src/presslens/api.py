@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from presslens.config import Config, load_config
-from presslens.executors.local import ProgressFn, run_local, run_story_stages
+from presslens.executors.local import ProgressFn, no_progress, run_local, run_story_stages
 from presslens.ingest import read_inputs
 from presslens.model import Article, Skip, StoryDocs
 from presslens.pipeline import Pipeline
@@ -21,10 +21,6 @@ from presslens.store import Store
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _noop(stage: str, done: int, total: int | None) -> None:
-    return None
 
 
 def _read(
@@ -61,7 +57,7 @@ def analyze(
     source: str | None = None,
     out: str | Path | None = None,
     db: str | Path | None = None,
-    progress: ProgressFn = _noop,
+    progress: ProgressFn = no_progress,
     on_skip: Any = None,
 ) -> Report:
     """Read ``paths``, run every registered stage, and return the :class:`Report`.
@@ -151,7 +147,7 @@ def ingest_into(
     config: Config | None = None,
     config_path: str | Path | None = None,
     source: str | None = None,
-    progress: ProgressFn = _noop,
+    progress: ProgressFn = no_progress,
 ) -> IngestResult:
     """Read and clean ``paths`` and add the new articles to the store ``db``, incrementally.
 

@@ -20,7 +20,7 @@ from rich.progress import (
 from rich.table import Table
 
 from presslens.model import Skip
-from presslens.report import RunInfo, reason_kind
+from presslens.report import RunInfo
 
 #: seconds between plain progress lines when not on a terminal
 PLAIN_INTERVAL = 2.0
@@ -97,11 +97,7 @@ class Reporter:
         table.add_row("articles in", str(run.articles_in))
         table.add_row("kept", str(kept))
         table.add_row("skipped", str(len(run.skipped)))
-        counts: dict[str, int] = {}
-        for s in run.skipped:
-            k = reason_kind(s.reason)
-            counts[k] = counts.get(k, 0) + 1
-        for k, n in sorted(counts.items()):
+        for k, n in run.skipped_by_reason().items():
             table.add_row(f"  {k}", str(n))
         if stories is not None:
             table.add_row("stories", str(stories))

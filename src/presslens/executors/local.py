@@ -23,14 +23,15 @@ class RunResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def _noop(stage: str, done: int, total: int | None) -> None:
+def no_progress(stage: str, done: int, total: int | None) -> None:
+    """A :data:`ProgressFn` that shows nothing."""
     return None
 
 
 def run_story_stages(
     stages: Iterable[StoryStage],
     stories: list[StoryDocs],
-    progress: ProgressFn = _noop,
+    progress: ProgressFn = no_progress,
     timings: dict[str, float] | None = None,
 ) -> list[StoryDocs]:
     """Run story stages over ``stories`` (all of a corpus, or only those an update touched)."""
@@ -47,7 +48,7 @@ def run_story_stages(
 
 
 def run_local(
-    pipeline: Pipeline, articles: Iterable[Article], progress: ProgressFn = _noop
+    pipeline: Pipeline, articles: Iterable[Article], progress: ProgressFn = no_progress
 ) -> RunResult:
     """Run every stage of ``pipeline`` over ``articles`` and collect articles, stories, skips."""
     current = list(articles)

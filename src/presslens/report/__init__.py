@@ -49,15 +49,17 @@ class RunInfo:
     started: str = ""
     finished: str = ""
 
+    def skipped_by_reason(self) -> dict[str, int]:
+        """How many inputs were skipped, by the general kind of their reason."""
+        return dict(sorted(Counter(reason_kind(s.reason) for s in self.skipped).items()))
+
     def to_dict(self, kept: int, stories: int | None) -> dict[str, Any]:
         """The report's ``run`` section."""
         counts: dict[str, Any] = {
             "articles_in": self.articles_in,
             "kept": kept,
             "skipped": len(self.skipped),
-            "skipped_by_reason": dict(
-                sorted(Counter(reason_kind(s.reason) for s in self.skipped).items())
-            ),
+            "skipped_by_reason": self.skipped_by_reason(),
         }
         if stories is not None:
             counts["stories"] = stories
