@@ -211,21 +211,19 @@ def _assign_stories(
     Needs the story clustering family; without it the articles are stored and no story changes.
     """
     try:
-        from presslens.cluster import assign_incremental
+        from presslens.cluster.persist import assign_incremental, write_update
     except ImportError:
         return 0
     if not articles:
         return 0
     update = assign_incremental(store, articles, config)
-    for new in update.articles:
-        store.update_syndication(new.id, new.syndication_group, new.original)
+    annotated = {a.id: a for a in update.articles}  # new articles with their syndication
     bundles = []
     for story in update.stories:
-        stored = (store.get_article(aid) for aid in story.article_ids)
-        bundles.append(StoryDocs(story, tuple(a for a in stored if a is not None)))
+        found = (annotated.get(aid) or store.get_article(aid) for aid in story.article_ids)
+        bundles.append(StoryDocs(story, tuple(a for a in found if a is not None)))
     done = run_story_stages(pipeline.story_stages, bundles, progress)
-    store.put_stories(to_jsonable(sd.story) for sd in done)
-    store.delete_stories(update.removed)
+    write_update(store, update, (sd.story for sd in done))
     return len(done)
 
 

@@ -100,6 +100,22 @@ def test_cluster_command_with_store(tmp_path: Path) -> None:
         assert len(list(store.stories())) == len({r["story"] for r in rows})
 
 
+def test_cluster_command_with_store_keeps_a_clashing_id_apart(tmp_path: Path) -> None:
+    arts, _ = _quake_articles()
+    src, out, db = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "s.db"
+    _write_jsonl(src, arts)
+    with Store(db) as store:  # another text already holds the first article's id
+        store.add_article(Article(id=arts[0].id, text="An unrelated harbour report.", source="x"))
+    assert main(["cluster", str(src), "-o", str(out), "--db", str(db), "--quiet"]) == 0
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == len(arts) and all(r["story"] for r in rows)
+    assert rows[0]["id"].startswith(arts[0].id + "~")
+    with Store(db) as store:
+        assert store.count_articles() == len(arts) + 1
+        for story in store.stories():
+            assert all(store.get_article(a) is not None for a in story["article_ids"])
+
+
 def test_cluster_command_on_nothing_returns_2(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     src.write_text("{broken\n", encoding="utf-8")

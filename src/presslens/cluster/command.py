@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,6 @@ from presslens.cluster.index import StoryIndex
 from presslens.commands import Command, read_articles
 from presslens.config import Config, load_config
 from presslens.model import Article
-from presslens.report.serialize import to_jsonable
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -70,15 +70,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _run_store(db: str, articles: list[Article], config: Config) -> list[dict[str, Any]]:
-    from presslens.cluster.persist import assign_incremental
+    from presslens.cluster.persist import assign_incremental, write_update
     from presslens.store import Store
 
     with Store(db) as store:
-        store.add_articles(articles)
-        update = assign_incremental(store, articles, config)
-        store.put_stories(to_jsonable(s) for s in update.stories)
-        for a in update.articles:
-            store.update_syndication(a.id, a.syndication_group, a.original)
+        # the store may keep an article under another id when its id is taken by other content
+        stored = [replace(a, id=store.add_article(a).id) for a in articles]
+        update = assign_incremental(store, stored, config)
+        write_update(store, update)
     return [
         {
             "id": a.id,

@@ -23,6 +23,7 @@ from presslens.cluster.index import StoryIndex
 from presslens.config import Config
 from presslens.errors import StoreError
 from presslens.model import Article, Story
+from presslens.report.serialize import to_jsonable
 from presslens.store import Store
 
 _TABLE = "cluster_state"
@@ -139,3 +140,15 @@ def assign_incremental(
         articles=[synd.annotate(a) for a in new],
         assignments={a.id: sid for a in new if (sid := index.story_of(a.id)) is not None},
     )
+
+
+def write_update(
+    store: Store, update: IncrementalUpdate, stories: Iterable[Story] | None = None
+) -> None:
+    """Write an incremental update to ``store``: the new articles' syndication fields, the
+    changed stories (``stories`` when the caller re-analysed them, else ``update.stories``),
+    and the removal of stories merged into others."""
+    for a in update.articles:
+        store.update_syndication(a.id, a.syndication_group, a.original)
+    store.put_stories(to_jsonable(s) for s in (update.stories if stories is None else stories))
+    store.delete_stories(update.removed)
