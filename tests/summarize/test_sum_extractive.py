@@ -14,6 +14,8 @@ from presslens.summarize.extractive import (
     cite,
     consensus,
     extract_brief,
+    relative_position,
+    source_agreement,
 )
 from presslens.summarize.terms import content_terms
 
@@ -218,6 +220,42 @@ def test_consensus_favours_what_other_sources_also_report() -> None:
     assert all(0.0 <= v <= 1.0 for v in score)
     # one source has no one to agree with
     assert not consensus(build_matrix([arts[0]])).any()
+
+
+def test_source_agreement_favours_the_outlet_sharing_most_with_the_others() -> None:
+    arts = [
+        Article(id="a", text=" ".join(FLOOD[:3])),
+        Article(id="b", text=" ".join(FLOOD[:2]) + " " + FLOOD[3]),
+        Article(
+            id="c",
+            text="A columnist argues that building on the river plain was a mistake. "
+            "Aldmoor grew fast in the nineties and planners ignored the old maps.",
+        ),
+    ]
+    sm = build_matrix(arts)
+    score = source_agreement(sm)
+    by_article = {sm.candidates[r].article: score[r] for r in range(len(sm.candidates))}
+    for rows in sm.by_article.values():
+        assert len({float(score[r]) for r in rows}) == 1  # one value per source
+    assert by_article[0] > by_article[2] and by_article[1] > by_article[2]
+    assert all(0.0 <= v <= 1.0 + 1e-9 for v in score)
+    # syndicated copies are one source, which has no one else to agree with
+    wire = [Article(id=f"w{k}", text=" ".join(FLOOD), syndication_group="g") for k in range(3)]
+    assert not source_agreement(build_matrix(wire)).any()
+    assert not source_agreement(build_matrix([arts[0]])).any()
+
+
+def test_relative_position_falls_from_the_first_sentence_to_the_last() -> None:
+    arts = [Article(id="a", text=" ".join(FLOOD)), Article(id="b", text=" ".join(FLOOD[:2]))]
+    sm = build_matrix(arts)
+    prior = relative_position(sm)
+    for rows in sm.by_article.values():
+        values = [float(prior[r]) for r in rows]
+        assert values[0] == 1.0
+        assert values == sorted(values, reverse=True)
+        assert all(0.0 < v <= 1.0 for v in values)
+    # the second sentence of a five-sentence article is nearer its top than of a two-sentence one
+    assert prior[sm.by_article[0][1]] > prior[sm.by_article[1][1]]
 
 
 def test_trimmed_attribution_is_marked_and_still_cited_by_its_source() -> None:
