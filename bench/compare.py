@@ -246,7 +246,11 @@ def bench_discrepancies(stories: list[StoryDocs], cfg: CompareConfig) -> dict[st
     # Per reported kind: [changed facts reported with this kind, other new reports].
     by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     missed = []
-    for docs in stories:
+    # Per half of the stories (even / odd position), to tune on one and confirm on the other:
+    # [changed facts reported, changed, other new reports, unchanged trials, with an alarm].
+    halves = {"even": [0, 0, 0, 0, 0], "odd": [0, 0, 0, 0, 0]}
+    for position, docs in enumerate(stories):
+        half = halves["odd" if position % 2 else "even"]
         cands = perturbations(docs)
         for _ in range(TRIALS_PER_STORY):
             if rng.random() < 0.5 or not cands:
@@ -254,6 +258,8 @@ def bench_discrepancies(stories: list[StoryDocs], cfg: CompareConfig) -> dict[st
                 hard = [d for d in base[docs.story.id].discrepancies or () if d.kind != "vague"]
                 unchanged_reported += len(hard)
                 unchanged_alarm += bool(hard)
+                half[3] += 1
+                half[4] += bool(hard)
                 continue
             types = sorted({c[0] for c in cands})
             kind = rng.choice(types)
@@ -266,8 +272,11 @@ def bench_discrepancies(stories: list[StoryDocs], cfg: CompareConfig) -> dict[st
             by_type[kind][1] += 1
             for d in new:
                 by_kind[d.kind][0 if d in hit[:1] else 1] += 1
+            half[1] += 1
+            half[2] += len(new) - min(1, len(hit))
             if hit:
                 tp += 1
+                half[0] += 1
                 by_type[kind][0] += 1
             else:
                 fn += 1
@@ -310,6 +319,14 @@ def bench_discrepancies(stories: list[StoryDocs], cfg: CompareConfig) -> dict[st
         "recall": round(tp / changed, 3) if changed else 0.0,
         "per_kind": per_kind,
         "false_alarm_rate_unchanged": round(unchanged_alarm / unchanged, 3) if unchanged else 0.0,
+        "halves": {
+            name: {
+                "recall": round(h[0] / h[1], 3) if h[1] else 0.0,
+                "precision_new": round(h[0] / (h[0] + h[2]), 3) if h[0] + h[2] else 0.0,
+                "false_alarm_rate_unchanged": round(h[4] / h[3], 3) if h[3] else 0.0,
+            }
+            for name, h in halves.items()
+        },
         "discrepancies_on_unchanged_stories": found,
         "missed_sample": missed[:40],
     }
@@ -437,6 +454,8 @@ def main() -> int:
         for k in ("trials_changed", "trials_unchanged", "precision_new", "precision_strict",
                   "recall", "false_alarm_rate_unchanged"):  # fmt: skip
             print(f"  {k:28} {disc[k]}")
+        for name, h in disc["halves"].items():  # type: ignore[attr-defined]
+            print(f"  {name + ' stories':28} " + "  ".join(f"{k} {v}" for k, v in h.items()))
         for kind, pr in disc["per_kind"].items():  # type: ignore[attr-defined]
             print(f"  {kind:8} recall {pr['recall']:18} precision {pr['precision']}")
         found = disc["discrepancies_on_unchanged_stories"]

@@ -198,3 +198,84 @@ def test_titles_of_two_families_for_one_person_conflict(make_story: MakeStory) -
     assert [(x.kind, {v.normalised for v in x.values}) for x in d] == [
         ("role", {"attorney general", "admiral"})
     ]
+
+
+_FILLER_A = (
+    "Republicans in Congress had accused the administration of a cover-up for months.\n\n"
+    "The correspondence runs to about a hundred pages.\n\n"
+)
+_FILLER_B = (
+    "Critics said the release answered none of their questions about the attack.\n\n"
+    "The administration had resisted publishing the documents for weeks.\n\n"
+)
+
+
+def _emails_story(make_story: MakeStory, day: str) -> StoryDocs:
+    a = Article(
+        id="a",
+        source="one",
+        published="2013-05-16",
+        text=_FILLER_A + f"E-mails released by the White House on {day} revealed a fierce "
+        "internal fight over the official talking points.",
+    )
+    b = Article(
+        id="b",
+        source="two",
+        published="2013-05-16",
+        text=_FILLER_B + "The White House on Wednesday released the full set of emails "
+        "surrounding the talking points.\n\nIn a briefing at the White House on Wednesday "
+        "afternoon, officials used the emails to show who drove the changes.",
+    )
+    return make_story(a, b)
+
+
+def test_reworded_date_that_another_outlet_repeats_is_a_discrepancy(
+    make_story: MakeStory,
+) -> None:
+    changed = compare(_emails_story(make_story, "Saturday")).story.discrepancies or ()
+    dates = [d for d in changed if d.kind == "date"]
+    assert len(dates) == 1
+    assert {v.article_ids for v in dates[0].values} == {("a",), ("b",)}
+    same = compare(_emails_story(make_story, "Wednesday")).story.discrepancies or ()
+    assert not [d for d in same if d.kind == "date"]
+
+
+def test_a_stretch_of_days_is_not_set_against_a_day(make_story: MakeStory) -> None:
+    a = Article(
+        id="a",
+        published="2015-04-01",
+        text="The religious freedom law enacted last week drew protests across Indiana.",
+    )
+    b = Article(
+        id="b",
+        published="2015-04-01",
+        text="The religious freedom law enacted on Monday drew protests across Indiana.",
+    )
+    d = compare(make_story(a, b)).story.discrepancies or ()
+    assert not [x for x in d if x.kind == "date"]
+
+
+def test_a_weekday_is_not_taken_for_a_name_that_sets_two_sentences_apart(
+    make_story: MakeStory,
+) -> None:
+    def story(day: str) -> StoryDocs:
+        a = Article(
+            id="a",
+            source="one",
+            published="2013-05-22",
+            text=_FILLER_A + "Lerner told the oversight committee at Wednesday's hearing that "
+            "she had done nothing wrong and broken no rules.",
+        )
+        b = Article(
+            id="b",
+            source="two",
+            published="2013-05-22",
+            text=_FILLER_B + f"Lerner told lawmakers at {day}'s hearing of the oversight "
+            "committee that she had broken no rules and done nothing wrong.",
+        )
+        return make_story(a, b)
+
+    changed = compare(story("Saturday")).story.discrepancies or ()
+    assert [d.kind for d in changed if d.kind == "date"] == ["date"]
+    same = compare(story("Wednesday")).story.discrepancies or ()
+    assert not [d for d in same if d.kind == "date"]

@@ -3,12 +3,14 @@
 Facts meet in two ways.  A fact whose text names its subject ("17-year war", "Sen. Ted
 Cruz", "12 people killed") meets every fact with the same key in the story.  Any other fact
 meets the facts of the same quantity and unit in other independent sources whose *context*
-is alike: the words next to each figure (what it measures: "death toll", "dockers", the verb
-of a date) and, with less weight, the rest of its sentence (which event it is about), so
-that "12 people died in Marrowby" and "Marrowby's death toll of 15" meet however differently
-the two sentences are built.  Between two sources, figures that agree are paired first, and
-a figure already paired that way is not also set against another, so "$600 million" said by
-both outlets is not held against "$200 million" said next to it by one.
+is alike: the words around each figure, weighted by how close they stand to it (what it
+measures: "death toll", "dockers", the verb of a date), and the whole sentence (which event
+it is about), so that "12 people died in Marrowby" and "Marrowby's death toll of 15" meet
+however differently the two sentences are built.  Outlets repeat what matters: the evidence
+that another source gives a subject one value adds up over every passage of that source that
+gives the value.  Between two sources, figures that agree are paired first, and a figure
+already paired that way is not also set against another, so "$600 million" said by both
+outlets is not held against "$200 million" said next to it by one.
 
 Facts that met form a subject; it is a discrepancy when two independent sources give it
 values that cannot both be true (intervals that do not overlap).  A vague value ("decades",
@@ -27,17 +29,29 @@ from rapidfuzz import fuzz
 
 from presslens.compare.align import Pair, Sent
 from presslens.compare.facts import Fact, compatible
-from presslens.compare.text import STOPWORDS, content_terms
+from presslens.compare.text import STOPWORDS, content_terms, word_spans
 from presslens.model import Discrepancy, DiscrepancyValue, SentenceRef
 from presslens.words import light_stem
 
 _KIND = {"date": "date", "role": "role", "name": "name"}
-# Content words either side of a figure that describe what it counts.
+# Content words either side of a figure that describe what it counts (used to name a
+# subject and to find the people or places next to a figure).
 _WINDOW = 6
-# A context word next to the figure weighs twice one elsewhere in the sentence: next to it,
-# it says what the figure measures; elsewhere, only which event the sentence is about.
-_NEAR_WEIGHT = 1.0
-_FAR_WEIGHT = 0.5
+# A context word d words away from its figure weighs 1 / (1 + (d - 1) / 3): the words next
+# to a figure say what it measures, those further off mostly which event the sentence is
+# about.  Swept 2, 3, 6 words (and exponential decay) on the BASIL DEV perturbation set
+# (bench/compare.py): all within two points of recall at the same false-alarm rate.
+_DECAY_WORDS = 3.0
+# Share of the figure's own neighbourhood in its match score; the rest is the similarity of
+# the two whole sentences.  Swept 0, 0.3, 0.5, 0.7, 1 on BASIL DEV (both halves): the
+# sentence carries most of the evidence that two passages tell the same event (rewording
+# keeps few words next to the figure), the neighbourhood separates two figures of one
+# sentence; 0.3 was best on both halves.
+_LOCAL_SHARE = 0.3
+# A date that names a stretch of this many days or more ("last week", "in March") is
+# compared only with other stretches, as a year only with years: set against a day it is
+# nearly always about another event (false alarms on BASIL DEV, no lost recall).
+_PERIOD_DAYS = 6
 # Words that are themselves the value of a date, so never evidence of the same subject.
 _DATE_WORDS = frozenset(
     [
@@ -97,6 +111,8 @@ _MAX_DF_FLOOR = 30
 # the BASIL DEV perturbation set: 0.5 removed a third of the reports on unchanged stories
 # for a small loss of recall; 0.25 changed little more.
 _AGREEMENT_SHARE = 0.5
+# One passage alone never makes the summed evidence certain (keeps 1 - score above zero).
+_MAX_PASSAGE_SCORE = 0.99
 _PERSON = re.compile(r"(?<![\w.])([A-Z][a-z]+)\s+([A-Z][a-z]{2,})\b")
 # Two spellings of one first name ("Mohammad"/"Muhammad") score at least this similar;
 # different people sharing a surname ("Donald"/"Melania") score far below.  Set by hand on
@@ -181,18 +197,35 @@ def _near_names(sent: Sent, fact: Fact) -> frozenset[str]:
     return frozenset(out)
 
 
-def _context(sent: Sent, fact: Fact, idf: dict[str, float]) -> dict[str, float]:
-    """IDF-weighted context words of a fact: near ones full weight, the rest of the sentence
-    less."""
-    near = _window(sent, fact)
-    vec = {t: _FAR_WEIGHT * idf.get(t, 0.0) for t in sent.terms if t not in _DATE_WORDS}
-    for t in near:
-        vec[t] = _NEAR_WEIGHT * idf.get(t, 0.0)
-    if fact.unit.startswith("n:"):
-        # What a count counts is its strongest context: "dockers" is rare in a story and
-        # says much, "people" is common and says little.
-        vec[fact.unit[2:]] = _NEAR_WEIGHT * idf.get(fact.unit[2:], 0.0)
+def _local_context(sent: Sent, fact: Fact, idf: dict[str, float]) -> dict[str, float]:
+    """IDF-weighted words of the sentence, each weighed down by its distance to the figure."""
+    spans = word_spans(sent.ref.text)
+    first = next((i for i, (_, end, _w) in enumerate(spans) if end > fact.start), len(spans))
+    after = next((i for i, (start, _e, _w) in enumerate(spans) if start >= fact.end), len(spans))
+    vec: dict[str, float] = {}
+    for i, (start, _end, word) in enumerate(spans):
+        if fact.start <= start < fact.end:
+            continue
+        t = light_stem(word)
+        if len(t) <= 1 or t in STOPWORDS or t in _DATE_WORDS or t[:1].isdigit():
+            continue
+        distance = first - i if i < first else i - after + 1
+        weight = idf.get(t, 0.0) / (1.0 + (distance - 1) / _DECAY_WORDS)
+        vec[t] = max(vec.get(t, 0.0), weight)
     return vec
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(w * b[t] for t, w in a.items() if t in b)
+    na = math.sqrt(sum(w * w for w in a.values()))
+    nb = math.sqrt(sum(w * w for w in b.values()))
+    return dot / (na * nb) if dot and na and nb else 0.0
+
+
+def _is_period(f: Fact) -> bool:
+    return f.unit == "day" and f.hi - f.lo >= _PERIOD_DAYS
 
 
 def _context_similarity(a: dict[str, float], b: dict[str, float]) -> float:
@@ -281,21 +314,21 @@ def _matches(
     n = max(len(sents), 1)
     idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
     cap = max(_MAX_DF_FLOOR, int(_MAX_DF_SHARE * n))
-    contexts: dict[Occurrence, dict[str, float]] = {}
-    nears: dict[Occurrence, set[str]] = {}
+    locals_: dict[Occurrence, dict[str, float]] = {}
     names: dict[Occurrence, frozenset[str]] = {}
-    postings: dict[tuple[str, str, str], list[Occurrence]] = defaultdict(list)
+    sentence_vecs: dict[int, dict[str, float]] = {}
+    postings: dict[tuple[str, str, bool, str], list[Occurrence]] = defaultdict(list)
     for si, s in enumerate(sents):
         for fi, f in enumerate(s.facts):
             if f.quantity == "role":
                 continue  # a title always names its person: matched by key
-            ctx = _context(s, f, idf)
-            contexts[(si, fi)] = ctx
-            nears[(si, fi)] = _window(s, f)
+            if si not in sentence_vecs:
+                sentence_vecs[si] = {t: idf[t] for t in s.terms if t not in _DATE_WORDS}
+            locals_[(si, fi)] = _local_context(s, f, idf)
             names[(si, fi)] = _near_names(s, f)
-            for t in ctx:
+            for t in sentence_vecs[si]:
                 if df[t] <= cap:
-                    postings[(f.quantity, f.unit, t)].append((si, fi))
+                    postings[(f.quantity, f.unit, _is_period(f), t)].append((si, fi))
     aligned = {(p.a, p.b): p.sim for p in pairs if p.sim >= aligned_similarity}
     aligned.update({(b, a): sim for (a, b), sim in list(aligned.items())})
 
@@ -306,43 +339,73 @@ def _matches(
     for post in postings.values():
         for x, o1 in enumerate(post):
             for o2 in post[x + 1 :]:
-                if sents[o1[0]].group == sents[o2[0]].group or (o1, o2) in scored:
+                s1, s2 = sents[o1[0]], sents[o2[0]]
+                if s1.group == s2.group or (o1, o2) in scored:
                     continue
-                f1, f2 = sents[o1[0]].facts[o1[1]], sents[o2[0]].facts[o2[1]]
+                f1, f2 = s1.facts[o1[1]], s2.facts[o2[1]]
                 if f1.key is not None and f2.key is not None:
                     continue  # both name their subject: the keys decide
-                sc = _context_similarity(contexts[o1], contexts[o2])
-                if not (nears[o1] & contexts[o2].keys() or nears[o2] & contexts[o1].keys()):
-                    sc = 0.0  # nothing next to either figure recurs around the other
-                if names[o1] and names[o2] and not names[o1] & names[o2]:
-                    sc = 0.0  # about different people or places ("Murray" / "Inslee")
+                # A weekday or month is the value itself, not a person or place: "Lerner said
+                # at Saturday's hearing" and "at Wednesday's hearing" are about the same people.
+                n1, n2 = s1.names - _DATE_WORDS, s2.names - _DATE_WORDS
+                if (names[o1] and names[o2] and not names[o1] & names[o2]) or (
+                    n1 and n2 and not n1 & n2
+                ):
+                    continue  # about different people or places ("Murray" / "Inslee")
+                sc = _LOCAL_SHARE * _cosine(locals_[o1], locals_[o2]) + (
+                    1.0 - _LOCAL_SHARE
+                ) * _context_similarity(sentence_vecs[o1[0]], sentence_vecs[o2[0]])
                 sim = aligned.get((o1[0], o2[0]))
                 if sim is not None and alone(o1[0], f1) and alone(o2[0], f2):
                     sc = max(sc, sim)
                 if sc > 0.0:
                     scored[(o1, o2)] = sc
-    # Between two sources, figures that agree are paired first; a conflict is kept only when
-    # it is a far closer match than any agreement either figure already has.
-    best: dict[tuple[Occurrence, str], float] = {}
-    ordered = sorted(scored.items(), key=lambda kv: -kv[1])
-    out = []
-    for (o1, o2), sc in ordered:
+    return _pair_up(sents, scored, min_similarity)
+
+
+def _pair_up(
+    sents: Sequence[Sent],
+    scored: dict[tuple[Occurrence, Occurrence], float],
+    min_similarity: float,
+) -> list[tuple[tuple[Occurrence, Occurrence], float]]:
+    """Which scored fact pairs meet: agreements first, then conflicts far closer than them.
+
+    The evidence that a fact and another source's value are about one subject is summed over
+    every passage of that source giving that value (1 - product of (1 - score)): a figure
+    that an outlet repeats in three passages like this one is its figure for this subject
+    even when no single passage is worded alike.
+    """
+    by_value: dict[tuple[Occurrence, str, str], list[tuple[float, Occurrence]]] = defaultdict(list)
+    for (o1, o2), sc in scored.items():
         f1, f2 = sents[o1[0]].facts[o1[1]], sents[o2[0]].facts[o2[1]]
-        if compatible(f1, f2):
+        by_value[(o1, sents[o2[0]].group, f2.normalised)].append((sc, o2))
+        by_value[(o2, sents[o1[0]].group, f1.normalised)].append((sc, o1))
+    combined = []
+    for (o, group, _), found in by_value.items():
+        miss = 1.0
+        for sc, _other in found:
+            miss *= 1.0 - min(sc, _MAX_PASSAGE_SCORE)
+        combined.append((1.0 - miss, o, max(found)[1], group))
+    combined.sort(key=lambda c: (-c[0], c[1], c[2]))
+    best: dict[tuple[Occurrence, str], float] = {}
+    out = []
+    seen: set[frozenset[Occurrence]] = set()
+    for sc, o, other, group in combined:
+        if compatible(sents[o[0]].facts[o[1]], sents[other[0]].facts[other[1]]):
             # Values that agree can at most make a soft note ("about 2,400" and "thousands
             # of dockers"), so they are paired from the lower agreement level.
-            if sc >= _AGREEMENT_SHARE * min_similarity:
-                out.append(((o1, o2), sc))
-            for o, other in ((o1, o2), (o2, o1)):
-                k = (o, sents[other[0]].group)
-                best[k] = max(best.get(k, 0.0), sc)
-    for (o1, o2), sc in ordered:
-        f1, f2 = sents[o1[0]].facts[o1[1]], sents[o2[0]].facts[o2[1]]
-        if compatible(f1, f2) or sc < min_similarity:
+            if sc >= _AGREEMENT_SHARE * min_similarity and frozenset((o, other)) not in seen:
+                seen.add(frozenset((o, other)))
+                out.append(((o, other), sc))
+            best[(o, group)] = max(best.get((o, group), 0.0), sc)
+    for sc, o, other, group in combined:
+        if sc < min_similarity:
+            break
+        if compatible(sents[o[0]].facts[o[1]], sents[other[0]].facts[other[1]]):
             continue
-        k1, k2 = (o1, sents[o2[0]].group), (o2, sents[o1[0]].group)
+        k1, k2 = (o, group), (other, sents[o[0]].group)
         if max(best.get(k1, 0.0), best.get(k2, 0.0)) < _AGREEMENT_SHARE * sc:
-            out.append(((o1, o2), sc))
+            out.append(((o, other), sc))
             best[k1] = best[k2] = math.inf
     return out
 

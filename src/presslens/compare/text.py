@@ -189,6 +189,11 @@ def words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+def word_spans(text: str) -> list[tuple[int, int, str]]:
+    """``(start, end, word)`` of each word token of ``text``, as :func:`words` splits it."""
+    return [(m.start(), m.end(), m.group()) for m in _WORD.finditer(text)]
+
+
 def content_terms(text: str) -> list[str]:
     """Stemmed, lower-cased words of ``text`` without stop words or one-letter tokens."""
     out = []
