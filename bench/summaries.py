@@ -1,6 +1,7 @@
 """Brief quality and speed: ROUGE against reference summaries, beside LexRank and Lead.
 
     .venv/bin/python bench/summaries.py [--limit N] [--sets multinews,neus] [--fresh]
+                                        [--half even|odd]
 
 Reads ../shared/benchdata/summarization/{multinews,neus}/stories.jsonl.  Every system is cut
 to the reference's whitespace word count (benchdata README, "Summaries"); ours is asked for
@@ -16,7 +17,9 @@ independent of the summarizer's own citation rule.
 
 LexRank's output and time per story are cached under out/cache/ keyed by the data file's
 hash (it takes most of the run and does not change while presslens is tuned); ``--fresh``
-recomputes them.  Writes out/bench/summaries.json.
+recomputes them.  ``--half`` scores only the even- or odd-numbered stories of each set (their
+position in the data file, counted from 0): tune on one half, confirm on the other.
+Writes out/bench/summaries.json (summaries_even.json / summaries_odd.json for a half).
 """
 
 from __future__ import annotations
@@ -118,12 +121,16 @@ def with_title(record: dict[str, Any]) -> str:
     return f"{title}\n\n{record['text']}" if title else str(record["text"])
 
 
-def load(name: str, limit: int | None) -> tuple[list[dict[str, Any]], str]:
-    """The set's stories (the first ``limit``) and the SHA-256 of its data file."""
+def load(name: str, limit: int | None, half: str | None = None) -> tuple[list[dict[str, Any]], str]:
+    """The set's stories (the first ``limit``; of those the even- or odd-numbered ones when
+    ``half`` is "even" or "odd") and the SHA-256 of its data file."""
     path = DATA / name / "stories.jsonl"
     raw = path.read_bytes()
     rows = [json.loads(line) for line in raw.decode("utf-8").splitlines() if line]
-    return (rows[:limit] if limit else rows), hashlib.sha256(raw).hexdigest()
+    rows = rows[:limit] if limit else rows
+    if half is not None:
+        rows = rows[(0 if half == "even" else 1) :: 2]
+    return rows, hashlib.sha256(raw).hexdigest()
 
 
 class Timed:
@@ -181,8 +188,10 @@ def faithful(articles: Sequence[Article], text: str, cites: Sequence[str], tok: 
     return True
 
 
-def run_set(name: str, limit: int | None, fresh: bool = False) -> dict[str, Any]:
-    rows, digest = load(name, limit)
+def run_set(
+    name: str, limit: int | None, fresh: bool = False, half: str | None = None
+) -> dict[str, Any]:
+    rows, digest = load(name, limit, half)
     scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
     tok = tokenizers.DefaultTokenizer(use_stemmer=True)
     systems = {
@@ -234,12 +243,22 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="first N stories of each set")
     ap.add_argument("--sets", default="multinews,neus")
     ap.add_argument("--fresh", action="store_true", help="recompute the cached LexRank outputs")
+    ap.add_argument(
+        "--half", choices=("even", "odd"), default=None, help="only even/odd-numbered stories"
+    )
     args = ap.parse_args()
-    results: dict[str, Any] = {"split": "DEV", "faithful_recall": FAITHFUL_RECALL, "sets": {}}
+    results: dict[str, Any] = {
+        "split": "DEV",
+        "half": args.half,
+        "faithful_recall": FAITHFUL_RECALL,
+        "sets": {},
+    }
     for name in args.sets.split(","):
-        res = run_set(name, args.limit, args.fresh)
+        res = run_set(name, args.limit, args.fresh, args.half)
         results["sets"][name] = res
-        print(f"\n{name} DEV ({res['stories']} stories, LexRank cached: {res['lexrank_cached']})")
+        label = f"DEV {args.half} half" if args.half else "DEV"
+        cached = res["lexrank_cached"]
+        print(f"\n{name} {label} ({res['stories']} stories, LexRank cached: {cached})")
         print(f"{'system':<10} " + " ".join(f"{m:>9}" for m in METRICS) + "  stories/s  words")
         for sname, ms in res["rouge"].items():
             print(
@@ -251,9 +270,11 @@ def main() -> None:
             f"citation faithfulness {res['citation_faithfulness']} over "
             f"{res['brief_sentences']} brief sentences; mean support {res['mean_support']}"
         )
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    print(f"\nwrote {OUT.relative_to(REPO)}")
+    # a half's figures go beside the full run's, never over them
+    out = OUT.with_name(f"summaries_{args.half}.json") if args.half else OUT
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwrote {out.relative_to(REPO)}")
 
 
 if __name__ == "__main__":

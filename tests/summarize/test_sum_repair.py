@@ -72,6 +72,8 @@ def test_datelines_are_stripped() -> None:
     )
     assert strip_dateline("SEOUL, South Korea — There was one event.") == "There was one event."
     assert strip_dateline("US - China talks resumed.") == "US - China talks resumed."
+    assert strip_dateline("(CNN) - The plan was dropped.") == "The plan was dropped."
+    assert strip_dateline("(it was late) - Nobody came.") == "(it was late) - Nobody came."
 
 
 def test_attributions_are_trimmed_from_reported_facts() -> None:
