@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -99,17 +100,117 @@ def test_undated_articles_of_another_event_do_not_join_a_dated_story() -> None:
     assert len(parts) == 2
 
 
+def _aftershocks(published: str) -> list[Article]:
+    """Two reports of a smaller quake in the same place: alike to the first event, not the same."""
+    return [
+        Article(
+            id=f"after{k}",
+            text=LEADS[k].format(
+                place="Sumatra", mag="6.2", dead="12", who="Andi Arief", day="Sunday", city="Padang"
+            )
+            + " "
+            + FILLERS[(k + 1) % len(FILLERS)],
+            published=published,
+        )
+        for k in range(2)
+    ]
+
+
 def test_a_gap_of_weeks_weighs_against_merging() -> None:
     arts, _ = _quake_articles()
     same_event = [a for a in arts if a.id.startswith("q0")]
-    later = [
-        Article(id=a.id + "-later", text=a.text, title=a.title, published="2009-12-30")
-        for a in same_event[:2]
+    together = cluster_articles(same_event + _aftershocks("2009-09-30"))
+    assert together.story_of("q0-0") == together.story_of("after0")
+    index = cluster_articles(same_event + _aftershocks("2009-10-21"))
+    assert index.story_of("q0-0") != index.story_of("after0")
+    assert index.story_of("after0") == index.story_of("after1")
+
+
+def test_a_follow_up_naming_the_same_people_joins_months_later() -> None:
+    arts, _ = _quake_articles()
+    same_event = [a for a in arts if a.id.startswith("q0")]
+    follow_ups = [
+        Article(
+            id="months-later",
+            text="Three months after the magnitude 7.6 earthquake that killed 1,100 people in"
+            " Sumatra, Rizal Nasution told reporters in Jakarta that rebuilding the flattened"
+            " homes would take years.",
+            published="2009-12-30",
+        ),
+        Article(
+            id="year-later",
+            text="Rizal Nasution said in Jakarta that survivors of the 7.6 Sumatra earthquake,"
+            " which killed 1,100, still live in tents; aid groups sent more tents and water.",
+            published="2010-10-04",
+        ),
     ]
-    index = cluster_articles(same_event + later)
-    story = index.story_of
-    assert story("q0-0") != story("q0-0-later")
-    assert story("q0-0-later") == story("q0-1-later")
+    index = cluster_articles(same_event + follow_ups)
+    assert index.story_of("months-later") == index.story_of("q0-0")
+    assert index.story_of("year-later") == index.story_of("q0-0")
+    strict = cluster_articles(same_event + follow_ups, ClusterConfig(follow_up_margin=1.0))
+    assert strict.story_of("months-later") != strict.story_of("q0-0")
+
+
+def test_a_lone_article_joins_the_story_it_is_clearly_closest_to() -> None:
+    arts, _ = _quake_articles()
+    other = (
+        " The central bank cut interest rates to support the rupiah as bond markets wavered."
+        " Palm oil exporters counted losses and shipping firms rerouted tankers."
+        " Tourism ministers met hotel owners about cancelled bookings."
+    )
+    near_one = Article(
+        id="lone", text="Rizal Nasution visited camps in Sumatra." + other, published="2009-10-01"
+    )
+    near_both = Article(
+        id="lone",
+        text="Rizal Nasution visited camps in Sumatra and Rene Preval visited camps in Haiti."
+        + other,
+        published="2009-10-01",
+    )
+    # thresholds too strict for the lone article to join on its own links
+    strict = ClusterConfig(threshold=0.45, merge_threshold=0.45)
+    index = cluster_articles([*arts, near_one], strict)
+    assert index.story_of("lone") == index.story_of("q0-0")
+    assert len(index.stories()) == 2
+    alone = cluster_articles([*arts, near_one], replace(strict, fragment_floor=1.0))
+    assert alone.story_of("lone") not in {alone.story_of("q0-0"), alone.story_of("q1-0")}
+    torn = cluster_articles([*arts, near_both], strict)
+    assert torn.story_of("lone") not in {torn.story_of("q0-0"), torn.story_of("q1-0")}
+
+
+def test_story_ids_stay_unique_when_a_founder_leaves_its_story() -> None:
+    ferry = "the ministry of transport in Ostrava called the ferry strike illegal"
+    arts = [
+        Article(
+            id="a",
+            text="Harbour workers in Valdoria went on strike on Monday over pay and pensions,"
+            " unions in Dorval said, as talks with the employers failed and lorries queued.",
+            published="2020-03-02",
+        ),
+        Article(
+            id="b",
+            text=f"The port of Menzel stayed closed as Valdoria dockers struck; {ferry} and"
+            " Captain Ilse Brandt rerouted ferries to Kessel.",
+            published="2020-03-03",
+        ),
+        Article(
+            id="c",
+            text=f"{ferry.capitalize()}, and Captain Ilse Brandt rerouted the ferries to Kessel"
+            " while talks stalled.",
+            published="2020-03-03",
+        ),
+        Article(
+            id="d",
+            text=f"Captain Ilse Brandt rerouted the ferries to Kessel after {ferry}.",
+            published="2020-03-04",
+        ),
+    ]
+    index = cluster_articles(arts)
+    stories = index.stories()
+    assert len({s.id for s in stories}) == len(stories)
+    assert len(set(index.assignments().values())) == len(stories)
+    assert index.story_of("a") != index.story_of("b")
+    assert index.story_of("b") == index.story_of("c") == index.story_of("d")
 
 
 def test_result_does_not_depend_on_input_order() -> None:
@@ -204,6 +305,10 @@ def test_config_is_validated() -> None:
         ClusterConfig(threshold=2.0).validate()
     with pytest.raises(ConfigError, match="time_scale_days"):
         StoryIndex(ClusterConfig(time_scale_days=0))
+    with pytest.raises(ConfigError, match="follow_up_margin"):
+        ClusterConfig(follow_up_margin=-0.1).validate()
+    with pytest.raises(ConfigError, match="fragment_max"):
+        ClusterConfig(fragment_max=0).validate()
 
 
 def test_embed_without_its_extra_names_the_install(monkeypatch: pytest.MonkeyPatch) -> None:
