@@ -279,3 +279,30 @@ def test_a_weekday_is_not_taken_for_a_name_that_sets_two_sentences_apart(
     assert [d.kind for d in changed if d.kind == "date"] == ["date"]
     same = compare(story("Wednesday")).story.discrepancies or ()
     assert not [d for d in same if d.kind == "date"]
+
+
+def test_one_group_counted_under_two_nouns_is_compared(make_story: MakeStory) -> None:
+    filler = (
+        "\n\nShares of the chain fell in early trading.\n\nThe hearing lasted all morning."
+        "\n\nAnalysts expect a ruling by summer.\n\nOther cases were set aside."
+    )
+    a = Article(
+        id="a",
+        text="The lawyer said the class includes 544 store managers who are accused of "
+        "discrimination at the retailer." + filler,
+    )
+    b = Article(
+        id="b",
+        text="The lawyer pointed to 1,091 women who serve as store managers and who are "
+        "accused of discrimination at the retailer." + filler,
+    )
+    d = compare(make_story(a, b)).story.discrepancies or ()
+    assert [x.kind for x in d if x.kind == "number"] == ["number"]
+    # A count of another thing named in neither sentence is not set against it.
+    c = Article(
+        id="c",
+        text="The lawyer said the class includes 1,091 complaints of discrimination at the "
+        "retailer." + filler,
+    )
+    d2 = compare(make_story(a, c)).story.discrepancies or ()
+    assert not [x for x in d2 if x.kind == "number"]

@@ -1,16 +1,17 @@
 """Where outlets disagree: the same fact given different values by independent sources.
 
-Facts meet in two ways.  A fact whose text names its subject ("17-year war", "Sen. Ted
-Cruz", "12 people killed") meets every fact with the same key in the story.  Any other fact
-meets the facts of the same quantity and unit in other independent sources whose *context*
-is alike: the words around each figure, weighted by how close they stand to it (what it
-measures: "death toll", "dockers", the verb of a date), and the whole sentence (which event
-it is about), so that "12 people died in Marrowby" and "Marrowby's death toll of 15" meet
-however differently the two sentences are built.  Outlets repeat what matters: the evidence
-that another source gives a subject one value adds up over every passage of that source that
-gives the value.  Between two sources, figures that agree are paired first, and a figure
-already paired that way is not also set against another, so "$600 million" said by both
-outlets is not held against "$200 million" said next to it by one.
+Facts meet in two ways. A fact whose text names its subject ("17-year war", "Sen. Ted Cruz",
+"12 people killed") meets every fact with the same key in the story. Any other fact meets
+the facts of the same quantity and unit (counts: of a noun one sentence shares with the
+other, "544 store managers" / "544 women who serve as store managers") in other independent
+sources whose *context* is alike: the words around each figure, weighted by how close they
+stand to it (what it measures: "death toll", "dockers", the verb of a date), and the whole
+sentence (which event it is about), so that "12 people died in Marrowby" and "Marrowby's
+death toll of 15" meet however differently the two sentences are built. Outlets repeat what
+matters: the evidence that another source gives a subject one value adds up over every
+passage of that source that gives the value. Between two sources, figures that agree are
+paired first, and a figure already paired that way is not also set against another, so "$600
+million" said by both outlets is not held against "$200 million" said next to it by one.
 
 Facts that met form a subject; it is a discrepancy when two independent sources give it
 values that cannot both be true (intervals that do not overlap).  A vague value ("decades",
@@ -301,6 +302,22 @@ def find_discrepancies(
     return out
 
 
+def _unit_class(f: Fact) -> str:
+    """Which facts may meet by context: counts of any noun, else the same unit only."""
+    return "n:" if f.quantity == "count" else f.unit
+
+
+def _same_counted(s1: Sent, f1: Fact, s2: Sent, f2: Fact) -> bool:
+    """Whether two counts of differently named things may count the same thing.
+
+    Outlets name one group several ways ("544 store managers" / "544 women who serve as
+    store managers"): counts of different nouns meet when one count's noun is a word of the
+    other's sentence, and the context score then decides; otherwise they count other things
+    ("33 Democrats" / "33 votes").
+    """
+    return f1.unit[2:] in s2.terms or f2.unit[2:] in s1.terms
+
+
 def _matches(
     sents: Sequence[Sent],
     pairs: Sequence[Pair],
@@ -328,7 +345,7 @@ def _matches(
             names[(si, fi)] = _near_names(s, f)
             for t in sentence_vecs[si]:
                 if df[t] <= cap:
-                    postings[(f.quantity, f.unit, _is_period(f), t)].append((si, fi))
+                    postings[(f.quantity, _unit_class(f), _is_period(f), t)].append((si, fi))
     aligned = {(p.a, p.b): p.sim for p in pairs if p.sim >= aligned_similarity}
     aligned.update({(b, a): sim for (a, b), sim in list(aligned.items())})
 
@@ -345,6 +362,8 @@ def _matches(
                 f1, f2 = s1.facts[o1[1]], s2.facts[o2[1]]
                 if f1.key is not None and f2.key is not None:
                     continue  # both name their subject: the keys decide
+                if f1.unit != f2.unit and not _same_counted(s1, f1, s2, f2):
+                    continue
                 # A weekday or month is the value itself, not a person or place: "Lerner said
                 # at Saturday's hearing" and "at Wednesday's hearing" are about the same people.
                 n1, n2 = s1.names - _DATE_WORDS, s2.names - _DATE_WORDS
