@@ -17,7 +17,8 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -34,6 +35,28 @@ BUSY_TIMEOUT_MS = 10_000
 """How long a statement waits for another connection's lock.  A writer holds the lock for one
 article (well under a millisecond here) or one WAL checkpoint, so 10 s only runs out when
 something is stuck; chosen as a generous margin, not measured."""
+
+
+def _while_locked(step: Callable[[], object], timeout_ms: int) -> None:
+    """Run ``step``, again while SQLite answers "locked" or "busy", until ``timeout_ms``.
+
+    Switching a new file to WAL and the first migration race when several connections open
+    one new store at once, and SQLite reports some of those collisions at once, without
+    calling the busy handler (it would deadlock waiting), so the wait happens here.
+    """
+    deadline = time.monotonic() + timeout_ms / 1000
+    pause = 0.005
+    while True:
+        try:
+            step()
+            return
+        except sqlite3.OperationalError as exc:
+            text = str(exc)
+            if ("locked" not in text and "busy" not in text) or time.monotonic() > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.2)
+
 
 _PAGE = 500
 """Rows fetched per query when streaming; the lock is released between pages so a caller can
@@ -240,11 +263,11 @@ class Store:
                 conn.execute("PRAGMA query_only = ON")
                 self._check_readable(where)
             else:
-                conn.execute("PRAGMA journal_mode = WAL")
+                _while_locked(lambda: conn.execute("PRAGMA journal_mode = WAL"), busy_timeout_ms)
                 # With WAL, NORMAL loses no committed transaction on a process crash (only on
                 # power loss) and saves an fsync per article.
                 conn.execute("PRAGMA synchronous = NORMAL")
-                schema.migrate(conn, where)
+                _while_locked(lambda: schema.migrate(conn, where), busy_timeout_ms)
         except (StoreError, sqlite3.Error) as exc:
             conn.close()
             if isinstance(exc, StoreError):
