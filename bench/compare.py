@@ -28,6 +28,8 @@
 3. Speed: stories/s for stories of 3, 10 and 50 articles, with candidate and all pairs.
 
 Run: .venv/bin/python bench/compare.py  (writes out/bench/compare.json)
+     .venv/bin/python bench/compare.py --embed  (the same trials with sentence embeddings,
+     extra `embed`; writes out/bench/compare_embed.json)
 """
 
 from __future__ import annotations
@@ -417,6 +419,11 @@ def bench_speed(stories: list[StoryDocs], cfg: CompareConfig) -> list[dict[str, 
             extra = [_variant(arts, k, rng, pool) for k in range(size - len(arts))]
             all_ = arts + extra
             built.append(StoryDocs(Story(docs.story.id, tuple(a.id for a in all_)), tuple(all_)))
+        if cfg.embed:
+            # Each size is timed as a run of its own: no sentence is remembered from before.
+            from presslens.embed import default_embedder
+
+            default_embedder().forget()
         t0 = time.perf_counter()
         results = [compare(d, cfg) for d in built]
         dt = time.perf_counter() - t0
@@ -441,12 +448,24 @@ def main() -> int:
         print(f"needs {BASIL}", file=sys.stderr)
         return 2
     # Optional arguments pick parts (discrepancies, alignment, speed) while developing; only a
-    # full run writes the JSON results.
-    parts = set(sys.argv[1:]) or {"discrepancies", "alignment", "speed"}
+    # full run writes the JSON results.  --embed runs the same trials with embeddings on.
+    args = set(sys.argv[1:])
+    use_embed = "--embed" in args
+    parts = (args - {"--embed"}) or {"discrepancies", "alignment", "speed"}
     stories = load()
-    cfg = CompareConfig()
-    results: dict[str, object] = {}
-    print(f"BASIL DEV: {len(stories)} stories")
+    cfg = CompareConfig(embed=use_embed)
+    results: dict[str, object] = {"embed": use_embed}
+    print(
+        f"BASIL DEV: {len(stories)} stories" + (", with sentence embeddings" if use_embed else "")
+    )
+    if use_embed:
+        from presslens.embed import default_embedder
+
+        t0 = time.perf_counter()
+        default_embedder()
+        # Loaded before the speed section so that it is not counted there; the sentences of
+        # each part are encoded inside it (and remembered across parts, as in one run).
+        print(f"embedding model loaded in {time.perf_counter() - t0:.1f} s")
     if "discrepancies" in parts:
         disc = bench_discrepancies(stories, cfg)
         results["discrepancies"] = disc
@@ -479,10 +498,11 @@ def main() -> int:
             cells = (r["stories_per_s"], r["sentences"], r["candidate_pairs"], r["all_pairs"])
             print(f"  {r['articles']:8}  " + "  ".join(f"{c:>9}" for c in cells), end="")
             print(f"  {r['ms_per_candidate_pair']}")
-    if len(results) == 3:
-        OUT.parent.mkdir(parents=True, exist_ok=True)
-        OUT.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
-        print(f"\nwritten {OUT}")
+    if len(results) == 4:
+        out = OUT.with_name("compare_embed.json") if use_embed else OUT
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(results, indent=2, default=str), encoding="utf-8")
+        print(f"\nwritten {out}")
     return 0
 
 

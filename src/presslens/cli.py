@@ -34,7 +34,12 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
 
 
 def _overrides(args: argparse.Namespace) -> dict[str, dict[str, object]]:
-    return {"ingest": {"source": args.source, "max_bytes": args.max_bytes}}
+    embed = getattr(args, "embed", None)
+    return {
+        "ingest": {"source": args.source, "max_bytes": args.max_bytes},
+        "cluster": {"embed": embed},
+        "compare": {"embed": embed},
+    }
 
 
 def _cmd_analyze(args: argparse.Namespace) -> int:
@@ -100,6 +105,12 @@ def _builtin_commands() -> list[Command]:
         _add_inputs(p)
         p.add_argument("--out", default="presslens-out", metavar="DIR", help="report folder")
         p.add_argument("--db", metavar="FILE", help="also add everything to this SQLite store")
+        p.add_argument(
+            "--embed",
+            action="store_true",
+            default=None,
+            help="cluster and compare with sentence embeddings too (extra)",
+        )
 
     def ingest_flags(p: argparse.ArgumentParser) -> None:
         _add_inputs(p)

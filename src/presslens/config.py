@@ -158,10 +158,34 @@ class CompareConfig:
     framing_prior: float = 200.0
     framing_min_z: float = 1.0
     framing_top: int = 10
+    # Optional sentence embeddings (extra `embed`, all-MiniLM-L6-v2): their cosine is mixed
+    # into the similarity of candidate sentence pairs (alignment) and into the sentence part
+    # of the evidence that two figures are about one subject (discrepancies: the embedding of
+    # the ten words either side of each figure, the figure masked), with its own threshold.
+    # Swept on the BASIL DEV perturbation set (bench/compare.py --embed), discrepancy weight
+    # 0.3/0.5/0.7 x threshold 0.30-0.42 x context 6/10 words/whole sentence; recall /
+    # false-alarm rate, even | odd stories: 0.3 & 0.34 -> 0.47 / 0.15 | 0.59 / 0.16, 0.3 &
+    # 0.38 -> 0.44 / 0.09 | 0.56 / 0.10, 0.5 & 0.38 -> 0.48 / 0.20 | 0.62 / 0.21; higher
+    # weights raise recall only with the false alarms.  0.3 & 0.38 keeps both halves' false
+    # alarms at or under 0.10 (without embeddings: 0.43 / 0.02 | 0.51 / 0.19); on the even
+    # half alone a lower lexical threshold does as well (0.25: 0.49 / 0.02).  The alignment
+    # weight was swept 0.2/0.3/0.5 on the injected reworded copies (bench part 2): recall is
+    # 1.0 with or without embeddings (the copies keep most words), precision at threshold 0.5
+    # is 0.967 for 0.2-0.5 against 0.983 without; 0.2 is the lightest tested mix (0 would
+    # switch embeddings off for alignment).
+    embed: bool = False
+    embed_align_weight: float = 0.2
+    embed_discrepancy_weight: float = 0.3
+    embed_discrepancy_threshold: float = 0.38
 
     def validate(self) -> None:
         """Raise :class:`ConfigError` on a value out of range."""
-        for key in ("align_threshold", "discrepancy_threshold", "max_df_share"):
+        for key in (
+            "align_threshold",
+            "discrepancy_threshold",
+            "max_df_share",
+            "embed_discrepancy_threshold",
+        ):
             value = getattr(self, key)
             if not 0.0 < value <= 1.0:
                 raise ConfigError(f"compare.{key} must be in (0, 1], got {value!r}")
@@ -174,6 +198,10 @@ class CompareConfig:
         _positive("compare", "framing_prior", self.framing_prior)
         if self.framing_min_z < 0:
             raise ConfigError(f"compare.framing_min_z must be >= 0, got {self.framing_min_z!r}")
+        for key in ("embed_align_weight", "embed_discrepancy_weight"):
+            value = getattr(self, key)
+            if not 0.0 <= value <= 1.0:
+                raise ConfigError(f"compare.{key} must be in [0, 1], got {value!r}")
 
 
 @dataclass(frozen=True, slots=True)

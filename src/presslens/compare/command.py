@@ -1,5 +1,5 @@
-"""``presslens compare IN.jsonl -o OUT.json``: compare the outlets of one story (or of each
-story named by a ``"story"`` field) and write the comparison as JSON."""
+"""``presslens compare IN.jsonl -o OUT.json [--embed]``: compare the outlets of one story
+(or of each story named by a ``"story"`` field) and write the comparison as JSON."""
 
 from __future__ import annotations
 
@@ -36,10 +36,16 @@ def group_stories(articles: list[Article], default_id: str) -> list[StoryDocs]:
 def _configure(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", metavar="IN.jsonl", help="articles, one JSON object a line")
     p.add_argument("-o", "--out", required=True, metavar="OUT.json", help="where to write")
+    p.add_argument(
+        "--embed",
+        action="store_true",
+        default=None,
+        help="also compare sentence embeddings (extra)",
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
-    cfg = load_config(args.config)
+    cfg = load_config(args.config, {"compare": {"embed": args.embed}})
     articles = read_articles(args.input, cfg.ingest, "compare", quiet=args.quiet)
     if not articles:
         return 2

@@ -8,10 +8,12 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass
 
+from presslens import embed
 from presslens.compare.align import Alignment, Sent, align, build_sentences
 from presslens.compare.discrepancies import find_discrepancies
 from presslens.compare.framing import framing
 from presslens.config import CompareConfig
+from presslens.embed import TextEncoder
 from presslens.model import AlignedGroup, Omission, Story, StoryDocs, UniqueInfo
 
 
@@ -25,11 +27,21 @@ class Comparison:
     all_pairs: int
 
 
-def compare(docs: StoryDocs, config: CompareConfig | None = None) -> Comparison:
-    """Compare the articles of ``docs`` and return the story with its comparison sections."""
+def compare(
+    docs: StoryDocs, config: CompareConfig | None = None, encoder: TextEncoder | None = None
+) -> Comparison:
+    """Compare the articles of ``docs`` and return the story with its comparison sections.
+
+    With ``config.embed`` sentences are also compared by their embeddings, from ``encoder``
+    or, when none is given, the process's shared model (extra ``embed``; loaded lazily).
+    """
     cfg = config or CompareConfig()
     articles = docs.articles
     sents = build_sentences(articles)
+    if not cfg.embed:
+        encoder = None
+    elif encoder is None:
+        encoder = embed.default_embedder("comparison with --embed")
     al = align(
         sents,
         threshold=cfg.align_threshold,
@@ -38,6 +50,8 @@ def compare(docs: StoryDocs, config: CompareConfig | None = None) -> Comparison:
         min_shared_terms=cfg.min_shared_terms,
         max_df_share=cfg.max_df_share,
         max_df_floor=cfg.max_df_floor,
+        encoder=encoder,
+        embed_weight=cfg.embed_align_weight,
     )
     groups = _groups(sents, al)
     n_sources = len({s.group for s in sents})
@@ -50,8 +64,14 @@ def compare(docs: StoryDocs, config: CompareConfig | None = None) -> Comparison:
             find_discrepancies(
                 sents,
                 al.pairs,
-                min_similarity=cfg.discrepancy_threshold,
+                min_similarity=(
+                    cfg.discrepancy_threshold
+                    if encoder is None
+                    else cfg.embed_discrepancy_threshold
+                ),
                 aligned_similarity=cfg.align_threshold,
+                encoder=encoder,
+                embed_weight=cfg.embed_discrepancy_weight,
             )
         ),
         framing=tuple(
@@ -68,10 +88,12 @@ def compare(docs: StoryDocs, config: CompareConfig | None = None) -> Comparison:
     return Comparison(story, len(sents), al.candidate_pairs, al.all_pairs)
 
 
-def compare_story(docs: StoryDocs, config: CompareConfig | None = None) -> StoryDocs:
+def compare_story(
+    docs: StoryDocs, config: CompareConfig | None = None, encoder: TextEncoder | None = None
+) -> StoryDocs:
     """``docs`` with its story's ``alignment``, ``unique``, ``omissions``, ``discrepancies``
     and ``framing`` filled in."""
-    return dataclasses.replace(docs, story=compare(docs, config).story)
+    return dataclasses.replace(docs, story=compare(docs, config, encoder).story)
 
 
 def _groups(sents: list[Sent], al: Alignment) -> tuple[AlignedGroup, ...]:

@@ -26,11 +26,13 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 
+import numpy as np
 from rapidfuzz import fuzz
 
 from presslens.compare.align import Pair, Sent
 from presslens.compare.facts import Fact, compatible
 from presslens.compare.text import STOPWORDS, content_terms, word_spans
+from presslens.embed import TextEncoder
 from presslens.model import Discrepancy, DiscrepancyValue, SentenceRef
 from presslens.words import light_stem
 
@@ -112,6 +114,14 @@ _MAX_DF_FLOOR = 30
 # the BASIL DEV perturbation set: 0.5 removed a third of the reports on unchanged stories
 # for a small loss of recall; 0.25 changed little more.
 _AGREEMENT_SHARE = 0.5
+# With embeddings, the words within this many words either side of a figure (the figure
+# itself masked, so that two values never look alike or apart by their digits) are encoded
+# as what the figure is about.  Swept 6, 10 and the whole sentence on the BASIL DEV
+# perturbation set (bench/compare.py --embed, see CompareConfig.embed): 10 had the fewest
+# false alarms at equal recall on both halves; the whole sentence is mostly the story's
+# topic, which every sentence of the story shares.
+_EMBED_WORDS = 10
+_MASK = "#"
 # One passage alone never makes the summed evidence certain (keeps 1 - score above zero).
 _MAX_PASSAGE_SCORE = 0.99
 _PERSON = re.compile(r"(?<![\w.])([A-Z][a-z]+)\s+([A-Z][a-z]{2,})\b")
@@ -247,12 +257,18 @@ def find_discrepancies(
     *,
     min_similarity: float,
     aligned_similarity: float,
+    encoder: TextEncoder | None = None,
+    embed_weight: float = 0.0,
 ) -> list[Discrepancy]:
     """Every subject that independent sources give incompatible values for.
 
     Facts without a key meet when their contexts are at least ``min_similarity`` alike; in
     sentences aligned from ``aligned_similarity`` the only figure of its kind in each
-    sentence meets the other even without such words.
+    sentence meets the other even without such words.  With an ``encoder`` the sentence part
+    of that score is mixed at ``embed_weight`` with the cosine of the embeddings of the words
+    around the two figures: two outlets telling one event in differently built sentences
+    ("E-mails released by the White House on Wednesday" / "The White House on Wednesday
+    released the emails") share its meaning more than its words.
     """
     parent: dict[Occurrence, Occurrence] = {}
 
@@ -288,7 +304,8 @@ def find_discrepancies(
     # conflict match): a vague "hundreds of homes" agreeing with both "about 430 homes" and
     # "about 700 homes" of other passages must not set those two against each other.
     direct: set[frozenset[Occurrence]] = set()
-    for (o1, o2), _ in _matches(sents, pairs, min_similarity, aligned_similarity):
+    matches = _matches(sents, pairs, min_similarity, aligned_similarity, encoder, embed_weight)
+    for (o1, o2), _ in matches:
         union(o1, o2)
         direct.add(frozenset((o1, o2)))
 
@@ -323,6 +340,8 @@ def _matches(
     pairs: Sequence[Pair],
     min_similarity: float,
     aligned_similarity: float,
+    encoder: TextEncoder | None,
+    embed_weight: float,
 ) -> list[tuple[tuple[Occurrence, Occurrence], float]]:
     """Pairs of facts from different independent sources that are about the same subject."""
     df: Counter[str] = Counter()
@@ -352,12 +371,13 @@ def _matches(
     def alone(si: int, f: Fact) -> bool:
         return sum(1 for g in sents[si].facts if (g.quantity, g.unit) == (f.quantity, f.unit)) == 1
 
-    scored: dict[tuple[Occurrence, Occurrence], float] = {}
+    # (neighbourhood, whole sentence, similarity as an aligned pair) of each candidate pair.
+    parts: dict[tuple[Occurrence, Occurrence], tuple[float, float, float | None]] = {}
     for post in postings.values():
         for x, o1 in enumerate(post):
             for o2 in post[x + 1 :]:
                 s1, s2 = sents[o1[0]], sents[o2[0]]
-                if s1.group == s2.group or (o1, o2) in scored:
+                if s1.group == s2.group or (o1, o2) in parts:
                     continue
                 f1, f2 = s1.facts[o1[1]], s2.facts[o2[1]]
                 if f1.key is not None and f2.key is not None:
@@ -371,15 +391,42 @@ def _matches(
                     n1 and n2 and not n1 & n2
                 ):
                     continue  # about different people or places ("Murray" / "Inslee")
-                sc = _LOCAL_SHARE * _cosine(locals_[o1], locals_[o2]) + (
-                    1.0 - _LOCAL_SHARE
-                ) * _context_similarity(sentence_vecs[o1[0]], sentence_vecs[o2[0]])
                 sim = aligned.get((o1[0], o2[0]))
-                if sim is not None and alone(o1[0], f1) and alone(o2[0], f2):
-                    sc = max(sc, sim)
-                if sc > 0.0:
-                    scored[(o1, o2)] = sc
+                parts[(o1, o2)] = (
+                    _cosine(locals_[o1], locals_[o2]),
+                    _context_similarity(sentence_vecs[o1[0]], sentence_vecs[o2[0]]),
+                    sim if sim is not None and alone(o1[0], f1) and alone(o2[0], f2) else None,
+                )
+    vecs = None
+    if encoder is not None:
+        # Only figures of candidate pairs are encoded, so the cost follows those pairs.
+        occs = sorted({o for pair in parts for o in pair})
+        rows = encoder.encode_texts(
+            [_figure_context(sents[si], sents[si].facts[fi]) for si, fi in occs]
+        )
+        vecs = dict(zip(occs, np.asarray(rows, dtype=np.float32), strict=True))
+    scored: dict[tuple[Occurrence, Occurrence], float] = {}
+    for (o1, o2), (local, whole, sim) in parts.items():
+        if vecs is not None:
+            cosine = max(0.0, float(np.dot(vecs[o1], vecs[o2])))
+            whole = (1.0 - embed_weight) * whole + embed_weight * cosine
+        sc = _LOCAL_SHARE * local + (1.0 - _LOCAL_SHARE) * whole
+        if sim is not None:
+            sc = max(sc, sim)
+        if sc > 0.0:
+            scored[(o1, o2)] = sc
     return _pair_up(sents, scored, min_similarity)
+
+
+def _figure_context(sent: Sent, fact: Fact) -> str:
+    """The words around a figure with the figure masked: what it is about, not its value."""
+    text = sent.ref.text
+    spans = word_spans(text)
+    first = next((i for i, (_, end, _w) in enumerate(spans) if end > fact.start), len(spans))
+    after = next((i for i, (start, _e, _w) in enumerate(spans) if start >= fact.end), len(spans))
+    lo = spans[max(0, first - _EMBED_WORDS)][0] if first > 0 else fact.start
+    hi = spans[min(len(spans), after + _EMBED_WORDS) - 1][1] if after < len(spans) else fact.end
+    return f"{text[lo : fact.start]}{_MASK}{text[fact.end : hi]}".strip()
 
 
 def _pair_up(

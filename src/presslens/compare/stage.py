@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 
 from presslens.compare.core import compare_story
 from presslens.config import CompareConfig, Config
+from presslens.embed import TextEncoder
 from presslens.model import StoryDocs
 from presslens.pipeline import StoryStage, register
 
@@ -17,8 +18,12 @@ class CompareStage(StoryStage):
     name = "compare"
     order = 60
 
-    def __init__(self, config: CompareConfig | None = None) -> None:
+    def __init__(
+        self, config: CompareConfig | None = None, encoder: TextEncoder | None = None
+    ) -> None:
         self.config = config or CompareConfig()
+        # Used only with config.embed; None takes the shared model when first needed.
+        self.encoder = encoder
 
     @classmethod
     def from_config(cls, config: Config) -> CompareStage:
@@ -28,4 +33,4 @@ class CompareStage(StoryStage):
     def run(self, items: Iterable[StoryDocs]) -> Iterator[StoryDocs]:
         """Yield each story with its comparison sections filled in."""
         for docs in items:
-            yield compare_story(docs, self.config)
+            yield compare_story(docs, self.config, self.encoder)
