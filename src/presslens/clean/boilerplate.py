@@ -219,10 +219,14 @@ def _words_upto(line: str, cap: int) -> int:
 
 
 def _rule_for(line: str, *, head: bool) -> _Rule | None:
+    # Words are counted on the raw line (collapsing whitespace changes no word), so that a
+    # long prose line, which no rule can take, is never reshaped.
+    words = _words_upto(line, _MAX_RULE_WORDS)
+    if words > _MAX_RULE_WORDS:
+        return None
     shaped = _shape(line)
     if not shaped:
         return None
-    words = _words_upto(shaped, _MAX_RULE_WORDS)
     for rule in _RULES:
         if rule.head_only and not head:
             continue

@@ -76,8 +76,7 @@ def _block_text(html: str, drop: tuple[str, ...]) -> str:
                 parts.append("\n")
             if el.tail:
                 parts.append(el.tail)
-    lines = (" ".join(line.split()) for line in "".join(parts).split("\n"))
-    return "\n\n".join(line for line in lines if line)
+    return _paragraphs("".join(parts))
 
 
 def fallback_text(html: str) -> str:
@@ -90,7 +89,7 @@ def _visible_chars(html: str) -> int:
 
 
 def _paragraphs(text: str) -> str:
-    """trafilatura's one-block-a-line text with blocks separated by blank lines."""
+    """One-block-a-line text (trafilatura's or the fallback's) as blank-line-separated blocks."""
     lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n\n".join(line for line in lines if line)
 

@@ -42,7 +42,7 @@ def _first_line(text: str) -> tuple[str, str]:
     return head.strip(), rest.lstrip("\n")
 
 
-def _settle_title(article: Article, text: str) -> tuple[Article, str, list[Removed]]:
+def _settle_title(title: str | None, text: str) -> tuple[str | None, str, list[Removed]]:
     """Drop a furniture title, and a first line that only repeats the title (unless it is all
     the text there is).
 
@@ -51,7 +51,6 @@ def _settle_title(article: Article, text: str) -> tuple[Article, str, list[Remov
     line then moves to the title, as a plain-text reader would have done.
     """
     removed: list[Removed] = []
-    title = article.title
     if title is not None:
         title = " ".join(normalise_chars(title).split()) or None
     if title is not None:
@@ -71,12 +70,13 @@ def _settle_title(article: Article, text: str) -> tuple[Article, str, list[Remov
         first, rest = _first_line(text)
         if rest.strip() and normalise_for_hash(first) == normalise_for_hash(title):
             text = rest
-    return dataclasses.replace(article, title=title), text, removed
+    return title, text, removed
 
 
 def _prepare(article: Article) -> Article | Skip:
     """Everything that needs only the article itself: HTML, normalisation, generic furniture."""
     removed: list[Removed] = list(article.removed)
+    title, author, published = article.title, article.author, article.published
     if article.html is not None:
         page = extract_html(article.html, article.url)
         if page.method == "none":
@@ -89,19 +89,22 @@ def _prepare(article: Article) -> Article | Skip:
                     "html-extraction",
                 )
             )
-        article = dataclasses.replace(
-            article,
-            title=article.title or page.title,
-            author=article.author or page.author,
-            published=article.published or page.published,
-        )
+        title = title or page.title
+        author = author or page.author
+        published = published or page.published
     else:
         raw = article.text
-    article = dataclasses.replace(article, html=None)
-    article, text, title_removed = _settle_title(article, normalise_text(raw))
+    title, text, title_removed = _settle_title(title, normalise_text(raw))
     text, generic = remove_generic(text)
     return dataclasses.replace(
-        article, text=text, removed=(*removed, *title_removed, *generic), cleaned=True
+        article,
+        text=text,
+        html=None,
+        title=title,
+        author=author,
+        published=published,
+        removed=(*removed, *title_removed, *generic),
+        cleaned=True,
     )
 
 

@@ -30,9 +30,10 @@ _SAMPLE = 64 * 1024
 _CONTROL = bytes(sorted((set(range(32)) - {9, 10, 11, 12, 13, 27}) | {127}))
 _MAX_CONTROL_SHARE = 0.1
 
-# Labels that browsers read as Windows-1252 (WHATWG Encoding Standard): pages labelled
-# Latin-1 routinely carry 1252's curly quotes and dashes in 0x80-0x9F.
-_AS_CP1252 = frozenset({"latin-1", "latin1", "iso-8859-1", "iso8859-1", "ascii", "us-ascii"})
+# Codecs whose labels (every alias: latin1, l1, us-ascii, ...) browsers read as Windows-1252
+# (WHATWG Encoding Standard): pages labelled Latin-1 routinely carry 1252's curly quotes and
+# dashes in 0x80-0x9F.
+_AS_CP1252 = frozenset({"iso8859-1", "ascii"})
 
 # Non-ASCII characters that Western European text decoded as Windows-1252 is made of.  Left
 # out on purpose: Ð Ý Þ ð ý þ ² ³ ¹ ¤ ¦ ¨ ¬ ¯ × ÷, which appear when Turkish, Polish or other
@@ -102,7 +103,7 @@ def _decode_declared(data: bytes, declared: str) -> str | None:
         name = codecs.lookup(label).name
     except LookupError:
         return None
-    if label in _AS_CP1252 or name in {"iso8859-1", "latin-1", "ascii"}:
+    if name in _AS_CP1252:
         return _strict(data, "cp1252") or _strict(data, "latin-1")
     return _strict(data, name)
 

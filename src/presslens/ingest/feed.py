@@ -19,7 +19,7 @@ import feedparser
 
 from presslens.errors import InputError
 from presslens.ingest.dates import normalise_date
-from presslens.ingest.html import fragment_to_text
+from presslens.ingest.html import PAGE_TYPES, fragment_to_text
 from presslens.ingest.ids import stable_id
 from presslens.model import Article, Skip
 
@@ -28,7 +28,6 @@ _FEED_START = re.compile(
     r"<(?:rss|feed|(?:\w+:)?RDF)[\s>]",
     re.DOTALL | re.IGNORECASE,
 )
-_HTML_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
 def looks_like_feed(text: str) -> bool:
@@ -38,7 +37,7 @@ def looks_like_feed(text: str) -> bool:
 
 def _entry_body(entry: dict[str, Any]) -> str:
     contents = entry.get("content") or []
-    chosen = next((c for c in contents if c.get("type") in _HTML_TYPES), None)
+    chosen = next((c for c in contents if c.get("type") in PAGE_TYPES), None)
     if chosen is None and contents:
         chosen = contents[0]
     if chosen is None or not str(chosen.get("value") or "").strip():

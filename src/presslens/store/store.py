@@ -341,6 +341,21 @@ class Store:
             except sqlite3.Error as exc:
                 raise StoreError(f"{self.path}: write failed: {exc}") from exc
 
+    def _paged(self, sql: str, params: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``sql``, fetched :data:`_PAGE` at a time without holding the lock between.
+
+        ``sql`` selects ``seq`` first and takes ``(after, *params, limit)``: the last ``seq``
+        seen, its own parameters, the page size.
+        """
+        after = 0
+        while True:
+            with self._read() as conn:
+                rows = conn.execute(sql, (after, *params, _PAGE)).fetchall()
+            if not rows:
+                return
+            yield from rows
+            after = rows[-1][0]
+
     # --- articles --------------------------------------------------------------------------
 
     def add_article(self, article: Article) -> AddResult:
@@ -414,19 +429,13 @@ class Store:
         """
         where = "" if source is None else "AND source = ?"
         params: tuple[Any, ...] = () if source is None else (source,)
-        after = 0
-        while True:
-            with self._read() as conn:
-                rows = conn.execute(
-                    f"SELECT seq, {_ARTICLE_COLUMNS} FROM articles WHERE seq > ? {where}"
-                    " ORDER BY seq LIMIT ?",
-                    (after, *params, _PAGE),
-                ).fetchall()
-            if not rows:
-                return
-            for row in rows:
-                yield _article(row[1:])
-            after = rows[-1][0]
+        rows = self._paged(
+            f"SELECT seq, {_ARTICLE_COLUMNS} FROM articles WHERE seq > ? {where}"
+            " ORDER BY seq LIMIT ?",
+            params,
+        )
+        for row in rows:
+            yield _article(row[1:])
 
     def count_articles(self, source: str | None = None) -> int:
         """Number of stored articles, only ``source``'s when given."""
@@ -551,18 +560,9 @@ class Store:
 
     def stories(self) -> Iterator[dict[str, Any]]:
         """Stored story documents, in the order they were first stored."""
-        after = 0
-        while True:
-            with self._read() as conn:
-                rows = conn.execute(
-                    "SELECT seq, doc FROM stories WHERE seq > ? ORDER BY seq LIMIT ?",
-                    (after, _PAGE),
-                ).fetchall()
-            if not rows:
-                return
-            for _, doc in rows:
-                yield json.loads(doc)
-            after = rows[-1][0]
+        rows = self._paged("SELECT seq, doc FROM stories WHERE seq > ? ORDER BY seq LIMIT ?")
+        for _, doc in rows:
+            yield json.loads(doc)
 
     def get_story(self, story_id: str) -> dict[str, Any] | None:
         """The stored story document with this id, or ``None``."""
