@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -132,7 +132,7 @@ def _remap_ids(value: Any, renamed: Mapping[str, str]) -> Any:
 
 @dataclass(frozen=True)
 class IngestResult:
-    """What :func:`ingest` added to a store."""
+    """What :func:`ingest_into` added to a store."""
 
     inserted: int
     existing: int
@@ -171,7 +171,9 @@ def ingest_into(
         for i, article in enumerate(result.articles):
             added = store.add_article(article)
             if added.inserted:
-                inserted.append(article if added.id == article.id else _with_id(article, added.id))
+                inserted.append(
+                    article if added.id == article.id else replace(article, id=added.id)
+                )
             else:
                 existing += 1
             progress("store", i + 1, len(result.articles))
@@ -195,12 +197,6 @@ def ingest_into(
         skipped=tuple(all_skipped),
         stories_touched=touched,
     )
-
-
-def _with_id(article: Article, new_id: str) -> Article:
-    from dataclasses import replace
-
-    return replace(article, id=new_id)
 
 
 def _assign_stories(

@@ -11,7 +11,7 @@ import dataclasses
 import tomllib
 import types
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,10 +62,7 @@ class CleanConfig:
     def validate(self) -> None:
         """Raise :class:`ConfigError` on a value out of range."""
         _positive("clean", "boilerplate_min_articles", self.boilerplate_min_articles)
-        if not 0.0 < self.boilerplate_min_share <= 1.0:
-            raise ConfigError(
-                f"clean.boilerplate_min_share must be in (0, 1], got {self.boilerplate_min_share}"
-            )
+        _in_range("clean", self, ("boilerplate_min_share",), 0, 1, low_open=True)
         _positive("clean", "boilerplate_max_words", self.boilerplate_max_words)
 
 
@@ -114,10 +111,8 @@ class NlpConfig:
         _positive("nlp", "batch_size", self.batch_size)
         _positive("nlp", "max_chars", self.max_chars)
         _positive("nlp", "min_direct_words", self.min_direct_words)
-        for key in ("variant_min_similarity", "conflict_min_similarity"):
-            value = getattr(self, key)
-            if not 0.0 < value <= 100.0:
-                raise ConfigError(f"nlp.{key} must be in (0, 100], got {value!r}")
+        keys = ("variant_min_similarity", "conflict_min_similarity")
+        _in_range("nlp", self, keys, 0, 100, low_open=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,28 +175,20 @@ class CompareConfig:
 
     def validate(self) -> None:
         """Raise :class:`ConfigError` on a value out of range."""
-        for key in (
+        thresholds = (
             "align_threshold",
             "discrepancy_threshold",
             "max_df_share",
             "embed_discrepancy_threshold",
-        ):
-            value = getattr(self, key)
-            if not 0.0 < value <= 1.0:
-                raise ConfigError(f"compare.{key} must be in (0, 1], got {value!r}")
-        if not 0.0 <= self.omission_min_share < 1.0:
-            raise ConfigError(
-                f"compare.omission_min_share must be in [0, 1), got {self.omission_min_share!r}"
-            )
+        )
+        _in_range("compare", self, thresholds, 0, 1, low_open=True)
+        _in_range("compare", self, ("omission_min_share",), 0, 1, high_open=True)
         for key in ("min_terms", "min_shared_terms", "max_df_floor", "framing_top"):
             _positive("compare", key, getattr(self, key))
         _positive("compare", "framing_prior", self.framing_prior)
         if self.framing_min_z < 0:
             raise ConfigError(f"compare.framing_min_z must be >= 0, got {self.framing_min_z!r}")
-        for key in ("embed_align_weight", "embed_discrepancy_weight"):
-            value = getattr(self, key)
-            if not 0.0 <= value <= 1.0:
-                raise ConfigError(f"compare.{key} must be in [0, 1], got {value!r}")
+        _in_range("compare", self, ("embed_align_weight", "embed_discrepancy_weight"), 0, 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,10 +217,7 @@ class DedupConfig:
         _positive("dedup", "shingle_size", self.shingle_size)
         _positive("dedup", "num_perm", self.num_perm)
         _positive("dedup", "max_words", self.max_words)
-        for key in ("min_jaccard", "lsh_threshold"):
-            value = getattr(self, key)
-            if not 0.0 < value <= 1.0:
-                raise ConfigError(f"dedup.{key} must be in (0, 1], got {value!r}")
+        _in_range("dedup", self, ("min_jaccard", "lsh_threshold"), 0, 1, low_open=True)
         if self.min_words < 1:
             raise ConfigError(f"dedup.min_words must be >= 1, got {self.min_words}")
 
@@ -299,7 +283,7 @@ class ClusterConfig:
 
     def validate(self) -> None:
         """Raise :class:`ConfigError` on a value out of range."""
-        for key in (
+        shares = (
             "threshold",
             "merge_threshold",
             "undated_merge_ratio",
@@ -307,10 +291,8 @@ class ClusterConfig:
             "follow_up_margin",
             "fragment_floor",
             "embed_weight",
-        ):
-            value = getattr(self, key)
-            if not 0.0 <= value <= 1.0:
-                raise ConfigError(f"cluster.{key} must be in [0, 1], got {value!r}")
+        )
+        _in_range("cluster", self, shares, 0, 1)
         for key in ("time_scale_days", "entity_weight", "fragment_ratio"):
             _positive("cluster", key, getattr(self, key))
         for key in ("split_min_part", "salient_terms", "consolidate_every", "fragment_max"):
@@ -346,10 +328,7 @@ class SummarizeConfig:
         """Raise :class:`ConfigError` on a value out of range or an incomplete LLM setting."""
         for key in ("words", "llm_timeout", "llm_max_items", "timeline_max_events"):
             _positive("summarize", key, getattr(self, key))
-        for key in ("llm_support", "timeline_merge"):
-            value = getattr(self, key)
-            if not 0.0 <= value <= 1.0:
-                raise ConfigError(f"summarize.{key} must be in [0, 1], got {value!r}")
+        _in_range("summarize", self, ("llm_support", "timeline_merge"), 0, 1)
         if (self.llm_url is None) != (self.llm_model is None):
             raise ConfigError("summarize.llm_url and summarize.llm_model must be given together")
 
@@ -376,6 +355,29 @@ class Config:
 def _positive(section: str, key: str, value: float) -> None:
     if value <= 0:
         raise ConfigError(f"{section}.{key} must be > 0, got {value!r}")
+
+
+def _in_range(
+    section: str,
+    obj: object,
+    keys: Iterable[str],
+    low: float,
+    high: float,
+    *,
+    low_open: bool = False,
+    high_open: bool = False,
+) -> None:
+    """Raise :class:`ConfigError` unless each of ``keys`` of ``obj`` lies between the bounds.
+
+    A bound is excluded when its ``*_open`` flag is set; NaN is never in range.
+    """
+    for key in keys:
+        value = getattr(obj, key)
+        above = low < value if low_open else low <= value
+        below = value < high if high_open else value <= high
+        if not (above and below):
+            interval = f"{'(' if low_open else '['}{low}, {high}{')' if high_open else ']'}"
+            raise ConfigError(f"{section}.{key} must be in {interval}, got {value!r}")
 
 
 def _coerce(section: str, key: str, hint: Any, value: Any) -> Any:

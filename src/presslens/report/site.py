@@ -207,8 +207,11 @@ def article_marks(
     return quotes + outside
 
 
+_WORD = re.compile(r"\w+")
+
+
 def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"\w+", text.casefold()) if len(w) > 2}
+    return {w for w in _WORD.findall(text.casefold()) if len(w) > 2}
 
 
 def brief_evidence(
@@ -221,7 +224,8 @@ def brief_evidence(
     """
     from presslens.summarize.sentences import split_sentences
 
-    sentences: dict[str, list[str]] = {}
+    # each cited article's sentences with their word sets, made once for all brief sentences
+    sentences: dict[str, list[tuple[str, set[str]]]] = {}
     out: list[dict[str, str]] = []
     for b in story.get("brief") or []:
         want = _words(b.get("text", ""))
@@ -235,8 +239,8 @@ def brief_evidence(
                 found[aid] = text[b["start"] : b["end"]]
                 continue
             if aid not in sentences:
-                sentences[aid] = [text[s:e] for s, e in split_sentences(text)]
-            best = max(sentences[aid], key=lambda s: len(want & _words(s)), default="")
+                sentences[aid] = [(text[s:e], _words(text[s:e])) for s, e in split_sentences(text)]
+            best = max(sentences[aid], key=lambda sw: len(want & sw[1]), default=("", set()))[0]
             if best:
                 found[aid] = best
         out.append(found)

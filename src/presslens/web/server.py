@@ -1,8 +1,8 @@
 """``presslens serve``: the story list, story and article pages, and a JSON API over a store.
 
 Pages are the same templates as the static report (``presslens.report.site``).  The store is
-opened read-only; the story list is cached in memory and rebuilt when the store changes (a new
-run recorded, or a different article count), so a list request does not rescan every story.
+opened read-only; the story list and the rendered pages are cached in memory and rebuilt when
+the store changes (SQLite's ``data_version`` moves), so a request does not rescan every story.
 """
 
 from __future__ import annotations
