@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from presslens.cluster import StoryIndex, cluster_articles
-from presslens.cluster.features import entity_terms, published_day, word_terms
+from presslens.cluster.features import entity_terms, published_day, word_counts
 from presslens.cluster.stage import ClusterStage
 from presslens.config import ClusterConfig, Config
 from presslens.errors import ConfigError
@@ -295,7 +295,7 @@ def test_features() -> None:
     # a capitalised word that only opens sentences is not a name; one seen mid-sentence is
     assert "police" not in ents
     assert ents.count("atlanta") == 2
-    assert "said" not in word_terms(text) and "courthouse" in word_terms(text)
+    assert "said" not in word_counts(text) and "courthouse" in word_counts(text)
     assert published_day("1970-01-02T10:00:00Z") == 1
     assert published_day("garbage") is None and published_day(None) is None
 

@@ -39,44 +39,27 @@ _STOP = frozenset(ENGLISH_STOP_WORDS) | {
 }  # fmt: skip
 _SENTENCE_END = frozenset('.!?"“”\n')
 
-Vector = tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]
-
-
-# Normalised forms are memoised (bounded like the shingle hashes' memo).
+# Term of each raw word (``None`` for a stop word or a single letter), memoised: news
+# vocabulary is small next to the word count of a corpus.  This memo and the capitalised-run
+# memo below are dropped when they grow past this many entries, so memory stays bounded.
 _MEMO_MAX = 1_000_000
-_memo: dict[str, str] = {}
-
-
-def normalise_word(word: str) -> str:
-    """Lower-case ``word`` and strip a possessive or plural ending."""
-    out = _memo.get(word)
-    if out is None:
-        if len(_memo) >= _MEMO_MAX:
-            _memo.clear()
-        out = light_stem(word)
-        _memo[word] = out
-    return out
-
-
-def word_terms(text: str) -> list[str]:
-    """The normalised content words of ``text``."""
-    return [normalise_word(w) for w in _WORD.findall(text) if len(w) > 1 and w.lower() not in _STOP]
-
-
-# Term of each raw word (``None`` for a stop word or a single letter), memoised like the above.
 _term_memo: dict[str, str | None] = {}
 
 
 def _term(word: str) -> str | None:
     if len(_term_memo) >= _MEMO_MAX:
         _term_memo.clear()
-    term = None if len(word) <= 1 or word.lower() in _STOP else normalise_word(word)
+    term = None if len(word) <= 1 or word.lower() in _STOP else light_stem(word)
     _term_memo[word] = term
     return term
 
 
 def word_counts(text: str) -> Counter[str]:
-    """``Counter(word_terms(text))``, same order, with each distinct word normalised once."""
+    """Counts of the normalised content words of ``text`` (stop words and single letters out).
+
+    Words are lower-cased and lose a plural or possessive ending; each distinct word is
+    normalised once.
+    """
     out: Counter[str] = Counter()
     memo = _term_memo
     for word, n in Counter(_WORD.findall(text)).items():
@@ -93,7 +76,7 @@ def _starts_sentence(text: str, pos: int) -> bool:
     return k < 0 or text[k] in _SENTENCE_END
 
 
-# What a capitalised run contributes, memoised per run (bounded like the other memos):
+# What a capitalised run contributes, memoised per run (bounded like the term memo):
 # its lower-cased parts, whether leading stop words were dropped, and its terms.
 _RunInfo = tuple[tuple[str, ...], bool, tuple[str, ...]]
 _run_memo: dict[str, _RunInfo | None] = {}
@@ -108,9 +91,9 @@ def _run_info(run: str) -> _RunInfo | None:
         dropped = True
     info: _RunInfo | None = None
     if parts:
-        terms = [" ".join(normalise_word(p) for p in parts)]
+        terms = [" ".join(light_stem(p) for p in parts)]
         if len(parts) > 1:
-            terms.extend(normalise_word(p) for p in parts if p.lower() not in _STOP)
+            terms.extend(light_stem(p) for p in parts if p.lower() not in _STOP)
         info = (tuple(p.lower() for p in parts), dropped, tuple(terms))
     if len(_run_memo) >= _MEMO_MAX:
         _run_memo.clear()
@@ -181,27 +164,8 @@ class Featurizer:
         text = article_text(article)[: self.max_chars]
         return word_counts(text), Counter(entity_terms(text))
 
-    def observe(self, counts: list[tuple[Counter[str], Counter[str]]]) -> None:
-        """Add documents' terms to the vocabulary and document frequencies."""
-        grow: list[int] = []
-        for words_c, ents_c in counts:
-            self.n_docs += 1
-            for term in (*words_c, *(self.ENTITY + e for e in ents_c)):
-                tid = self.vocab.get(term)
-                if tid is None:
-                    tid = len(self.terms)
-                    self.vocab[term] = tid
-                    self.terms.append(term)
-                grow.append(tid)
-        if len(self.terms) > len(self.df):
-            self.df = np.concatenate(
-                [self.df, np.zeros(len(self.terms) - len(self.df), dtype=np.int64)]
-            )
-        if grow:
-            np.add.at(self.df, np.asarray(grow, dtype=np.int64), 1)
-
     def featurize(self, articles: list[Article]) -> sp.csr_matrix:
-        """Observe ``articles`` and return their TF-IDF rows (as :meth:`observe` + :meth:`vector`).
+        """Add ``articles`` to the vocabulary and document frequencies; return their TF-IDF rows.
 
         Each article's terms become id and count arrays as soon as it is read, so a large batch
         holds no per-article ``Counter``; the weighting then runs once over the whole batch.
@@ -238,7 +202,8 @@ class Featurizer:
         vals = (1.0 + np.log(tf)) * (np.log((1.0 + self.n_docs) / (1.0 + self.df[flat_ids])) + 1.0)
         indptr = np.zeros(len(articles) + 1, dtype=np.int64)
         np.cumsum(lengths, out=indptr[1:])
-        # Norms are dot products per block, as in `vector`, so the values match it bit for bit.
+        # Norms are one dot product per block (not a segmented sum of squares): the summation
+        # order, and so every value, stays the one the thresholds were tuned with.
         norms = np.ones(2 * len(articles), dtype=np.float64)
         for k, (lo, mid, hi) in enumerate(
             zip(
@@ -261,36 +226,6 @@ class Featurizer:
         return sp.csr_matrix(
             (vals[order], flat_ids[order], indptr), shape=(len(articles), max(1, len(terms)))
         )
-
-    def _block(self, counts: Counter[str], prefix: str) -> Vector:
-        vocab = self.vocab
-        pairs = [(vocab.get(prefix + t, -1), c) for t, c in counts.items()]
-        ids = np.array([t for t, _ in pairs if t >= 0], dtype=np.int64)
-        tf = np.array([c for t, c in pairs if t >= 0], dtype=np.float64)
-        vals = (1.0 + np.log(tf)) * (np.log((1.0 + self.n_docs) / (1.0 + self.df[ids])) + 1.0)
-        norm = float(np.sqrt(vals @ vals)) or 1.0
-        return ids, vals / norm
-
-    def vector(self, counts: tuple[Counter[str], Counter[str]]) -> Vector:
-        """The normalised TF-IDF vector of one document's counts (terms seen by :meth:`observe`)."""
-        wid, wval = self._block(counts[0], "")
-        eid, evals = self._block(counts[1], self.ENTITY)
-        ids = np.concatenate([wid, eid])
-        vals = np.concatenate([wval, evals * self.entity_weight])
-        norm = float(np.sqrt(vals @ vals)) or 1.0
-        order = np.argsort(ids)
-        return ids[order], vals[order] / norm
-
-    def matrix(self, vectors: list[Vector]) -> sp.csr_matrix:
-        """Stack vectors into a CSR matrix over the current vocabulary."""
-        indptr = np.zeros(len(vectors) + 1, dtype=np.int64)
-        indptr[1:] = np.cumsum([len(v[0]) for v in vectors])
-        if vectors:
-            indices = np.concatenate([v[0] for v in vectors])
-            data = np.concatenate([v[1] for v in vectors])
-        else:
-            indices, data = np.empty(0, np.int64), np.empty(0, np.float64)
-        return sp.csr_matrix((data, indices, indptr), shape=(len(vectors), max(1, len(self.terms))))
 
     def is_entity(self, term_id: int) -> bool:
         """Whether vocabulary entry ``term_id`` is an entity (or number) term."""

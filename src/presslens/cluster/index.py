@@ -100,6 +100,20 @@ def _salient(x: sp.csr_matrix, k: int) -> sp.csr_matrix:
     return sp.csr_matrix((np.ones(len(r_all), dtype=np.float32), (r_all, c_all)), shape=x.shape)
 
 
+def _strongest(
+    rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64], score: npt.NDArray[Any]
+) -> npt.NDArray[np.int64]:
+    """Positions of each row's ``_MAX_EDGES`` highest-scoring pairs (ties to the smaller column).
+
+    Ordered by row, then strongest first, so edges are added in the same order whatever the
+    input order of the pairs.
+    """
+    order = np.lexsort((cols, -score, rows))
+    ranked = rows[order]
+    rank = np.arange(len(ranked)) - np.searchsorted(ranked, ranked, side="left")
+    return order[rank < _MAX_EDGES]
+
+
 def _append_rows(top: sp.csr_matrix, bottom: sp.csr_matrix) -> sp.csr_matrix:
     """``top`` over ``bottom`` (widened to ``bottom``'s width), copying each array once."""
     indptr = np.concatenate([top.indptr, bottom.indptr[1:] + top.indptr[-1]])
@@ -269,12 +283,7 @@ class StoryIndex:
             sims = np.maximum(sims * weight, sims - cfg.follow_up_margin)
             ok = sims >= _EDGE_FLOOR
             r_idx, c_idx, sims = r_idx[ok], c_idx[ok], sims[ok]
-            # strongest first (ties by index), so each row keeps its best `_MAX_EDGES`
-            order = np.lexsort((c_idx, -sims, r_idx))
-            r_idx, c_idx, sims = r_idx[order], c_idx[order], sims[order]
-            starts = np.searchsorted(r_idx, r_idx, side="left")
-            rank = np.arange(len(r_idx)) - starts
-            keep = rank < _MAX_EDGES
+            keep = _strongest(r_idx, c_idx, sims)
             for i, j, s in zip(
                 r_idx[keep].tolist(), c_idx[keep].tolist(), sims[keep].tolist(), strict=True
             ):
@@ -310,10 +319,7 @@ class StoryIndex:
         n = np.asarray(shared.data)
         far = dated[c_idx] & (np.abs(days[r_idx] - days[c_idx]) > max_gap)
         r_idx, c_idx, n = r_idx[far], c_idx[far], n[far]
-        order = np.lexsort((c_idx, -n, r_idx))
-        r_idx, c_idx = r_idx[order], c_idx[order]
-        rank = np.arange(len(r_idx)) - np.searchsorted(r_idx, r_idx, side="left")
-        keep = rank < _MAX_EDGES
+        keep = _strongest(r_idx, c_idx, n)
         return r_idx[keep], c_idx[keep]
 
     def _add_edge(self, i: int, j: int, s: float) -> None:
@@ -625,15 +631,16 @@ class StoryIndex:
         pairs = [(i, j, w) for i, nbrs in enumerate(self.edges) for j, w in nbrs.items() if i < j]
         syn = self.syndication.state()
         syn_arrays = {k: v for k, v in syn.items() if isinstance(v, np.ndarray)}
+        features = self.featurizer.state()
         meta = {
-            "featurizer": {"terms": self.featurizer.terms, "n_docs": self.featurizer.n_docs},
+            "featurizer": {k: v for k, v in features.items() if k != "df"},
             "articles": [[a.id, a.text, a.source, a.title, a.published] for a in self.articles],
             "stories": [[self.stories_by_key[k].sid, self.stories_by_key[k].founder] for k in keys],
             "syndication": {k: v for k, v in syn.items() if k not in syn_arrays},
             "counts": dict(self.counts),
         }
         arrays: dict[str, npt.NDArray[Any]] = {
-            "df": self.featurizer.df,
+            "df": features["df"],
             "x_data": self.x.data.astype(np.float32),
             "x_indices": self.x.indices.astype(np.int64),
             "x_indptr": self.x.indptr.astype(np.int64),

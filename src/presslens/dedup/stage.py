@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from presslens.config import Config, DedupConfig
-from presslens.dedup.syndication import SyndicationIndex
+from presslens.dedup.syndication import find_syndication
 from presslens.model import Article, Skip
 from presslens.pipeline import ArticleStage, register
 
@@ -34,9 +34,7 @@ class SyndicationStage(ArticleStage):
     def run(self, items: Iterable[Article]) -> Iterator[Article | Skip]:
         """Yield every article of ``items``, in input order, with its syndication fields."""
         buffered = list(items)
-        index = SyndicationIndex(self.config)
-        index.add_all(buffered)
-        result = index.result()
+        result = find_syndication(buffered, self.config)
         self.counts = result.counts
         for article in buffered:
             yield result.annotate(article)

@@ -31,7 +31,13 @@ import numpy.typing as npt
 from datasketch import MinHashLSH
 
 from presslens.config import DedupConfig
-from presslens.dedup.shingles import Hashes, exact_jaccard, normalised_words, shingle_hashes
+from presslens.dedup.shingles import (
+    Hashes,
+    exact_jaccard,
+    normalised_words,
+    shingle_hashes,
+    words,
+)
 from presslens.model import Article, SyndicationGroup, hash_normalised, normalise_for_hash
 
 Signatures = npt.NDArray[np.uint32]
@@ -113,7 +119,9 @@ def _fingerprint(keys: Hashes) -> Hashes:
     return out
 
 
-def bucket_pairs(keys: Hashes, order_key: Hashes, fresh: npt.NDArray[np.bool_]) -> Hashes:
+def bucket_pairs(
+    keys: Hashes, order_key: Hashes, fresh: npt.NDArray[np.bool_]
+) -> npt.NDArray[np.int64]:
     """Index pairs ``(i, j)``, ``i < j``, that share a bucket in some band (one of them fresh).
 
     ``keys`` is ``texts x bands``; pairs come back as rows of a ``(m, 2)`` int64 array.  In
@@ -183,10 +191,9 @@ class SyndicationIndex:
         self._parent: list[int] = []
         self._by_id: dict[str, int] = {}
         self._by_hash: dict[str, int] = {}
-        # LSH state: the texts that have a signature, their band keys and fingerprints, in
-        # chunks (one per batch) so that adding a batch copies nothing already stored.
-        self._sig_docs: list[npt.NDArray[np.int64]] = []
-        self._keys: list[Hashes] = []
+        # LSH state: the indices of the texts that have a signature, and their band keys.
+        self._sig_docs = np.empty(0, dtype=np.int64)
+        self._keys: Hashes = np.empty((0, self.bands), dtype=np.uint64)
         self.jaccard: dict[tuple[int, int], float] = {}
         self.counts: Counter[str] = Counter()
 
@@ -225,8 +232,8 @@ class SyndicationIndex:
         sigs = minhash_signatures(
             [self.shingles[i] for i in pending], self.config.num_perm, self.config.seed
         )
-        self._sig_docs.append(np.asarray(pending, dtype=np.int64))
-        self._keys.append(band_keys(sigs, self.bands, self.rows))
+        self._sig_docs = np.concatenate([self._sig_docs, np.asarray(pending, dtype=np.int64)])
+        self._keys = np.concatenate([self._keys, band_keys(sigs, self.bands, self.rows)])
         self._link(start)
 
     def add_grouped(self, articles: Iterable[Article]) -> None:
@@ -238,14 +245,9 @@ class SyndicationIndex:
         """
         by_group: dict[str, list[tuple[int, Article]]] = {}
         for article in articles:
-            if article.id in self._by_id:
-                self.counts["repeated_id"] += 1
+            i = self._enter(article)
+            if i is None:
                 continue
-            i = len(self.ids)
-            self.ids.append(article.id)
-            self.published.append(article.published)
-            self._parent.append(i)
-            self._by_id[article.id] = i
             self.shingles.append(np.empty(0, dtype=np.uint64))
             by_group.setdefault(article.syndication_group or article.id, []).append((i, article))
         cfg = self.config
@@ -253,21 +255,28 @@ class SyndicationIndex:
             if len(members) < 2:
                 continue
             for i, article in members:
-                tokens = normalised_words(normalise_for_hash(article.text), cfg.max_words)
+                tokens = words(article.text, cfg.max_words)
                 self.shingles[i] = shingle_hashes(tokens, cfg.shingle_size)
                 self._union(members[0][0], i)
 
-    def _register(self, article: Article) -> int | None:
-        """Record ``article``; its index when it needs an LSH signature, else ``None``."""
+    def _enter(self, article: Article) -> int | None:
+        """Give ``article`` an index (its shingles are the caller's); ``None`` for a known id."""
         if article.id in self._by_id:
             self.counts["repeated_id"] += 1
             return None
-        cfg = self.config
         i = len(self.ids)
         self.ids.append(article.id)
         self.published.append(article.published)
         self._parent.append(i)
         self._by_id[article.id] = i
+        return i
+
+    def _register(self, article: Article) -> int | None:
+        """Record ``article``; its index when it needs an LSH signature, else ``None``."""
+        i = self._enter(article)
+        if i is None:
+            return None
+        cfg = self.config
         normalised = normalise_for_hash(article.text)
         tokens = normalised_words(normalised)
         if len(tokens) > cfg.max_words:
@@ -294,11 +303,8 @@ class SyndicationIndex:
 
     def _link(self, start: int) -> None:
         """Verify the LSH candidates that involve a text added from index ``start`` on."""
-        if len(self._keys) > 1:
-            self._keys = [np.concatenate(self._keys)]
-            self._sig_docs = [np.concatenate(self._sig_docs)]
-        keys, docs = self._keys[0], self._sig_docs[0]
-        pairs = bucket_pairs(keys, _fingerprint(keys), docs >= start)
+        docs = self._sig_docs
+        pairs = bucket_pairs(self._keys, _fingerprint(self._keys), docs >= start)
         min_jac = self.config.min_jaccard
         for p, q in docs[pairs].tolist():
             i, j = min(p, q), max(p, q)
@@ -345,8 +351,6 @@ class SyndicationIndex:
     def state(self) -> dict[str, Any]:
         """Everything needed to rebuild the index, as JSON-able lists and numpy arrays."""
         lengths = np.array([len(s) for s in self.shingles], dtype=np.int64)
-        docs = np.concatenate(self._sig_docs) if self._sig_docs else np.empty(0, np.int64)
-        keys = np.concatenate(self._keys) if self._keys else np.empty((0, self.bands), np.uint64)
         pairs = sorted(self.jaccard.items())
         return {
             "ids": list(self.ids),
@@ -357,8 +361,8 @@ class SyndicationIndex:
             "shingles": (
                 np.concatenate(self.shingles) if self.shingles else np.empty(0, np.uint64)
             ),
-            "lsh_docs": docs,
-            "lsh_keys": keys,
+            "lsh_docs": self._sig_docs,
+            "lsh_keys": self._keys,
             "pairs": np.array([p for p, _ in pairs], dtype=np.int64).reshape(-1, 2),
             "pair_jaccard": np.array([v for _, v in pairs], dtype=np.float64),
             "counts": dict(self.counts),
@@ -378,9 +382,8 @@ class SyndicationIndex:
         offsets = np.concatenate([[0], np.cumsum(state["shingle_lengths"])])
         flat = np.asarray(state["shingles"], dtype=np.uint64)
         index.shingles = [flat[offsets[k] : offsets[k + 1]] for k in range(len(index.ids))]
-        keys = np.asarray(state["lsh_keys"], dtype=np.uint64).reshape(-1, index.bands)
-        index._keys = [keys]
-        index._sig_docs = [np.asarray(state["lsh_docs"], dtype=np.int64)]
+        index._keys = np.asarray(state["lsh_keys"], dtype=np.uint64).reshape(-1, index.bands)
+        index._sig_docs = np.asarray(state["lsh_docs"], dtype=np.int64)
         index.jaccard = {
             (int(a), int(b)): float(v)
             for (a, b), v in zip(state["pairs"], state["pair_jaccard"], strict=True)
