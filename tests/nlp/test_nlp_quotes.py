@@ -321,7 +321,6 @@ def _raw(start: int, end: int, kind: str, cue: int | None, speaker: int | None) 
         kind=kind,
         speaker_start=speaker,
         speaker_end=None if speaker is None else speaker + 3,
-        speaker_kind=None if speaker is None else "name",
         cue_start=cue,
         cue_end=None if cue is None else cue + 4,
     )

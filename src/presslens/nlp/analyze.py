@@ -17,7 +17,7 @@ from presslens.nlp.entities import (
     role_like,
 )
 from presslens.nlp.load import load_nlp
-from presslens.nlp.marks import find_quote_spans
+from presslens.nlp.marks import QuoteSpan, find_quote_spans
 from presslens.nlp.quotes import RawQuote, extract_quotes
 from presslens.nlp.variants import group_variants
 
@@ -25,6 +25,7 @@ _PERSON = frozenset({"person"})
 _BODIES = frozenset({"organisation", "group"})
 _SINGULAR = frozenset({"he", "she", "him", "her", "i", "me"})
 _PLURAL = frozenset({"they", "we", "it", "them", "us"})
+_PRONOUNS = _SINGULAR | _PLURAL
 _DET = re.compile(r"^(the|a|an|this|that)\s+", re.IGNORECASE)
 #: a plural/neuter pronoun resolves to an organisation mentioned at most this many characters
 #: before it; further back the guess is mostly wrong (set by hand, checked on the seeds).
@@ -44,11 +45,13 @@ def parse(articles: Sequence[Article], config: NlpConfig) -> Iterator[Any]:
 class _Resolver:
     """Turns a speaker as written into the story's canonical entity."""
 
-    def __init__(self, index: EntityIndex, article_id: str, text: str) -> None:
+    def __init__(
+        self, index: EntityIndex, article_id: str, text: str, marks: Sequence[QuoteSpan]
+    ) -> None:
         self.index = index
         self.article_id = article_id
         self.text = text
-        self.quoted = [(q.start, q.end) for q in find_quote_spans(text)]
+        self.quoted = [(q.start, q.end) for q in marks]
         #: (position, person) of speakers resolved by name so far
         self.named: list[tuple[int, Entity]] = []
 
@@ -58,7 +61,7 @@ class _Resolver:
         if (
             ent is not None
             and ent.type == "person"
-            and self.text[start:end].casefold() not in (_SINGULAR | _PLURAL)
+            and self.text[start:end].casefold() not in _PRONOUNS
         ):
             self.named.append((start, ent))
         return name, ent
@@ -147,15 +150,21 @@ def analyze_docs(
     """Entities, quotes (with variant groups) and quote variants of a parsed story."""
     by_id = {a.id: d for a, d in zip(story.articles, docs, strict=True)}
     mentions: list[RawMention] = []
-    raw: dict[str, list[RawQuote]] = {}
+    # per article: the doc's text, its quotation marks (found once, for the quotes and for
+    # the resolver) and its raw quotes
+    parsed: dict[str, tuple[str, list[QuoteSpan], list[RawQuote]]] = {}
     for article, doc in zip(story.articles, docs, strict=True):
         mentions.extend(article_mentions(doc, article.id))
-        raw[article.id] = extract_quotes(doc, min_direct_words=config.min_direct_words)
+        text = doc.text
+        marks = find_quote_spans(text)
+        raw = extract_quotes(doc, min_direct_words=config.min_direct_words, marks=marks)
+        parsed[article.id] = (text, marks, raw)
     index = build_index(mentions, by_id)
     quotes: list[Quote] = []
     for article in story.articles:
-        resolver = _Resolver(index, article.id, by_id[article.id].text)
-        quotes.extend(_quote(r, article, resolver) for r in raw[article.id])
+        text, marks, raw = parsed[article.id]
+        resolver = _Resolver(index, article.id, text, marks)
+        quotes.extend(_quote(r, article, resolver) for r in raw)
     grouped, variants = group_variants(quotes, config)
     return index.entities, grouped, variants
 

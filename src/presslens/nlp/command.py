@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from presslens.commands import Command, read_articles
-from presslens.config import load_config
+from presslens.config import NlpConfig, load_config
 from presslens.model import Article, Entity, Quote, Story, StoryDocs
 from presslens.nlp.analyze import analyze_stories
 
@@ -75,11 +75,8 @@ def entity_json(e: Entity, article_id: str) -> dict[str, Any]:
     }
 
 
-def _records(
-    stories: list[StoryDocs], args: argparse.Namespace, what: str
-) -> Iterator[dict[str, Any]]:
-    cfg = load_config(args.config, {"nlp": {"model": args.model}})
-    for story, entities, quotes, _ in analyze_stories(stories, cfg.nlp):
+def _records(stories: list[StoryDocs], config: NlpConfig, what: str) -> Iterator[dict[str, Any]]:
+    for story, entities, quotes, _ in analyze_stories(stories, config):
         for art in story.articles:
             if what == "quotes":
                 yield {
@@ -102,7 +99,7 @@ def _runner(what: str) -> Callable[[argparse.Namespace], int]:
         out.parent.mkdir(parents=True, exist_ok=True)
         n = 0
         with out.open("w", encoding="utf-8") as f:
-            for record in _records(stories, args, what):
+            for record in _records(stories, cfg.nlp, what):
                 f.write(json.dumps(record, ensure_ascii=False) + "\n")
                 n += 1
         if not args.quiet:

@@ -20,6 +20,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any
 
 from presslens.model import Entity, Mention
@@ -152,6 +153,10 @@ _ALIAS_GROUPS: tuple[frozenset[str], ...] = (
 _POSSESSIVE = ("'s", "’s", "'", "’")
 _PAREN_ACRONYM = re.compile(r"\s*\(([A-Z][A-Za-z.&-]{1,9})\)\s*$")
 _SKIP_IN_ACRONYM = frozenset({"of", "the", "and", "for", "&"})
+_HYPHENS = re.compile(r"[-‐–]")
+_LEADING_THE = re.compile(r"^the\s+")
+_TRAILING_POSSESSIVE = re.compile(r"'s?$")
+_ROLE_WORD = re.compile(r"[\w-]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +181,7 @@ def _is_title(tok: Any) -> bool:
     low: str = tok.lower_.rstrip(".")
     if low in TITLE_WORDS:
         return bool(tok.text[:1].isupper()) or low == "pm"
-    parts = [p for p in re.split(r"[-‐–]", low) if p]
+    parts = [p for p in _HYPHENS.split(low) if p]
     return len(parts) > 1 and all(p in TITLE_WORDS for p in parts)
 
 
@@ -358,8 +363,8 @@ def article_mentions(doc: Any, article_id: str) -> list[RawMention]:
 
 def _key(name: str) -> str:
     k = name.casefold().replace(".", "").replace("’", "'")
-    k = re.sub(r"^the\s+", "", k)
-    k = re.sub(r"'s?$", "", k)
+    k = _LEADING_THE.sub("", k)
+    k = _TRAILING_POSSESSIVE.sub("", k)
     k = " ".join(k.split())
     for group in _ALIAS_GROUPS:
         if k in group:
@@ -373,11 +378,16 @@ def _initials(key: str) -> str:
 
 def role_keys(phrase: str) -> set[str]:
     """Normalised keys of a role or title phrase ("the army spokesman" → spokesman, ...)."""
-    words = [w for w in re.findall(r"[\w-]+", phrase.casefold()) if w not in ("the", "a", "an")]
+    words = [w for w in _ROLE_WORD.findall(phrase.casefold()) if w not in ("the", "a", "an")]
     if not words:
         return set()
     candidates = {words[-1], " ".join(words[-2:]), " ".join(words)}
     return {_ROLE_CANON.get(k, k) for k in candidates} - _GENERIC_ROLES
+
+
+def _keys_of(roles: Iterable[str]) -> set[str]:
+    """Role keys of every role or title phrase of ``roles``."""
+    return set().union(*(role_keys(r) for r in roles))
 
 
 @dataclass
@@ -445,7 +455,7 @@ class EntityIndex:
         With ``role``, only persons holding one of those role keys qualify.
         """
         spans = self.spans.get(article_id, ())
-        pos = bisect_right([s for s, _, _ in spans], before)
+        pos = bisect_right(spans, before, key=itemgetter(0))
         for s, e, k in reversed(spans[:pos]):
             if e > before or any(a <= s < b for a, b in skip):
                 continue
@@ -454,7 +464,7 @@ class EntityIndex:
             ent = self.entities[k]
             if ent.type not in types:
                 continue
-            if role is not None and not role & set().union(*(role_keys(r) for r in ent.roles)):
+            if role is not None and not role & _keys_of(ent.roles):
                 continue
             return ent
         return None
@@ -472,11 +482,7 @@ class EntityIndex:
 
     def with_role(self, keys: set[str]) -> list[Entity]:
         """Persons of the story holding one of the role ``keys``, most mentioned first."""
-        hits = [
-            e
-            for e in self.entities
-            if e.type == "person" and keys & set().union(*(role_keys(r) for r in e.roles))
-        ]
+        hits = [e for e in self.entities if e.type == "person" and keys & _keys_of(e.roles)]
         return sorted(hits, key=lambda e: -sum(e.mentions.values()))
 
 
@@ -587,11 +593,7 @@ def _role_mentions(clusters: list[_Cluster], docs: Mapping[str, Any]) -> None:
     holders: list[tuple[_Cluster, set[str]]] = []
     for c in clusters:
         if c.type == "person":
-            keys = (
-                set().union(*(role_keys(r) for r in c.titles + c.roles))
-                if c.titles + c.roles
-                else set()
-            )
+            keys = _keys_of(c.titles + c.roles)
             if keys:
                 holders.append((c, keys))
     if not holders:
@@ -620,7 +622,7 @@ def _role_mentions(clusters: list[_Cluster], docs: Mapping[str, Any]) -> None:
                 chosen = fitting[0]
             else:
                 continue
-            surface = doc.text[start:end]
+            surface = chunk.text
             if surface not in chosen.aliases:
                 chosen.aliases.append(surface)
             chosen.mentions.append((aid, start, end, surface))

@@ -18,6 +18,9 @@ _PARAGRAPH = re.compile(r"[^\n]+")
 _TRIM_TAIL = ",;: \t\r\n"
 #: two apostrophes written for one double mark (''like this'')
 _TWO_APOSTROPHES = "''"
+#: any double quotation mark, two apostrophes first so that they read as one mark; the scan
+#: jumps from mark to mark instead of looking at every character
+_MARK = re.compile(_TWO_APOSTROPHES + "|[" + "".join(sorted(set(_OPENERS) | _CLOSERS)) + "]")
 #: longest single-quoted span taken as a quotation: longer ones are apostrophe confusion.
 _MAX_SINGLE_WORDS = 30
 
@@ -30,8 +33,6 @@ class QuoteSpan:
     end: int
     #: the span reopened over at least one paragraph break
     multi_paragraph: bool = False
-    #: marked with single curly marks
-    single: bool = False
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -42,12 +43,9 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def _mark_at(text: str, i: int, end: int) -> tuple[str, int]:
-    """The quotation mark at ``i`` (``''`` read as ``"``) and its length; ``("", 1)`` if none."""
-    if text.startswith(_TWO_APOSTROPHES, i) and i + 1 < end:
-        return '"', 2
-    ch = text[i]
-    return (ch, 1) if ch in _OPENERS or ch in _CLOSERS else ("", 1)
+def _mark(m: re.Match[str]) -> str:
+    """The mark a match of :data:`_MARK` stands for (``''`` read as ``"``)."""
+    return '"' if m.group() == _TWO_APOSTROPHES else m.group()
 
 
 def _paragraph_quotes(text: str, start: int, end: int) -> tuple[list[tuple[int, int]], int | None]:
@@ -55,22 +53,18 @@ def _paragraph_quotes(text: str, start: int, end: int) -> tuple[list[tuple[int, 
     spans: list[tuple[int, int]] = []
     open_at: int | None = None
     closer = ""
-    i = start
-    while i < end:
-        ch, size = _mark_at(text, i, end)
-        if not ch:
-            pass
-        elif open_at is None:
-            if ch in _OPENERS and ch != "”":
-                open_at = i + size
+    for m in _MARK.finditer(text, start, end):
+        ch = _mark(m)
+        if open_at is None:
+            if ch in _OPENERS:
+                open_at = m.end()
                 closer = _OPENERS[ch]
         elif ch == closer or (ch in _CLOSERS and ch != "“" and closer != '"'):
-            spans.append((open_at, i))
+            spans.append((open_at, m.start()))
             open_at = None
         elif ch == "“" and closer == "”":
             # an opening mark inside an open quote: the previous one was never closed
-            open_at = i + 1
-        i += size
+            open_at = m.end()
     return spans, open_at
 
 
@@ -89,7 +83,7 @@ def _single_quotes(
             if j < end and 0 < len(text[i + 1 : j].split()) <= _MAX_SINGLE_WORDS:
                 s, e = _trim(text, i + 1, j)
                 if s < e and not any(a <= s < b for a, b in taken):
-                    out.append(QuoteSpan(s, e, single=True))
+                    out.append(QuoteSpan(s, e))
                 i = j
         i += 1
     return out
@@ -100,10 +94,8 @@ def _opens_with_mark(text: str, start: int, end: int) -> int | None:
     i = start
     while i < end and text[i].isspace():
         i += 1
-    if i >= end:
-        return None
-    ch, size = _mark_at(text, i, end)
-    return i + size if ch in _OPENERS and ch != "”" else None
+    m = _MARK.match(text, i, end)
+    return m.end() if m is not None and _mark(m) in _OPENERS else None
 
 
 def find_quote_spans(text: str) -> list[QuoteSpan]:

@@ -221,9 +221,6 @@ _SPEECH_OR_PREP = SPEECH_VERBS | PREP_VERBS
 _SET_OFF_CUES = SPEECH_VERBS | THOUGHT_VERBS | EVIDENCE_VERBS
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
-_PRONOUNS = frozenset(
-    {"he", "she", "they", "i", "we", "you", "it", "him", "her", "them", "us", "me"}
-)
 _CLIMB = frozenset({"conj", "advcl", "xcomp", "acl", "pcomp"})
 _NOMINAL = frozenset({"NOUN", "PROPN", "PRON"})
 
@@ -232,9 +229,8 @@ _NOMINAL = frozenset({"NOUN", "PROPN", "PRON"})
 class RawQuote:
     """A quote of one article before its speaker is resolved against the story's entities.
 
-    ``speaker_kind`` says how the speaker was written: ``name``, ``pronoun``, ``role``,
-    ``relative`` (who/which, with ``antecedent_*`` pointing at the noun it stands for) or
-    ``inherited`` (taken from the quotation before); ``None`` when there is no speaker.
+    ``antecedent_*`` point at the noun a relative speaker ("who", "which") stands for, or at
+    the speaker of the quotation before when the speaker was taken from it.
     """
 
     start: int
@@ -242,7 +238,6 @@ class RawQuote:
     kind: str
     speaker_start: int | None
     speaker_end: int | None
-    speaker_kind: str | None
     cue_start: int | None
     cue_end: int | None
     antecedent_start: int | None = None
@@ -255,7 +250,6 @@ class RawQuote:
 class _Speaker:
     start: int
     end: int
-    kind: str
     antecedent: tuple[int, int] | None = None
 
 
@@ -296,15 +290,9 @@ def _noun_phrase(tok: Any) -> tuple[int, int]:
 
 def _speaker_from(tok: Any) -> _Speaker:
     start, end = _noun_phrase(tok)
-    low = tok.lower_
-    if low in _RELATIVE and tok.head.dep_ == "relcl":
-        ante = tok.head.head
-        return _Speaker(start, end, "relative", _noun_phrase(ante))
-    if tok.pos_ == "PRON" or (low in _PRONOUNS and tok.text != "US"):
-        return _Speaker(start, end, "pronoun")
-    if tok.pos_ == "PROPN" or tok.ent_type_ in ("PERSON", "ORG", "GPE", "NORP"):
-        return _Speaker(start, end, "name")
-    return _Speaker(start, end, "role")
+    if tok.lower_ in _RELATIVE and tok.head.dep_ == "relcl":
+        return _Speaker(start, end, _noun_phrase(tok.head.head))
+    return _Speaker(start, end)
 
 
 def _subject_of(verb: Any) -> _Speaker | None:
@@ -434,8 +422,9 @@ def _clause_misread(comp: Any, lemma: str) -> bool:
     )
 
 
-def _block_after(verb: Any) -> tuple[int, int] | None:
-    """The paragraph a reporting clause ending in a colon introduces ("Limbaugh added:")."""
+def _block_after(verb: Any, text: str) -> tuple[int, int] | None:
+    """The paragraph a reporting clause ending in a colon introduces ("Limbaugh added:");
+    ``text`` is the doc's text."""
     doc = verb.doc
     k = verb.right_edge.i
     while k > verb.i and doc[k].is_space:
@@ -444,7 +433,6 @@ def _block_after(verb: Any) -> tuple[int, int] | None:
         k += 1
     if k >= len(doc) or doc[k].text != ":":
         return None
-    text: str = doc.text
     after = doc[k].idx + 1
     line_end = text.find("\n", after)
     if line_end < 0 or text[after:line_end].strip():
@@ -472,8 +460,9 @@ def _as_clause(verb: Any) -> bool:
     )
 
 
-def _content_of(verb: Any, lemma: str) -> tuple[int, int] | None:
-    """The content a cue verb attributes: clause first, then prepositional or direct object."""
+def _content_of(verb: Any, lemma: str, text: str) -> tuple[int, int] | None:
+    """The content a cue verb attributes: clause first, then prepositional or direct object
+    (``text`` is the doc's text)."""
     children = list(verb.children)
     target = next(
         (
@@ -521,7 +510,7 @@ def _content_of(verb: Any, lemma: str) -> tuple[int, int] | None:
         clause = {t.i for t in verb.subtree}
         return _span_of(t for t in verb.head.subtree if t.i not in clause)
     if target is None and lemma in _SET_OFF_CUES:
-        found = _set_off_content(verb) or _block_after(verb)
+        found = _set_off_content(verb) or _block_after(verb, text)
         if found is not None:
             return found
     if target is None and (lemma in OBJECT_VERBS or lemma in AS_VERBS):
@@ -878,11 +867,12 @@ def _names_in(doc: Any) -> frozenset[str]:
     )
 
 
-def _labelled_lines(doc: Any) -> list[tuple[tuple[int, int], _Speaker, tuple[int, int]]]:
-    """(content, speaker, cue) for every line that a name introduces with a colon."""
+def _labelled_lines(doc: Any, text: str) -> list[tuple[tuple[int, int], _Speaker, tuple[int, int]]]:
+    """(content, speaker, cue) for every line of ``text`` (the doc's) that a name introduces
+    with a colon."""
     out = []
     names: frozenset[str] | None = None
-    for m in _LABEL_LINE.finditer(doc.text):
+    for m in _LABEL_LINE.finditer(text):
         label = doc.char_span(m.start(1), m.end(1), alignment_mode="expand")
         if (
             label is None
@@ -901,7 +891,7 @@ def _labelled_lines(doc: Any) -> list[tuple[tuple[int, int], _Speaker, tuple[int
             names = _names_in(doc) if names is None else names
             if not all(t.text in names for t in label):
                 continue
-        speaker = _Speaker(m.start(1), m.end(1), "name")
+        speaker = _Speaker(m.start(1), m.end(1))
         out.append(((m.start(3), m.end(3)), speaker, (m.start(2), m.end(2))))
     return out
 
@@ -948,10 +938,18 @@ def _headline_end(text: str) -> int:
     return 0
 
 
-def extract_quotes(doc: Any, *, min_direct_words: int = 5) -> list[RawQuote]:
-    """Every attribution of a parsed article, sorted by content start."""
+def extract_quotes(
+    doc: Any, *, min_direct_words: int = 5, marks: Sequence[QuoteSpan] | None = None
+) -> list[RawQuote]:
+    """Every attribution of a parsed article, sorted by content start.
+
+    ``marks`` are the quotations of ``doc.text`` when the caller has found them already
+    (:func:`~presslens.nlp.marks.find_quote_spans`).
+    """
+    # Doc.text joins every token on each access: read it once and hand it down
     text: str = doc.text
-    marks = find_quote_spans(text)
+    if marks is None:
+        marks = find_quote_spans(text)
     inside = [(q.start, q.end) for q in marks]
     headline_end = _headline_end(text)
     found: list[RawQuote] = []
@@ -973,7 +971,6 @@ def extract_quotes(doc: Any, *, min_direct_words: int = 5) -> list[RawQuote]:
                 kind=kind,
                 speaker_start=speaker.start if speaker else None,
                 speaker_end=speaker.end if speaker else None,
-                speaker_kind=speaker.kind if speaker else None,
                 cue_start=cue[0] if cue else None,
                 cue_end=cue[1] if cue else None,
                 antecedent_start=speaker.antecedent[0] if speaker and speaker.antecedent else None,
@@ -983,7 +980,7 @@ def extract_quotes(doc: Any, *, min_direct_words: int = 5) -> list[RawQuote]:
 
     cue_tokens = [t for t in doc if cue_lemma(t) is not None]
     for verb in cue_tokens:
-        content = _content_of(verb, cue_lemma(verb) or "")
+        content = _content_of(verb, cue_lemma(verb) or "", text)
         if content is None:
             continue
         cue = (verb.idx, verb.idx + len(verb.text))
@@ -996,7 +993,7 @@ def extract_quotes(doc: Any, *, min_direct_words: int = 5) -> list[RawQuote]:
     for content, holder, cue in _noun_cues(doc):
         add(content, holder, cue)
 
-    for content, speaker, cue in _labelled_lines(doc):
+    for content, speaker, cue in _labelled_lines(doc, text):
         add(content, speaker, cue)
 
     for content, speaker, cue in _stance_phrases(doc):
@@ -1008,13 +1005,16 @@ def extract_quotes(doc: Any, *, min_direct_words: int = 5) -> list[RawQuote]:
     for content, cue in _hearsay(doc):
         add(content, None, cue)
 
-    _attach_quotations(doc, marks, used, cue_tokens, headline_end, min_direct_words, add, found)
+    _attach_quotations(
+        doc, text, marks, used, cue_tokens, headline_end, min_direct_words, add, found
+    )
     found.sort(key=lambda q: (q.start, q.end))
     return _merge_same_cue(_merge_continuations(_drop_nested(_dedupe(found)), text))
 
 
 def _attach_quotations(
     doc: Any,
+    text: str,
     marks: Sequence[QuoteSpan],
     used: set[int],
     cue_tokens: Sequence[Any],
@@ -1023,28 +1023,31 @@ def _attach_quotations(
     add: Any,
     found: list[RawQuote],
 ) -> None:
-    text: str = doc.text
     sents = _sentence_index(doc)
     quoted = [(q.start, q.end) for q in marks]
 
     def outside(tok: Any) -> bool:
         return not any(a - 1 <= tok.idx < b + 1 for a, b in quoted)
 
-    speech = [t for t in cue_tokens if cue_lemma(t) in _SPEECH_OR_PREP and outside(t)]
+    # each speech cue with its sentence, looked up once rather than once per quotation
+    speech = [
+        (t, next((s for s in sents if s[0] <= t.idx < s[1]), None))
+        for t in cue_tokens
+        if cue_lemma(t) in _SPEECH_OR_PREP and outside(t)
+    ]
     for k, q in enumerate(marks):
         if k in used:
             continue
         span = (q.start, q.end)
         best: Any = None
         best_dist = 10**9
-        for tok in speech:
-            if _paragraph_break(text, tok.idx, q.start if tok.idx < q.start else q.end):
+        for tok, s_tok in speech:
+            if s_tok is None or _paragraph_break(
+                text, tok.idx, q.start if tok.idx < q.start else q.end
+            ):
                 continue
             dist = q.start - tok.idx if tok.idx < q.start else tok.idx - q.end
             # a cue reaches the quotation from its own sentence or the adjacent one
-            s_tok = next((s for s in sents if s[0] <= tok.idx < s[1]), None)
-            if s_tok is None:
-                continue
             between = text[min(tok.idx, q.end) : max(tok.idx, q.start)]
             near = (
                 _overlap(s_tok, span) > 0
@@ -1084,7 +1087,6 @@ def _attach_quotations(
                     kind="direct",
                     speaker_start=previous.speaker_start,
                     speaker_end=previous.speaker_end,
-                    speaker_kind="inherited",
                     cue_start=None,
                     cue_end=None,
                     antecedent_start=previous.speaker_start,

@@ -49,9 +49,14 @@ def _forms(text: str) -> tuple[str, str]:
 
 def similarity(a: str, b: str) -> float:
     """0-100 similarity of two renderings, tolerant of bracketed insertions and truncation."""
+    return _forms_similarity(_forms(a), _forms(b))
+
+
+def _forms_similarity(a: tuple[str, str], b: tuple[str, str]) -> float:
+    """:func:`similarity` of two renderings given as their :func:`_forms`."""
     best = 0.0
-    for x in _forms(a):
-        for y in _forms(b):
+    for x in a:
+        for y in b:
             if not x or not y:
                 continue
             best = max(best, fuzz.ratio(x, y))
@@ -130,7 +135,7 @@ def group_variants(
                 continue
             if n * 3 < min(len(bags[i]), len(bags[j])):
                 continue
-            sim = similarity(a.text, b.text)
+            sim = _forms_similarity(forms[i], forms[j])
             same = _compatible(a.speaker_canonical, b.speaker_canonical)
             if (
                 same and sim >= config.variant_min_similarity
@@ -148,9 +153,9 @@ def group_variants(
             continue
         gid = f"q{len(variants) + 1}"
         group = [quotes[i] for i in idx]
-        counts = Counter(_forms(q.text)[1] for q in group)
+        counts = Counter(forms[i][1] for i in idx)
         top = max(counts.values())
-        reference = next(q for q in group if counts[_forms(q.text)[1]] == top)
+        reference = quotes[next(i for i in idx if counts[forms[i][1]] == top)]
         renderings = []
         diffs = []
         for q in group:
