@@ -74,3 +74,12 @@ def test_no_break_space_after_a_full_stop_still_ends_the_sentence() -> None:
         "They met in Doha.",
         "In recent months, talks grew.",
     ]
+
+
+def test_an_abbreviation_in_brackets_inside_a_name_does_not_end_the_sentence() -> None:
+    text = "General (retd.) Talat Masood spoke. A source (Ed.) Ends here."
+    assert _split(text) == ["General (retd.) Talat Masood spoke.", "A source (Ed.) Ends here."]
+    assert _split("They left (see below.) Then it rained.") == [
+        "They left (see below.)",
+        "Then it rained.",
+    ]

@@ -11,7 +11,6 @@ finder instead.
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,7 +45,6 @@ class Pair:
     a: int
     b: int
     sim: float
-    figures_agree: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,27 +62,12 @@ def independent_group(article: Article) -> str:
     return article.syndication_group or f"article:{article.id}"
 
 
-# A parenthesised abbreviation inside a name ("General (retd.) Talat Masood") is not the
-# end of a sentence; the shared splitter breaks there, so such spans are joined again.
-_PAREN_ABBREVIATION = re.compile(r"\((?:retd|ret|rtd|hon|ed|eds)\.\)\s*$", re.IGNORECASE)
-
-
-def _spans(text: str) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    for start, end in split_sentences(text):
-        if out and _PAREN_ABBREVIATION.search(text[out[-1][0] : out[-1][1]]):
-            out[-1] = (out[-1][0], end)
-        else:
-            out.append((start, end))
-    return out
-
-
 def build_sentences(articles: Sequence[Article]) -> list[Sent]:
     """Split every article and annotate each sentence with terms, names and facts."""
     out: list[Sent] = []
     for art in articles:
         published = parse_published(art.published)
-        for k, (start, end) in enumerate(_spans(art.text)):
+        for k, (start, end) in enumerate(split_sentences(art.text)):
             text = art.text[start:end]
             ref = SentenceRef(f"{art.id}#s{k}", art.id, start, end, text)
             out.append(
@@ -103,7 +86,7 @@ def build_sentences(articles: Sequence[Article]) -> list[Sent]:
     return out
 
 
-def _similarity(dot: float, norm_a: float, norm_b: float) -> float:
+def cosine_containment(dot: float, norm_a: float, norm_b: float) -> float:
     """Mean of the IDF-weighted cosine and containment of the smaller sentence.
 
     Containment lets a sentence that another outlet extended ("..., Ghafoor said during a
@@ -129,7 +112,6 @@ def align(
     sents: Sequence[Sent],
     *,
     threshold: float,
-    keep_threshold: float,
     min_terms: int,
     min_shared_terms: int,
     max_df_share: float,
@@ -137,7 +119,7 @@ def align(
     encoder: TextEncoder | None = None,
     embed_weight: float = 0.0,
 ) -> Alignment:
-    """Align sentences of different articles; keep scored pairs above ``keep_threshold``.
+    """Align sentences of different articles; keep the scored pairs from ``threshold``.
 
     With an ``encoder`` the similarity of a candidate pair is mixed at ``embed_weight`` with
     the cosine of the two sentences' embeddings: a reworded sentence keeps its meaning where
@@ -185,18 +167,17 @@ def align(
         if count < min_shared_terms:
             continue
         dot = sum(idf[t] ** 2 for t in sents[ia].terms & sents[ib].terms)
-        scored.append((ia, ib, _similarity(dot, norms[ia], norms[ib])))
+        scored.append((ia, ib, cosine_containment(dot, norms[ia], norms[ib])))
     if encoder is not None:
         scored = _mix_embeddings(sents, scored, encoder, embed_weight)
     pairs: list[Pair] = []
     for ia, ib, sim in scored:
-        if sim < keep_threshold:
+        if sim < threshold:
             continue
         a, b = sents[ia], sents[ib]
-        agree = figures_agree(a, b) and figures_agree(b, a)
-        pairs.append(Pair(ia, ib, sim, agree))
+        pairs.append(Pair(ia, ib, sim))
         names_ok = not (a.names and b.names) or bool(a.names & b.names)
-        if sim >= threshold and agree and names_ok:
+        if names_ok and figures_agree(a, b) and figures_agree(b, a):
             parent[find(ia)] = find(ib)
     members: dict[int, list[int]] = defaultdict(list)
     for i in range(len(sents)):

@@ -45,7 +45,6 @@ def compare(
     al = align(
         sents,
         threshold=cfg.align_threshold,
-        keep_threshold=cfg.align_threshold,
         min_terms=cfg.min_terms,
         min_shared_terms=cfg.min_shared_terms,
         max_df_share=cfg.max_df_share,

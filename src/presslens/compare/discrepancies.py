@@ -29,12 +29,12 @@ from collections.abc import Sequence
 import numpy as np
 from rapidfuzz import fuzz
 
-from presslens.compare.align import Pair, Sent
+from presslens.compare.align import Pair, Sent, cosine_containment
 from presslens.compare.facts import Fact, compatible
 from presslens.compare.text import STOPWORDS, content_terms, word_spans
 from presslens.embed import TextEncoder
 from presslens.model import Discrepancy, DiscrepancyValue, SentenceRef
-from presslens.words import light_stem
+from presslens.words import MONTHS, WEEKDAYS, light_stem
 
 _KIND = {"date": "date", "role": "role", "name": "name"}
 # Content words either side of a figure that describe what it counts (used to name a
@@ -58,37 +58,8 @@ _PERIOD_DAYS = 6
 # Words that are themselves the value of a date, so never evidence of the same subject.
 _DATE_WORDS = frozenset(
     [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
+        *WEEKDAYS,
+        *MONTHS,
         "today",
         "yesterday",
         "tomorrow",
@@ -243,14 +214,6 @@ def _is_period(f: Fact) -> bool:
     return f.unit == "day" and f.hi - f.lo >= _PERIOD_DAYS
 
 
-def _context_similarity(a: dict[str, float], b: dict[str, float]) -> float:
-    """Mean of cosine and containment of two context vectors (as for sentences)."""
-    dot, na, nb = _dot_norms(a, b)
-    if not dot or not na or not nb:
-        return 0.0
-    return 0.5 * (dot / (na * nb) + dot / min(na, nb) ** 2)
-
-
 def find_discrepancies(
     sents: Sequence[Sent],
     pairs: Sequence[Pair],
@@ -394,7 +357,7 @@ def _matches(
                 sim = aligned.get((o1[0], o2[0]))
                 parts[(o1, o2)] = (
                     _cosine(locals_[o1], locals_[o2]),
-                    _context_similarity(sentence_vecs[o1[0]], sentence_vecs[o2[0]]),
+                    cosine_containment(*_dot_norms(sentence_vecs[o1[0]], sentence_vecs[o2[0]])),
                     sim if sim is not None and alone(o1[0], f1) and alone(o2[0], f2) else None,
                 )
     vecs = None

@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from presslens.compare.text import STOPWORDS
-from presslens.words import light_stem
+from presslens.words import MONTHS, WEEKDAYS, light_stem
 
 _SMALL = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -173,19 +173,12 @@ _COUNT_NOUN_BLOCK = frozenset(
     ]
 )
 
-_MONTHS = {
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
-    "august": 8, "september": 9, "october": 10, "november": 11, "december": 12, "jan": 1,
-    "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "aug": 8, "sep": 9, "sept": 9,
-    "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
 _MONTH = (
     r"(?P<month>January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Jan\.|Feb\.|Mar\.|Apr\.|Jun\.|Jul\.|Aug\.|Sept?\.|Oct\.|Nov\.|Dec\.)"
 )
 # Days either side of a relative date in weeks, months or years: half the unit.
 _RELATIVE_SLACK = {"week": 3, "month": 15, "year": 183}
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 
 # Titles before a name; each maps to (canonical office, family).  Offices of one family
 # exclude each other (a senator is not a governor) unless one names the other (military
@@ -502,7 +495,7 @@ def _durations(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
             continue
         name = m.group("name")
         last = name.split()[-1]
-        if last.lower() in STOPWORDS or last.lower() in _MONTHS:
+        if last.lower() in STOPWORDS or last.lower() in MONTHS:
             continue
         if len(name.split()) < 2 and not _LOWER_WORD_AFTER.match(s, m.end()):
             continue  # a lone capitalised word is a name only before a verb ("Weiner, 46, is")
@@ -739,7 +732,7 @@ def _dates(s: str, published: date | None, out: list[Fact], taken: list[tuple[in
 
     for rx in (_MDY_RE, _DMY_RE):
         for m in rx.finditer(s):
-            month = _MONTHS[m.group("month").lower().rstrip(".")]
+            month = MONTHS[m.group("month").lower().rstrip(".")]
             year = int(m.group("year")) if m.group("year") else _guess_year(month, published)
             d1 = int(m.group("d1"))
             d2 = int(m.group("d2")) if "d2" in m.groupdict() and m.group("d2") else d1
@@ -756,7 +749,7 @@ def _dates(s: str, published: date | None, out: list[Fact], taken: list[tuple[in
                 f = _day_fact(m.group(0), m.start(), m.end(), a, b)
                 add(dataclasses.replace(f, yearless=not m.group("year")))
     for m in _MY_RE.finditer(s):
-        month = _MONTHS[m.group("month").lower().rstrip(".")]
+        month = MONTHS[m.group("month").lower().rstrip(".")]
         year = int(m.group("year")) if m.group("year") else _guess_year(month, published)
         if year is None:
             continue
@@ -772,7 +765,7 @@ def _dates(s: str, published: date | None, out: list[Fact], taken: list[tuple[in
                  float(date(y, 12, 31).toordinal()), "calendar-year", None, "",
                  m.start("year"), m.end("year")))  # fmt: skip
     for m in _WEEKDAY_RE.finditer(s):
-        wd = _WEEKDAYS.index(m.group("wd").lower())
+        wd = WEEKDAYS.index(m.group("wd").lower())
         prefix = m.group(0)[: m.start("wd") - m.start()].strip().lower()
         if published is None:
             add(Fact("date", m.group(0), m.group("wd"), float(wd), float(wd), "weekday", None,

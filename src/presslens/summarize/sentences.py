@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from presslens.words import MONTH_ABBREVIATIONS
+
 #: words that end with a full stop without ending the sentence (compared case-folded,
 #: without the dot).  Titles, months, street/company forms and Latin abbreviations.
 ABBREVIATIONS: frozenset[str] = frozenset(
@@ -49,18 +51,7 @@ ABBREVIATIONS: frozenset[str] = frozenset(
         "atty",
         "gens",
         "sens",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
+        *MONTH_ABBREVIATIONS,
         "mon",
         "tue",
         "tues",
@@ -165,6 +156,8 @@ _WORD_BEFORE = re.compile(r"([\w.\-']+)$")
 _DOTTED = re.compile(r"^(?:[A-Za-z]\.){2,}$")
 _NEXT_WORD = re.compile(r"[\w'’\-]+")
 _NEWLINE = re.compile(r"\n")
+# An abbreviation in brackets inside a name ("General (retd.) Talat Masood"), ending at the dot.
+_BRACKETED_ABBREVIATION = re.compile(r"\((?:retd|ret|rtd|hon|ed|eds)$", re.IGNORECASE)
 
 
 def _ends_here(text: str, dot: int, after: int) -> bool:
@@ -184,6 +177,8 @@ def _ends_here(text: str, dot: int, after: int) -> bool:
         return True
     if after - dot > 1 and text[dot + 1] == ".":
         return True  # an ellipsis followed by a capital
+    if text[dot + 1 : after] == ")" and _BRACKETED_ABBREVIATION.search(text, 0, dot):
+        return False
     if text[dot + 1 : after].strip(_CLOSE) == "" and after - dot > 1:
         return True  # full stop inside a closing quote: `... home." Then`
     m = _WORD_BEFORE.search(text, 0, dot)

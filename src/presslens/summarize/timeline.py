@@ -26,16 +26,12 @@ from presslens.summarize.extractive import (
     similarity,
 )
 from presslens.summarize.repair import repair
+from presslens.words import MONTHS, WEEKDAYS
 
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}  # fmt: skip
 _MONTH = (
     r"(?P<month>Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|"
     r"Aug(?:ust|\.)?|Sept?(?:ember|\.)?|Oct(?:ober|\.)?|Nov(?:ember|\.)?|Dec(?:ember|\.)?)"
 )
-_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _NUMBER_WORDS = (
     r"(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"several|a few|\d{1,3})"
@@ -81,7 +77,7 @@ def published_date(article: Article) -> dt.date | None:
 
 
 def _month_number(name: str) -> int:
-    return _MONTHS[name[:3].casefold()]
+    return MONTHS[name[:3].casefold()]
 
 
 def _day(year: int, month: int, day: int) -> dt.date | None:
@@ -146,7 +142,7 @@ def _resolve(m: re.Match[str], base: dt.date | None) -> tuple[dt.date, str] | No
     if base is None:
         return None
     if g["weekday"]:
-        target = _WEEKDAYS.index(g["wd"].casefold())
+        target = WEEKDAYS.index(g["wd"].casefold())
         rel = (g["rel"] or "").casefold()
         if rel == "next":
             ahead = (target - base.weekday()) % 7 or 7
