@@ -201,8 +201,14 @@ def _dot_norms(a: dict[str, float], b: dict[str, float]) -> tuple[float, float, 
     """Dot product and the two norms of two sparse vectors."""
     if len(a) > len(b):
         a, b = b, a
-    dot = sum(w * b[t] for t, w in a.items() if t in b)
-    return dot, math.sqrt(sum(w * w for w in a.values())), math.sqrt(sum(w * w for w in b.values()))
+    # fsum: the terms come from sets, whose order changes with the hash seed; an exactly
+    # rounded sum keeps every score, and so every report, the same from run to run.
+    dot = math.fsum(w * b[t] for t, w in a.items() if t in b)
+    return (
+        dot,
+        math.sqrt(math.fsum(w * w for w in a.values())),
+        math.sqrt(math.fsum(w * w for w in b.values())),
+    )
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
@@ -412,7 +418,7 @@ def _pair_up(
     combined = []
     for (o, group, _), found in by_value.items():
         miss = 1.0
-        for sc, _other in found:
+        for sc, _other in sorted(found):
             miss *= 1.0 - min(sc, _MAX_PASSAGE_SCORE)
         combined.append((1.0 - miss, o, max(found)[1], group))
     combined.sort(key=lambda c: (-c[0], c[1], c[2]))
@@ -498,7 +504,10 @@ def _subject(sents: Sequence[Sent], occs: list[Occurrence]) -> str:
     words: Counter[str] = Counter()
     for si, fi in occs:
         words.update(_window(sents[si], sents[si].facts[fi]))
-    common = [w for w, c in words.most_common() if c > 1 and w not in STOPWORDS][:3]
+    # Ties broken by the word itself: the window's words come from a set, whose order
+    # changes with the hash seed.
+    ranked = sorted(words.items(), key=lambda wc: (-wc[1], wc[0]))
+    common = [w for w, c in ranked if c > 1 and w not in STOPWORDS][:3]
     return " ".join(common) if common else sents[occs[0][0]].facts[occs[0][1]].quantity
 
 

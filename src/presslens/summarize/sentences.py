@@ -158,6 +158,10 @@ _NEXT_WORD = re.compile(r"[\w'’\-]+")
 _NEWLINE = re.compile(r"\n")
 # An abbreviation in brackets inside a name ("General (retd.) Talat Masood"), ending at the dot.
 _BRACKETED_ABBREVIATION = re.compile(r"\((?:retd|ret|rtd|hon|ed|eds)$", re.IGNORECASE)
+# How far back from a full stop the word before it is looked for: a `$`-anchored search from
+# the start of the text would scan the whole text at every full stop (quadratic).  A "word"
+# of dots, letters and hyphens longer than this is not an abbreviation or an initial.
+_LOOK_BACK = 100
 
 
 def _ends_here(text: str, dot: int, after: int) -> bool:
@@ -177,11 +181,13 @@ def _ends_here(text: str, dot: int, after: int) -> bool:
         return True
     if after - dot > 1 and text[dot + 1] == ".":
         return True  # an ellipsis followed by a capital
-    if text[dot + 1 : after] == ")" and _BRACKETED_ABBREVIATION.search(text, 0, dot):
+    if text[dot + 1 : after] == ")" and _BRACKETED_ABBREVIATION.search(
+        text, max(0, dot - _LOOK_BACK), dot
+    ):
         return False
     if text[dot + 1 : after].strip(_CLOSE) == "" and after - dot > 1:
         return True  # full stop inside a closing quote: `... home." Then`
-    m = _WORD_BEFORE.search(text, 0, dot)
+    m = _WORD_BEFORE.search(text, max(0, dot - _LOOK_BACK), dot)
     if m is None:
         return True
     word = m.group(1)
