@@ -203,3 +203,35 @@ def test_ingest_finishes_what_a_killed_run_left(demo_dir: Path, tmp_path: Path) 
         assert store.count_articles() == 2
         assert store.articles_without_story() == []
         assert sum(len(s["article_ids"]) for s in store.stories()) == 2
+
+
+_NO_EMBED_WITH_DB = "--embed is not supported with --db: the stored story index has no embeddings"
+
+
+def test_ingest_refuses_cluster_embed_before_storing(
+    demo_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cfg, db = tmp_path / "p.toml", tmp_path / "s.db"
+    cfg.write_text("[cluster]\nembed = true\n")
+    argv = ["ingest", str(demo_dir / "meridian-wire"), "--db", str(db), "--config", str(cfg)]
+    assert main([*argv, "--quiet"]) == 2
+    assert _NO_EMBED_WITH_DB in capsys.readouterr().err
+    assert not db.exists()
+
+
+@pytest.mark.usefixtures("without_embed_extra")
+def test_analyze_into_a_store_clusters_with_embeddings_in_memory(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``analyze --db`` clusters the whole batch in memory, so ``--embed`` is honoured there:
+    without the extra it asks for the extra rather than refusing the store."""
+    from presslens import embed
+
+    monkeypatch.setattr(embed, "_SHARED", None)
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_text("A headline\n\nA body sentence that says something.\n")
+    argv = ["analyze", str(tmp_path / "in"), "--out", str(tmp_path / "o"), "--quiet"]
+    assert main([*argv, "--db", str(tmp_path / "s.db"), "--embed"]) == 2
+    err = capsys.readouterr().err
+    assert "story clustering with --embed" in err and "presslens[embed]" in err
+    assert _NO_EMBED_WITH_DB not in err

@@ -152,9 +152,12 @@ def ingest_into(
     """Read and clean ``paths`` and add the new articles to the store ``db``, incrementally.
 
     Articles already in the store (same content key) are not added twice.  When the story
-    clustering family is installed, new articles join existing stories or open new ones.
+    clustering family is installed, new articles join existing stories or open new ones;
+    ``cluster.embed`` is then refused with a :class:`~presslens.errors.ConfigError`, since
+    the stored story index keeps no embeddings.
     """
     cfg = resolve_config(config, config_path, {"ingest": {"source": source}})
+    _check_incremental(cfg)
     started, t0 = _now(), time.perf_counter()
     inputs = tuple(str(p) for p in paths)
     articles, skipped = _read(inputs, cfg, progress)
@@ -197,6 +200,15 @@ def ingest_into(
         skipped=tuple(all_skipped),
         stories_touched=touched,
     )
+
+
+def _check_incremental(config: Config) -> None:
+    """Refuse, before anything is stored, a config that incremental clustering would ignore."""
+    try:
+        from presslens.cluster.persist import check_incremental_config
+    except ImportError:
+        return
+    check_incremental_config(config)
 
 
 def _assign_stories(

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from test_story_clustering import _quake_articles
 
 from presslens.cli import main
 from presslens.cluster import StoryIndex, assign_incremental, cluster_articles, load_index
-from presslens.config import Config
+from presslens.config import ClusterConfig, Config
+from presslens.errors import ConfigError
 from presslens.model import Article
 from presslens.report.serialize import to_jsonable
 from presslens.store import Store
@@ -120,3 +123,27 @@ def test_cluster_command_on_nothing_returns_2(tmp_path: Path) -> None:
     src = tmp_path / "in.jsonl"
     src.write_text("{broken\n", encoding="utf-8")
     assert main(["cluster", str(src), "-o", str(tmp_path / "o.jsonl")]) == 2
+
+
+_NO_EMBED_WITH_DB = "--embed is not supported with --db: the stored story index has no embeddings"
+
+
+def test_incremental_clustering_refuses_embeddings(tmp_path: Path) -> None:
+    arts, _ = _quake_articles()
+    config = replace(Config(), cluster=ClusterConfig(embed=True))
+    with Store(tmp_path / "s.db") as store:
+        store.add_articles(arts)
+        with pytest.raises(ConfigError, match=_NO_EMBED_WITH_DB):
+            assign_incremental(store, arts, config)
+        assert store.cluster_state() is None
+
+
+def test_cluster_command_refuses_embed_with_store_before_writing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    arts, _ = _quake_articles()
+    src, out, db = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "s.db"
+    _write_jsonl(src, arts)
+    assert main(["cluster", str(src), "-o", str(out), "--db", str(db), "--embed"]) == 2
+    assert _NO_EMBED_WITH_DB in capsys.readouterr().err
+    assert not db.exists() and not out.exists()

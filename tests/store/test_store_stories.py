@@ -90,3 +90,19 @@ def test_stories_visible_to_readonly(with_articles: Store) -> None:
         assert reader.stories_for_article("a0") == ["s1"]
         with pytest.raises(StoreError, match="read-only"):
             reader.put_stories([_story("s2", ["a1"])])
+
+
+def test_cluster_state_round_trip(store: Store, store_path: Path) -> None:
+    assert store.cluster_state() is None
+    first = {"meta": b"\x78\x9c first", "arrays": bytes(range(256)) * 40}
+    store.save_cluster_state(first)
+    assert store.cluster_state() == first
+    # a second save replaces the whole state, parts it does not name included
+    store.save_cluster_state({"meta": b"second"})
+    assert store.cluster_state() == {"meta": b"second"}
+    with Store(store_path, readonly=True) as reader:
+        assert reader.cluster_state() == {"meta": b"second"}
+        with pytest.raises(StoreError, match="read-only"):
+            reader.save_cluster_state(first)
+    with Store(store_path) as reopened:
+        assert reopened.cluster_state() == {"meta": b"second"}

@@ -34,6 +34,10 @@ def run(args: argparse.Namespace) -> int:
     """Cluster the input and write one line per article; 2 when no article could be read."""
     overrides = {"cluster": {"embed": args.embed}} if args.embed else None
     config = load_config(getattr(args, "config", None), overrides)
+    if args.db:
+        from presslens.cluster.persist import check_incremental_config
+
+        check_incremental_config(config)
     articles = read_articles(args.input, config.ingest, "cluster", quiet=args.quiet)
     if not articles:
         return 2

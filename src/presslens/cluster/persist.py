@@ -1,32 +1,28 @@
 """Keep a :class:`~presslens.cluster.index.StoryIndex` in the store between runs.
 
-The index lives in the ``cluster_state`` table (store schema version 3) as two rows: ``meta``
-(zlib-compressed JSON) and ``arrays`` (a compressed ``.npz``, loaded without pickle).
-:func:`assign_incremental` is what ``presslens ingest`` calls: it places new articles in the
-stories already stored, without recomputing the corpus.
+The index is saved in the store (:meth:`presslens.store.Store.save_cluster_state`) as two
+parts: ``meta`` (zlib-compressed JSON) and ``arrays`` (a compressed ``.npz``, loaded without
+pickle).  :func:`assign_incremental` is what ``presslens ingest`` calls: it places new
+articles in the stories already stored, without recomputing the corpus.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import numpy as np
 
 from presslens.cluster.index import StoryIndex
 from presslens.config import Config
-from presslens.errors import StoreError
+from presslens.errors import ConfigError, StoreError
 from presslens.model import Article, Story
 from presslens.report.serialize import to_jsonable
 from presslens.store import Store
-
-_TABLE = "cluster_state"
 
 
 @dataclass(frozen=True)
@@ -52,15 +48,16 @@ class IncrementalUpdate:
         return iter(self.stories)
 
 
-def _connect(store: Store) -> sqlite3.Connection:
-    # The store's API has no generic table access; a second connection to its file is safe
-    # under WAL and touches only this module's table.
-    try:
-        conn = sqlite3.connect(store.path, isolation_level=None)
-        conn.execute("PRAGMA busy_timeout = 10000")
-    except sqlite3.Error as exc:
-        raise StoreError(f"{store.path}: cannot open store: {exc}") from exc
-    return conn
+def check_incremental_config(config: Config) -> None:
+    """Raise :class:`ConfigError` when ``config`` asks for what incremental clustering cannot do.
+
+    The saved index keeps no sentence embeddings, so an incremental run would silently cluster
+    without them; callers check before they write anything to the store.
+    """
+    if config.cluster.embed:
+        raise ConfigError(
+            "--embed is not supported with --db: the stored story index has no embeddings"
+        )
 
 
 def save_index(store: Store, index: StoryIndex) -> None:
@@ -69,37 +66,17 @@ def save_index(store: Store, index: StoryIndex) -> None:
     buf = io.BytesIO()
     np.savez_compressed(buf, **arrays)  # type: ignore[arg-type]
     blob_meta = zlib.compress(json.dumps(meta, ensure_ascii=False).encode("utf-8"), 6)
-    now = datetime.now(UTC).isoformat(timespec="seconds")
-    conn = _connect(store)
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        conn.executemany(
-            f"INSERT OR REPLACE INTO {_TABLE} (key, value, updated_at) VALUES (?, ?, ?)",
-            [("meta", blob_meta, now), ("arrays", buf.getvalue(), now)],
-        )
-        conn.execute("COMMIT")
-    except sqlite3.Error as exc:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise StoreError(f"{store.path}: cannot save the story index: {exc}") from exc
-    finally:
-        conn.close()
+    store.save_cluster_state({"meta": blob_meta, "arrays": buf.getvalue()})
 
 
 def load_index(store: Store, config: Config) -> StoryIndex | None:
     """The index saved in ``store``, or ``None`` when none was saved yet."""
-    conn = _connect(store)
-    try:
-        rows = dict(conn.execute(f"SELECT key, value FROM {_TABLE}").fetchall())
-    except sqlite3.Error as exc:
-        raise StoreError(f"{store.path}: cannot read the story index: {exc}") from exc
-    finally:
-        conn.close()
-    if "meta" not in rows or "arrays" not in rows:
+    parts = store.cluster_state() or {}
+    if "meta" not in parts or "arrays" not in parts:
         return None
     try:
-        meta: dict[str, Any] = json.loads(zlib.decompress(rows["meta"]).decode("utf-8"))
-        with np.load(io.BytesIO(rows["arrays"]), allow_pickle=False) as npz:
+        meta: dict[str, Any] = json.loads(zlib.decompress(parts["meta"]).decode("utf-8"))
+        with np.load(io.BytesIO(parts["arrays"]), allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
     except (ValueError, OSError, zlib.error, KeyError) as exc:
         raise StoreError(f"{store.path}: the saved story index is damaged: {exc}") from exc
@@ -112,8 +89,10 @@ def assign_incremental(
     """Place ``new_articles`` in the stories of ``store`` and save the index.
 
     The first call on a store that has articles but no index yet builds it from them.  The
-    caller writes ``stories`` (and the articles' syndication fields) to the store.
+    caller writes ``stories`` (and the articles' syndication fields) to the store.  Raises
+    :class:`ConfigError` with ``config.cluster.embed`` (see :func:`check_incremental_config`).
     """
+    check_incremental_config(config)
     new = list(new_articles)
     index = load_index(store, config)
     if index is None:

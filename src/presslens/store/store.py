@@ -1,4 +1,5 @@
-"""The SQLite store: articles (with a full-text index), stories and run summaries.
+"""The SQLite store: articles (with a full-text index), stories, run summaries and the
+state of incremental clustering.
 
 One file, WAL journal, one transaction per article written, so a process killed at any moment
 loses at most the article in flight and never leaves half a row.  Readers (the web UI) open the
@@ -596,6 +597,28 @@ class Store:
         with self._read() as conn:
             rows = conn.execute("SELECT id, recorded_at, summary FROM runs ORDER BY id").fetchall()
         return [{"id": i, "recorded_at": t, "summary": json.loads(s)} for i, t, s in rows]
+
+    # --- cluster state ---------------------------------------------------------------------
+
+    def cluster_state(self) -> dict[str, bytes] | None:
+        """The saved state of incremental clustering as ``{part name: bytes}``, or ``None``.
+
+        ``None`` means nothing was saved yet.  The parts are opaque to the store; their meaning
+        belongs to :mod:`presslens.cluster.persist`.
+        """
+        with self._read() as conn:
+            rows = conn.execute("SELECT key, value FROM cluster_state").fetchall()
+        return {key: bytes(value) for key, value in rows} or None
+
+    def save_cluster_state(self, parts: Mapping[str, bytes]) -> None:
+        """Replace the saved state of incremental clustering by ``parts``, in one transaction."""
+        now = _now()
+        rows = [(_scrub(key), bytes(value), now) for key, value in parts.items()]
+        with self._write() as conn:
+            conn.execute("DELETE FROM cluster_state")
+            conn.executemany(
+                "INSERT INTO cluster_state (key, value, updated_at) VALUES (?, ?, ?)", rows
+            )
 
     def data_version(self) -> int:
         """A number that changes whenever another connection commits to the store.
