@@ -147,7 +147,7 @@ def align(
             for ib in post[x + 1 :]:
                 if sents[ib].ref.article_id != art_a:
                     shared[(ia, ib)] += 1
-    norms = {i: math.sqrt(sum(idf[t] ** 2 for t in sents[i].terms)) for i in usable}
+    norms = {i: math.sqrt(math.fsum(idf[t] ** 2 for t in sents[i].terms)) for i in usable}
     by_article: dict[str, int] = defaultdict(int)
     for i in usable:
         by_article[sents[i].ref.article_id] += 1
@@ -166,7 +166,7 @@ def align(
     for (ia, ib), count in shared.items():
         if count < min_shared_terms:
             continue
-        dot = sum(idf[t] ** 2 for t in sents[ia].terms & sents[ib].terms)
+        dot = math.fsum(idf[t] ** 2 for t in sents[ia].terms & sents[ib].terms)
         scored.append((ia, ib, cosine_containment(dot, norms[ia], norms[ib])))
     if encoder is not None:
         scored = _mix_embeddings(sents, scored, encoder, embed_weight)
