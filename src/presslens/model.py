@@ -7,6 +7,7 @@ that is not built yet is absent rather than a placeholder.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import unicodedata
@@ -93,6 +94,36 @@ class Article:
     def word_count(self) -> int:
         """Number of words of ``text``."""
         return word_count(self.text)
+
+
+# ISO 8601 calendar date, extended ("2019-02-03") or basic ("20190203"), at the start of the
+# value; whatever follows a non-digit (a time, a zone) does not change the day written.
+_PUBLISHED = re.compile(r"(\d{4})(-?)(\d{2})\2(\d{2})(?!\d)", re.ASCII)
+# The first printed newspapers date from 1605.  A year outside this range is a CMS placeholder
+# (0001-01-01, 9999-12-31), not a publication day, and relative dates counted from one
+# ("tomorrow", "next year") would run off the end of the calendar.
+_PUBLISHED_YEARS = range(1600, 2200)
+
+
+def calendar_date(year: int, month: int, day: int) -> dt.date | None:
+    """The date ``year-month-day``, or ``None`` when the calendar has no such day."""
+    try:
+        return dt.date(year, month, day)
+    except (ValueError, OverflowError):
+        return None
+
+
+def published_date(value: str | None) -> dt.date | None:
+    """The day an article's ``published`` value names, or ``None`` when absent or unusable.
+
+    The value is an ISO 8601 date or datetime; its day is taken as written, in the article's
+    own time zone (the day its readers called "today").  Surrounding whitespace is ignored;
+    impossible days ("2019-02-30"), other notations and placeholder years give ``None``.
+    """
+    m = _PUBLISHED.match(value.strip()) if value else None
+    if m is None or int(m.group(1)) not in _PUBLISHED_YEARS:
+        return None
+    return calendar_date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
 
 
 # --- stories & syndication (issue 3) ---

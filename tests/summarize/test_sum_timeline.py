@@ -95,3 +95,18 @@ def test_years_earlier_is_a_comparison_not_a_date() -> None:
     text = "The pension age would rise to 63, still two years earlier than most workers."
     assert find_dates(text, base) == []
     assert [d.date for d in find_dates("He left two years ago.", base)] == ["2022"]
+
+
+def test_placeholder_publication_dates_resolve_nothing_relative() -> None:
+    # CMS placeholders sit at the ends of the calendar: "tomorrow" after 9999-12-31 or
+    # "yesterday" before 0001-01-01 does not exist, so such an article counts as undated.
+    text = (
+        "The council will vote tomorrow on the new budget plan for the city. "
+        "Officials met yesterday to discuss the budget plan for the city. "
+        "The budget plan for the city was first proposed on December 20, 2018."
+    )
+    arts = [
+        Article(id="a", source="A", published="9999-12-31", text=text),
+        Article(id="b", source="B", published="0001-01-01", text=text),
+    ]
+    assert [e.date for e in build_timeline(arts)] == ["2018-12-20"]

@@ -24,9 +24,10 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from presslens.model import Article
+from presslens.model import Article, published_date
 from presslens.words import light_stem
 
+_EPOCH = dt.date(1970, 1, 1)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # `(?<![\w.])\d+...` written digit-first: the engine then skips non-digits quickly (twice as fast).
 _NUMBER = re.compile(r"\d(?<![\w.]\d)\d*(?:[.,]\d+)*(?!\w)")
@@ -134,13 +135,9 @@ def article_text(article: Article) -> str:
 
 
 def published_day(published: str | None) -> int | None:
-    """Days since 1970-01-01 of an ISO date or datetime, or ``None`` when absent or unreadable."""
-    if not published:
-        return None
-    try:
-        return (dt.date.fromisoformat(published[:10]) - dt.date(1970, 1, 1)).days
-    except ValueError:
-        return None
+    """Days since 1970-01-01 of the :func:`~presslens.model.published_date` of ``published``."""
+    day = published_date(published)
+    return None if day is None else (day - _EPOCH).days
 
 
 class Featurizer:

@@ -18,10 +18,10 @@ from datetime import date
 
 import numpy as np
 
-from presslens.compare.facts import Fact, compatible, extract_facts, parse_published
+from presslens.compare.facts import Fact, compatible, extract_facts
 from presslens.compare.text import capitalised_names, content_terms
 from presslens.embed import TextEncoder
-from presslens.model import Article, SentenceRef
+from presslens.model import Article, SentenceRef, published_date
 from presslens.summarize.sentences import split_sentences
 
 
@@ -66,7 +66,7 @@ def build_sentences(articles: Sequence[Article]) -> list[Sent]:
     """Split every article and annotate each sentence with terms, names and facts."""
     out: list[Sent] = []
     for art in articles:
-        published = parse_published(art.published)
+        published = published_date(art.published)
         for k, (start, end) in enumerate(split_sentences(art.text)):
             text = art.text[start:end]
             ref = SentenceRef(f"{art.id}#s{k}", art.id, start, end, text)

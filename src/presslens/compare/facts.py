@@ -21,6 +21,7 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 
 from presslens.compare.text import STOPWORDS
+from presslens.model import calendar_date
 from presslens.words import MONTHS, WEEKDAYS, light_stem
 
 _SMALL = {
@@ -710,13 +711,6 @@ def _day_fact(value: str, start: int, end: int, lo: date, hi: date) -> Fact:
                 None, "", start, end)  # fmt: skip
 
 
-def _safe_date(y: int, m: int, d: int) -> date | None:
-    try:
-        return date(y, m, d)
-    except ValueError:
-        return None
-
-
 def _guess_year(month: int, published: date | None) -> int | None:
     """The year of a month named without one: the latest not after the article's date."""
     if published is None:
@@ -738,13 +732,13 @@ def _dates(s: str, published: date | None, out: list[Fact], taken: list[tuple[in
             d2 = int(m.group("d2")) if "d2" in m.groupdict() and m.group("d2") else d1
             if year is None:
                 # Without a year, compare month and day within a fixed leap year.
-                a, b = _safe_date(2000, month, d1), _safe_date(2000, month, d2)
+                a, b = calendar_date(2000, month, d1), calendar_date(2000, month, d2)
                 if a and b and a <= b:
                     f = _day_fact(m.group(0), m.start(), m.end(), a, b)
                     add(Fact("date", f.value, f.normalised[5:].replace("/2000-", "/"), f.lo,
                              f.hi, "monthday", None, "", f.start, f.end))  # fmt: skip
                 continue
-            a, b = _safe_date(year, month, d1), _safe_date(year, month, d2)
+            a, b = calendar_date(year, month, d1), calendar_date(year, month, d2)
             if a and b and a <= b:
                 f = _day_fact(m.group(0), m.start(), m.end(), a, b)
                 add(dataclasses.replace(f, yearless=not m.group("year")))
@@ -904,13 +898,3 @@ def _month_days_overlap(a: Fact, b: Fact) -> bool:
     if a.hi - a.lo > 300 or b.hi - b.lo > 300:
         return True  # a whole year against a day without a year cannot be judged
     return md(a.lo) <= md(b.hi) and md(b.lo) <= md(a.hi)
-
-
-def parse_published(value: str | None) -> date | None:
-    """The date part of an article's ``published`` field, or ``None`` when unusable."""
-    if not value:
-        return None
-    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", value.strip())
-    if not m:
-        return None
-    return _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))

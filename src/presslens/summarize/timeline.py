@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from presslens.model import Article, TimelineEvent
+from presslens.model import Article, TimelineEvent, calendar_date, published_date
 from presslens.summarize.extractive import (
     BriefParams,
     StoryMatrix,
@@ -67,24 +67,8 @@ class DateMention:
     precision: str
 
 
-def published_date(article: Article) -> dt.date | None:
-    """The article's publication day, or ``None`` when absent or unreadable."""
-    raw = (article.published or "")[:10]
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        return None
-
-
 def _month_number(name: str) -> int:
     return MONTHS[name[:3].casefold()]
-
-
-def _day(year: int, month: int, day: int) -> dt.date | None:
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
 
 
 @lru_cache(maxsize=4096)
@@ -117,25 +101,25 @@ def _format(day: dt.date, precision: str) -> str:
 def _resolve(m: re.Match[str], base: dt.date | None) -> tuple[dt.date, str] | None:
     g = m.groupdict()
     if g["iso"]:
-        d = _day(int(g["iso"][:4]), int(g["iso"][5:7]), int(g["iso"][8:10]))
+        d = calendar_date(int(g["iso"][:4]), int(g["iso"][5:7]), int(g["iso"][8:10]))
         return (d, "day") if d else None
     if g["md"] or g["dm"]:
         month = _month_number(g["month"] or g["month2"])
         day = int(g["day"] or g["day2"])
         year_text = g["year1"] or g["year2"]
         if year_text:
-            d = _day(int(year_text), month, day)
+            d = calendar_date(int(year_text), month, day)
             return (d, "day") if d else None
         if base is None:
             return None
-        d = _day(base.year, month, day)
+        d = calendar_date(base.year, month, day)
         # a month-day without year is this year's unless that lies over a month ahead of
         # the article (then it is last year's: "on December 20" in a January paper)
         if d is not None and d > base + dt.timedelta(days=31):
-            d = _day(base.year - 1, month, day)
+            d = calendar_date(base.year - 1, month, day)
         return (d, "day") if d else None
     if g["my"]:
-        d = _day(int(g["year"]), _month_number(g["month3"]), 1)
+        d = calendar_date(int(g["year"]), _month_number(g["month3"]), 1)
         return (d, "month") if d else None
     if g["inyear"]:
         return dt.date(int(g["year4"]), 1, 1), "year"
@@ -197,7 +181,7 @@ def timeline_from_matrix(
     for r, c in enumerate(sm.candidates):
         if not c.eligible:
             continue
-        base = published_date(sm.articles[c.article])
+        base = published_date(sm.articles[c.article].published)
         mentions = find_dates(c.text, base)
         if not mentions:
             continue
