@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 from presslens.config import CleanConfig
+from presslens.groups import DisjointSets
 from presslens.model import Removed, normalise_for_hash, word_count
 
 _WORD = re.compile(r"\w+")
@@ -323,20 +324,6 @@ def _reads_as_prose(line: str) -> bool:
     return word_count(line) >= PROSE_MIN_WORDS and _PROSE_END.search(line) is not None
 
 
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> None:
-        self.parent[self.find(a)] = self.find(b)
-
-
 @dataclass(frozen=True, slots=True)
 class _Learned:
     """What one outlet's articles teach: recurring line → (articles, stories, reads as prose)."""
@@ -411,7 +398,7 @@ class OutletBoilerplate:
                 for x, a in enumerate(held):
                     for b in held[x + 1 :]:
                         shared[a, b] += 1
-        groups = _UnionFind(len(docs))
+        groups = DisjointSets(range(len(docs)))
         for (a, b), n in shared.items():
             if n >= max(COPY_MIN_LINES, COPY_SHARE * min(len(docs[a]), len(docs[b]))):
                 groups.union(a, b)

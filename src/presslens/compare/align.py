@@ -21,6 +21,7 @@ import numpy as np
 from presslens.compare.facts import Fact, compatible, extract_facts
 from presslens.compare.text import capitalised_names, content_terms
 from presslens.embed import TextEncoder
+from presslens.groups import DisjointSets
 from presslens.model import Article, SentenceRef, published_date
 from presslens.summarize.sentences import split_sentences
 
@@ -154,14 +155,7 @@ def align(
     total = sum(by_article.values())
     all_pairs = (total * total - sum(c * c for c in by_article.values())) // 2
 
-    parent = list(range(len(sents)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets = DisjointSets(range(len(sents)))
     scored: list[tuple[int, int, float]] = []
     for (ia, ib), count in shared.items():
         if count < min_shared_terms:
@@ -178,12 +172,9 @@ def align(
         pairs.append(Pair(ia, ib, sim))
         names_ok = not (a.names and b.names) or bool(a.names & b.names)
         if names_ok and figures_agree(a, b) and figures_agree(b, a):
-            parent[find(ia)] = find(ib)
-    members: dict[int, list[int]] = defaultdict(list)
-    for i in range(len(sents)):
-        members[find(i)].append(i)
+            sets.union(ia, ib)
     groups = tuple(
-        tuple(m) for m in members.values() if len({sents[i].ref.article_id for i in m}) > 1
+        tuple(m) for m in sets.groups().values() if len({sents[i].ref.article_id for i in m}) > 1
     )
     return Alignment(groups, tuple(pairs), len(scored), all_pairs)
 

@@ -33,6 +33,7 @@ from presslens.compare.align import Pair, Sent, cosine_containment
 from presslens.compare.facts import Fact, compatible
 from presslens.compare.text import STOPWORDS, content_terms, word_spans
 from presslens.embed import TextEncoder
+from presslens.groups import DisjointSets
 from presslens.model import Discrepancy, DiscrepancyValue, SentenceRef
 from presslens.words import MONTHS, WEEKDAYS, light_stem
 
@@ -239,18 +240,7 @@ def find_discrepancies(
     ("E-mails released by the White House on Wednesday" / "The White House on Wednesday
     released the emails") share its meaning more than its words.
     """
-    parent: dict[Occurrence, Occurrence] = {}
-
-    def find(x: Occurrence) -> Occurrence:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: Occurrence, b: Occurrence) -> None:
-        parent[find(a)] = find(b)
-
+    sets: DisjointSets[Occurrence] = DisjointSets()
     keyed: dict[tuple[str, str], list[Occurrence]] = defaultdict(list)
     for si, s in enumerate(sents):
         for fi, f in enumerate(s.facts):
@@ -260,14 +250,14 @@ def find_discrepancies(
     for occs in keyed.values():
         names = [_near_names(sents[si], sents[si].facts[fi]) for si, fi in occs]
         for x, o in enumerate(occs):
-            find(o)
+            sets.find(o)
             names_o = names[x]
             for y in range(x + 1, len(occs)):
                 o2, names_2 = occs[y], names[y]
                 # The same key about other places or people ("12 killed in Marrowby" in a
                 # story about Ostrey) is another event.
                 if not (names_o and names_2) or names_o & names_2:
-                    union(o, o2)
+                    sets.union(o, o2)
 
     # Incompatible values count only between facts that met directly (a shared key or a
     # conflict match): a vague "hundreds of homes" agreeing with both "about 430 homes" and
@@ -275,13 +265,10 @@ def find_discrepancies(
     direct: set[frozenset[Occurrence]] = set()
     matches = _matches(sents, pairs, min_similarity, aligned_similarity, encoder, embed_weight)
     for (o1, o2), _ in matches:
-        union(o1, o2)
+        sets.union(o1, o2)
         direct.add(frozenset((o1, o2)))
 
-    components: dict[Occurrence, list[Occurrence]] = defaultdict(list)
-    for o in list(parent):
-        components[find(o)].append(o)
-    out = [d for occs in components.values() if (d := _judge(sents, occs, direct)) is not None]
+    out = [d for occs in sets.groups().values() if (d := _judge(sents, occs, direct)) is not None]
     out.extend(_names(sents))
     rank = {"number": 0, "date": 0, "role": 0, "name": 1, "vague": 2}
     out.sort(key=lambda d: (rank[d.kind], -len(d.values), d.subject))

@@ -19,6 +19,7 @@ from difflib import SequenceMatcher
 from rapidfuzz import fuzz
 
 from presslens.config import NlpConfig
+from presslens.groups import DisjointSets
 from presslens.model import DiffOp, Quote, QuoteVariant, Rendering, RenderingDiff
 
 _WORD = re.compile(r"[\w’']+")
@@ -109,14 +110,7 @@ def group_variants(
     quotes: Sequence[Quote], config: NlpConfig
 ) -> tuple[tuple[Quote, ...], tuple[QuoteVariant, ...]]:
     """Quotes with their ``group`` set, and the groups spanning at least two articles."""
-    parent = list(range(len(quotes)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSets(range(len(quotes)))
     conflicts: set[int] = set()
     forms = [_forms(q.text) for q in quotes]
     bags = [set(f[0].split()) for f in forms]
@@ -140,12 +134,10 @@ def group_variants(
             if (
                 same and sim >= config.variant_min_similarity
             ) or sim >= config.conflict_min_similarity:
-                parent[find(i)] = find(j)
+                sets.union(i, j)
                 if not same:
                     conflicts.add(j)
-    members: dict[int, list[int]] = {}
-    for i in range(len(quotes)):
-        members.setdefault(find(i), []).append(i)
+    members = sets.groups()
     out_quotes = list(quotes)
     variants: list[QuoteVariant] = []
     for root, idx in sorted(members.items(), key=lambda kv: min(kv[1])):
@@ -166,7 +158,7 @@ def group_variants(
             diffs.append(RenderingDiff(q.article_id, q.start, label, _diff(reference.text, q.text)))
         speakers = tuple(dict.fromkeys(q.speaker_canonical for q in group if q.speaker_canonical))
         named = Counter(q.speaker_canonical for q in group if q.speaker_canonical)
-        conflict = any(find(i) == root for i in conflicts) and len(speakers) > 1
+        conflict = any(sets.find(i) == root for i in conflicts) and len(speakers) > 1
         variants.append(
             QuoteVariant(
                 group=gid,
