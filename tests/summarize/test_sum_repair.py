@@ -104,3 +104,32 @@ def test_attributions_that_carry_information_are_kept() -> None:
     ]
     for text in kept:
         assert strip_attribution(text) == text
+
+
+def test_a_day_after_the_verb_of_saying_is_not_the_speaker() -> None:
+    texts = [
+        "“No money was paid, not anything else.",
+        "This is not the old way!” Trump tweeted Friday.",
+    ]
+    done, closer = complete_quotes(texts, [False, False])
+    how = assess(done, 0, closer[0])
+    assert how.name == "Trump"
+    assert repair(done[0], how) == "“No money was paid, not anything else,” Trump said."
+    # a surname that is also a month still counts
+    assert find_speaker(["“We will leave,” said May."]) == "May"
+
+
+def test_a_stray_closing_mark_is_not_completed_into_a_quotation() -> None:
+    texts = ['Trump, Defiant ‘We must always arrest illegals".', "Trump held the line."]
+    done, _ = complete_quotes(texts, [True, True])
+    assert done == texts
+    assert not assess(done, 0).ok
+    # a mark that opens a quotation running into the next sentence is still closed
+    done, _ = complete_quotes(['He said "this is the end.', 'It is," he added.'], [True, False])
+    assert done == ['He said "this is the end."', '"It is," he added.']
+
+
+def test_the_one_spoken_to_is_not_the_speaker() -> None:
+    assert find_speaker(["Jane Doe told CBS Sacramento about the attack."]) == "Doe"
+    assert find_speaker(["The police asked Smith to wait."]) is None
+    assert find_speaker(["“Go,” said Khan."]) == "Khan"

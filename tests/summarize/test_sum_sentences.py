@@ -83,3 +83,13 @@ def test_an_abbreviation_in_brackets_inside_a_name_does_not_end_the_sentence() -
         "They left (see below.)",
         "Then it rained.",
     ]
+
+
+def test_sentences_glued_by_lost_markup_are_split() -> None:
+    text = "There is no risk of jail time.Struthers will appear in court."
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "There is no risk of jail time.",
+        "Struthers will appear in court.",
+    ]
+    for whole in ("The U.S.Army won.", "Shop at Amazon.Com today.", "It rose 3.5 percent."):
+        assert [whole[s:e] for s, e in split_sentences(whole)] == [whole]

@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from presslens.words import MONTHS, WEEKDAYS
+
 # Openers that lean on the sentence before; dropped when that sentence is not in the brief.
 _CONNECTIVE = re.compile(
     r"^(?:Earlier|Later|However|Meanwhile|Moreover|Additionally|Furthermore|Nevertheless|"
@@ -37,7 +39,13 @@ _SPEECH = (
 )
 _NAME = r"((?:[A-Z][\w’'\-]*\.?\s+){0,4}[A-Z][\w’'\-]+)"
 _SPEAKER_BEFORE_VERB = re.compile(_NAME + r"(?:,[^,\"“”]{1,90},)?\s+" + _SPEECH + r"\b")
-_VERB_BEFORE_SPEAKER = re.compile(_SPEECH + r"\s+" + _NAME)
+# After the verb only a speaker who inverts with it ("said Khan"): after "told", "asked" or
+# "warned" stands the one spoken to ("she told CBS Sacramento").
+_INVERTING = (
+    r"(?:said|says|added|stated|stressed|noted|explained|wrote|tweeted|declared|insisted|"
+    r"argued|claimed|announced|replied|continued)"
+)
+_VERB_BEFORE_SPEAKER = re.compile(_INVERTING + r"\s+" + _NAME)
 # Words that end organisation or place names, never a person's surname.
 _NOT_PERSON = frozenset(
     [
@@ -89,6 +97,9 @@ _NOT_PERSON = frozenset(
         "statement",
     ]
 )
+# Capitalised words of time that follow a verb of saying as a person's name would ("May"
+# is left out: it is also a surname).
+_WHEN = frozenset([*WEEKDAYS, *MONTHS, "today", "tonight", "yesterday", "tomorrow"]) - {"may"}
 # Sentence-initial capitalised words that are not part of a name.
 _LEAD_WORDS = frozenset(
     [
@@ -213,6 +224,9 @@ def _surname(candidate: str) -> str | None:
         return None
     if last.casefold() in _NOT_PERSON or not last[:1].isupper() or len(last) < 2:
         return None
+    # "Trump tweeted Friday": the word after a verb of saying can be when, not who
+    if last.casefold() in _WHEN:
+        return None
     return last
 
 
@@ -251,6 +265,16 @@ def _is_bare_quote(text: str) -> bool:
     return close >= len(inner) - 2 and '"' not in inner[:close] and "”" not in inner[:close]
 
 
+def _opens(text: str, i: int) -> bool:
+    """Whether the straight quotation mark at ``text[i]`` can open a quotation.
+
+    One that ends a word ("arrest illegals\".") closes; outside a quotation it is a stray
+    mark of the source, and taking it for an opening one would "complete" a quotation that
+    never began.
+    """
+    return i == 0 or not (text[i - 1].isalnum() or text[i - 1] in ".,!?;:")
+
+
 def complete_quotes(texts: Sequence[str], breaks: Sequence[bool]) -> tuple[list[str], list[int]]:
     """Close the quotation marks of sentences that are part of a multi-sentence quotation.
 
@@ -268,12 +292,12 @@ def complete_quotes(texts: Sequence[str], breaks: Sequence[bool]) -> tuple[list[
         if k < len(breaks) and breaks[k]:
             inside = False
         starts_inside = inside
-        for ch in text:
+        for i, ch in enumerate(text):
             if ch == "“":
                 inside, style = True, "“"
             elif ch == "”":
                 inside = False
-            elif ch == '"':
+            elif ch == '"' and (inside or _opens(text, i)):
                 inside, style = not inside, '"'
         if starts_inside:
             out[k] = ("“" if style == "“" else '"') + out[k]

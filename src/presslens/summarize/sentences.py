@@ -169,7 +169,7 @@ def _ends_here(text: str, dot: int, after: int) -> bool:
     j = after
     n = len(text)
     if j < n and not text[j].isspace():
-        return False
+        return _glued(text, dot, after)
     while j < n and text[j].isspace() and text[j] not in "\r\n":
         j += 1
     if j >= n or text[j] in "\r\n":
@@ -199,6 +199,20 @@ def _ends_here(text: str, dot: int, after: int) -> bool:
         return False
     # a single capital is an initial (``George W. Bush``); a lone digit before a dot is not
     return not (len(bare) == 1 and bare.isalpha() and bare.isupper())
+
+
+def _glued(text: str, dot: int, after: int) -> bool:
+    """Whether two sentences meet with no space between them ("jail time.Struthers said").
+
+    Scraped copy loses the space where markup stood between two sentences.  Only a lower-case
+    word before the stop and a capitalised word after it count, so "U.S.Army" and domain
+    names such as "Amazon.Com" stay whole.
+    """
+    if not (after + 1 < len(text) and text[after].isupper() and text[after + 1].islower()):
+        return False
+    m = _WORD_BEFORE.search(text, max(0, dot - _LOOK_BACK), dot)
+    word = m.group(1) if m else ""
+    return len(word) >= 2 and word.isalpha() and word.islower()
 
 
 def _hard_wrapped(text: str, nl: int) -> bool:
