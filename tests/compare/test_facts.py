@@ -141,3 +141,36 @@ def test_open_ended_hedge_stays_near_its_figure() -> None:
     assert not compatible(
         one("at least 13 deferments", "count"), one("at least 5 deferments", "count")
     )
+
+
+def test_rates_carry_their_period() -> None:
+    (day,) = extract_facts("The strike costs the port about 4 million crowns a day.")
+    assert day.unit == "n:crown/day" and day.normalised.endswith("a day")
+    (week,) = extract_facts("Each week of the strike cost the economy 30 million crowns.")
+    assert week.unit == "n:crown/week"
+    (year,) = extract_facts("The company earns $5 million annually.")
+    assert year.unit == "USD/year"
+    # "a year ago" and "a day off" say when or what, not how often
+    assert extract_facts("He won 12 games a year ago.")[0].unit == "n:game"
+    assert extract_facts("They gave 40 people a day off.")[0].unit == "n:people"
+
+
+def test_ranges_are_one_interval() -> None:
+    (f,) = extract_facts("Losses ran between 25 and 30 million crowns.")
+    assert (f.lo, f.value) == (25e6, "between 25 and 30 million crowns")
+    assert f.normalised == "25000000-30000000 crowns"
+    (m,) = extract_facts("It cost $3 to $5 million.")
+    assert (m.lo, m.normalised) == (3e6, "USD 3000000-5000000")
+    (w,) = extract_facts("Estimates run from 500,000 to 1.6 million women.")
+    (precise,) = extract_facts("The suit covers 1.5 million women.")
+    assert compatible(w, precise)
+
+
+def test_a_wire_dateline_gives_no_facts() -> None:
+    text = "MARROWBY, Calder Vale, March 14 (Meridian) - A flood on Tuesday killed 12 people."
+    facts = extract_facts(text, date(2024, 3, 14))
+    assert [f.value for f in facts] == ["on Tuesday", "12 people"]
+    assert [f.value for f in extract_facts("NATO said on March 3 that 40 people died.")] == [
+        "March 3",
+        "40 people",
+    ]

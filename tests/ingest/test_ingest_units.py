@@ -108,3 +108,21 @@ def test_ids() -> None:
     assert file_stem("crawl.warc.gz") == "crawl"
     assert file_stem("000_462e5da142d27cb6.txt") == "000_462e5da142d27cb6"
     assert file_stem(".hidden") == ".hidden"
+
+
+def test_txt_date_line_under_the_title_is_the_publication_date() -> None:
+    from presslens.ingest.txt import read_txt
+
+    def published(body: str) -> str | None:
+        return read_txt(f"A headline\n{body}", article_id="a", origin="a.txt").published
+
+    assert published("By Linnea Graves\nPublished: 27 March 2024\n\nThe port shut.") == (
+        "2024-03-27"
+    )
+    assert published("Meridian Wire | 14 March 2024, 16:20 GMT\n\nText.") == "2024-03-14"
+    assert published("Posted on March 28, 2024 by valewatch\n\nText.") == "2024-03-28"
+    assert published("Sept. 5, 2019\n\nText.") == "2019-09-05"
+    assert published("September 5, 2019\n\nText.") == "2019-09-05"
+    # a date in the story itself is not when it was published
+    assert published("On 27 March 2024 the port closed.\n\nMore text.") is None
+    assert published("Text without any date at all.") is None

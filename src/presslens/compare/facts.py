@@ -855,7 +855,99 @@ def extract_facts(sentence: str, published: date | None = None) -> list[Fact]:
     _vague_counts(sentence, out, taken)
     _counts(sentence, out, taken)
     _roles(sentence, out)
-    return out
+    dateline = _DATELINE.match(sentence)
+    if dateline:
+        # "MARROWBY, Calder Vale, March 14 (Meridian) - ": the day of filing, not of an event
+        out = [f for f in out if f.start >= dateline.end()]
+    ranged = [_ranged(sentence, f) for f in out]
+    # a figure inside another's range ("$3" of "$3 to $5 million") is that range's end
+    kept = [
+        f
+        for f in ranged
+        if not any(g is not f and g.start <= f.start and f.end <= g.end for g in ranged)
+    ]
+    return [_per_period(sentence, f) for f in kept]
+
+
+_CUR = r"(?:US\$|\$|£|€)"
+# A wire dateline: a place in capitals, maybe a region and a date, maybe the agency, a dash.
+_DATELINE = re.compile(
+    r"[A-Z][A-Z.'’ ]{2,}(?:,[^,()\n—–-]{1,40}){0,3}(?:\s*\([^()\n]{1,40}\))?\s*[—–-]{1,2}\s"
+)
+# "between 25 and 30 million crowns", "25 to 30 million", "from 500,000 to 1.6 million": the
+# figure is the upper end of a range whose lower end stands just before it.
+_RANGE_BEFORE = re.compile(
+    rf"(?:\bbetween\s+{_CUR}?(?P<a>{_DIGITNUM})\s+and|\bfrom\s+{_CUR}?(?P<b>{_DIGITNUM})\s+to"
+    rf"|(?<![\w.,$£€]){_CUR}?(?P<c>{_DIGITNUM})\s*(?:to|-|–))\s*$",
+    re.IGNORECASE,
+)
+
+
+def _ranged(sentence: str, f: Fact) -> Fact:
+    """``f`` widened to the whole range when it is the upper end of one."""
+    if f.quantity not in {"money", "count"} or f.approximate or not math.isfinite(f.hi):
+        return f
+    m = _RANGE_BEFORE.search(sentence, max(0, f.start - 40), f.start)
+    if m is None:
+        return f
+    low_text = m.group("a") or m.group("b") or m.group("c")
+    low = parse_number(low_text)
+    if low is None:
+        return f
+    value = (f.lo + f.hi) / 2
+    scale = next((v for k, v in _SCALES.items() if k in f.value.lower()), 1.0)
+    if scale > 1.0 and not any(k in low_text.lower() for k in _SCALES) and low * scale <= value:
+        low *= scale  # "25 and 30 million": the scale word of the upper end serves both
+    if not 0 <= low < value:
+        return f
+    head, _, rest = f.normalised.partition(" ")
+    if f.quantity == "money":
+        normalised = f"{head} {_fmt(low)}-{rest}"
+    else:
+        normalised = f"{_fmt(low)}-{f.normalised}"
+    return dataclasses.replace(
+        f, value=sentence[m.start() : f.end], normalised=normalised, lo=low, start=m.start()
+    )
+
+
+# "4 million crowns a day", "£2bn a year", "each week of the stoppage cost ... 30 million":
+# a rate is another quantity than a total, and a daily rate another than a weekly one.
+_RATE_AFTER = re.compile(
+    r"[\s,]*(?:(?:a|an|per|each|every)\s+(?P<unit>day|week|month|year)\b(?![-’'])"
+    r"(?!\s+(?:ago|earlier|later|before|after|off|old|long|or)\b)"
+    r"|(?P<adverb>daily|weekly|monthly|yearly|annually)\b)",
+    re.IGNORECASE,
+)
+_RATE_BEFORE = re.compile(r"\b(?:each|every|per)\s+(?P<unit>day|week|month|year)\b", re.IGNORECASE)
+_ADVERB_PERIOD = {"daily": "day", "weekly": "week", "monthly": "month", "yearly": "year",
+                  "annually": "year"}  # fmt: skip
+# How far before a figure "each week ... cost" still sets its period (characters, same clause).
+_RATE_REACH = 60
+
+
+def _per_period(sentence: str, f: Fact) -> Fact:
+    """``f`` as a rate ("n:crown/day") when the sentence gives it per day, week, month or year."""
+    if f.quantity not in {"money", "count"}:
+        return f
+    m = _RATE_AFTER.match(sentence, f.end)
+    period = None
+    if m:
+        period = m.group("unit") or _ADVERB_PERIOD[m.group("adverb").lower()]
+    else:
+        before = sentence[max(0, f.start - _RATE_REACH) : f.start]
+        clause = re.split(r"[;:.!?]", before)[-1]
+        found = list(_RATE_BEFORE.finditer(clause))
+        if found:
+            period = found[-1].group("unit")
+    if period is None:
+        return f
+    period = period.lower()
+    return dataclasses.replace(
+        f,
+        unit=f"{f.unit}/{period}",
+        key=None if f.key is None else f"{f.key}/{period}",
+        normalised=f"{f.normalised} a {period}",
+    )
 
 
 # "More than 40" names a figure not far above 40: a writer rounds down to the nearest round
