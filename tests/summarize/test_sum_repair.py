@@ -133,3 +133,9 @@ def test_the_one_spoken_to_is_not_the_speaker() -> None:
     assert find_speaker(["Jane Doe told CBS Sacramento about the attack."]) == "Doe"
     assert find_speaker(["The police asked Smith to wait."]) is None
     assert find_speaker(["“Go,” said Khan."]) == "Khan"
+
+
+def test_the_speaker_is_the_person_not_the_body() -> None:
+    quote = "“The water came up,” Tomas Eckley of the Provincial Emergency Service said."
+    assert find_speaker([quote]) == "Eckley"
+    assert find_speaker(["The opposition Vale Alliance said the repairs were postponed."]) is None

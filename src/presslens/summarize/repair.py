@@ -38,7 +38,11 @@ _SPEECH = (
     r"warned|insisted|argued|claimed|announced|asked|replied|continued)"
 )
 _NAME = r"((?:[A-Z][\w’'\-]*\.?\s+){0,4}[A-Z][\w’'\-]+)"
-_SPEAKER_BEFORE_VERB = re.compile(_NAME + r"(?:,[^,\"“”]{1,90},)?\s+" + _SPEECH + r"\b")
+# "Tomas Eckley of the Provincial Emergency Service said": the person, not the body.
+_AFFILIATION = r"(?:\s+(?:of|from|at)\s+(?:the\s+)?(?:[A-Z][\w’'\-]*\s*){1,6})?"
+_SPEAKER_BEFORE_VERB = re.compile(
+    _NAME + _AFFILIATION + r"(?:,[^,\"“”]{1,90},)?\s+" + _SPEECH + r"\b"
+)
 # After the verb only a speaker who inverts with it ("said Khan"): after "told", "asked" or
 # "warned" stands the one spoken to ("she told CBS Sacramento").
 _INVERTING = (
@@ -95,6 +99,29 @@ _NOT_PERSON = frozenset(
         "bbc",
         "report",
         "statement",
+        "alliance",
+        "service",
+        "association",
+        "institute",
+        "foundation",
+        "federation",
+        "coalition",
+        "network",
+        "bank",
+        "university",
+        "hospital",
+        "church",
+        "club",
+        "league",
+        "corporation",
+        "organisation",
+        "organization",
+        "authority",
+        "bureau",
+        "centre",
+        "center",
+        "trust",
+        "fund",
     ]
 )
 # Capitalised words of time that follow a verb of saying as a person's name would ("May"
