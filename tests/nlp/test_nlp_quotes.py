@@ -341,3 +341,18 @@ def test_merge_same_cue_joins_only_pieces_of_one_cue() -> None:
     ]
     assert merged[0].fragments == ((10, 20), (30, 40))
     assert merged[0].speaker_start == 0
+
+
+def test_a_name_that_only_qualifies_the_speaker_is_not_the_speaker(analyse: Analyse) -> None:
+    text = (
+        "Mayor Ruth Kettering opened the shelter in Ostrey on Tuesday.\n\n"
+        "Ostrey's mayor said the embankment had been reported as weak for years.\n\n"
+        "Residents of Mill Lane said the water rose within minutes.\n\n"
+        "“We will rebuild,” Tomas Eckley of the Provincial Emergency Service said."
+    )
+    quotes = quotes_of(analyse, text)
+    mayor = find(quotes, "embankment had been reported")
+    assert mayor.speaker_canonical == "Ruth Kettering"
+    residents = find(quotes, "water rose")
+    assert residents.speaker_canonical not in {"Mill Lane", "Ostrey"}
+    assert find(quotes, "We will rebuild").speaker_canonical == "Tomas Eckley"

@@ -27,6 +27,10 @@ _SINGULAR = frozenset({"he", "she", "him", "her", "i", "me"})
 _PLURAL = frozenset({"they", "we", "it", "them", "us"})
 _PRONOUNS = _SINGULAR | _PLURAL
 _DET = re.compile(r"^(the|a|an|this|that)\s+", re.IGNORECASE)
+_PREPOSITION_END = re.compile(r"\b(?:of|in|at|from|for|on)\s+(?:the\s+)?$", re.IGNORECASE)
+_NAME_LIKE = re.compile(r"(?:[A-Z][\w.’'\-]*\s+){0,3}[A-Z][\w’'\-]*")
+_PREPOSITION_START = re.compile(r"\s+(?:of|in|at|from|for|on)\s", re.IGNORECASE)
+_PREPOSITION = re.compile(r"\s+(?:of|in|at|from|for|on)\s+", re.IGNORECASE)
 #: a plural/neuter pronoun resolves to an organisation mentioned at most this many characters
 #: before it; further back the guess is mostly wrong (set by hand, checked on the seeds).
 _BODY_REACH = 400
@@ -66,6 +70,31 @@ class _Resolver:
             self.named.append((start, ent))
         return name, ent
 
+    def _qualifies(self, start: int, end: int, ent: Entity) -> bool:
+        """Whether ``ent``'s mention in the speaker phrase ``[start, end)`` is a modifier.
+
+        A name is the speaker when the phrase ends with it ("Mayor Ruth Kettering") or goes
+        on only with an apposition ("Ruth Kettering, the mayor"); it qualifies the speaker
+        when words of the phrase other than an affiliation ("of the Emergency Service")
+        follow it ("Ostrey's mayor") or it follows a preposition ("residents of Foundry Row").
+        """
+        mention = next(
+            (
+                (s, e)
+                for s, e, k in self.index.spans.get(self.article_id, ())
+                if self.index.entities[k] is ent and s < end and e > start
+            ),
+            None,
+        )
+        if mention is None:
+            return False
+        head = self.text[start:end].split(",")[0]
+        after = self.text[mention[1] : start + len(head)]
+        before = self.text[start : mention[0]]
+        # "Tomas Eckley of the Provincial Emergency Service": an affiliation, not a head
+        followed = bool(re.search(r"\w", after)) and not _PREPOSITION_START.match(after)
+        return followed or bool(_PREPOSITION_END.search(before))
+
     def _last_speaker(self, before: int) -> Entity | None:
         """The person last named as a speaker shortly before ``before``."""
         earlier = [(pos, ent) for pos, ent in self.named if pos < before]
@@ -90,9 +119,14 @@ class _Resolver:
             )
             return (ent.name, ent) if ent else (None, None)
         ent = self.index.at(self.article_id, start, end)
+        if ent is not None and self._qualifies(start, end, ent):
+            # "Ostrey's mayor", "residents of Foundry Row", "the Calder Vale Insurers'
+            # Association": the name only qualifies the one who spoke
+            ent = None
         if ent is not None and (ent.type == "person" or not _DET.match(surface)):
             return ent.name, ent
-        keys = role_keys(surface)
+        # "officials in Marrowby": the role is the head before the preposition
+        keys = role_keys(_PREPOSITION.split(surface, maxsplit=1)[0])
         if keys:
             holder = self.index.nearest(
                 self.article_id, start, _PERSON, skip=self.quoted, role=keys
@@ -108,7 +142,8 @@ class _Resolver:
             near = self.index.nearest(self.article_id, start, _PERSON, skip=self.quoted)
             if near is not None:
                 return near.name, near
-        person = self.index.by_surname(surface)
+        # only a name may be a surname ("Hospital officials in Marrowby" is no Mr Marrowby)
+        person = self.index.by_surname(surface) if _NAME_LIKE.fullmatch(surface) else None
         if person is not None:
             return person.name, person
         if ent is not None:

@@ -231,7 +231,7 @@ _ROLE_ENDINGS = ("man", "woman", "person", "ist", "er", "or", "ent", "ant", "ary
 
 def role_like(word: str) -> bool:
     """A lower-case noun that names a person by office or trade (spokesman, analyst)."""
-    return word.islower() and word.endswith(_ROLE_ENDINGS) and not word.endswith("ers")
+    return word.islower() and word.endswith(_ROLE_ENDINGS) and not word.endswith(("ers", "ment"))
 
 
 def _role_like(tok: Any) -> bool:
