@@ -30,7 +30,6 @@ _DET = re.compile(r"^(the|a|an|this|that)\s+", re.IGNORECASE)
 _PREPOSITION_END = re.compile(r"\b(?:of|in|at|from|for|on)\s+(?:the\s+)?$", re.IGNORECASE)
 _NAME_LIKE = re.compile(r"(?:[A-Z][\w.’'\-]*\s+){0,3}[A-Z][\w’'\-]*")
 _PREPOSITION_START = re.compile(r"\s+(?:of|in|at|from|for|on)\s", re.IGNORECASE)
-_PREPOSITION = re.compile(r"\s+(?:of|in|at|from|for|on)\s+", re.IGNORECASE)
 #: a plural/neuter pronoun resolves to an organisation mentioned at most this many characters
 #: before it; further back the guess is mostly wrong (set by hand, checked on the seeds).
 _BODY_REACH = 400
@@ -89,7 +88,8 @@ class _Resolver:
         if mention is None:
             return False
         head = self.text[start:end].split(",")[0]
-        after = self.text[mention[1] : start + len(head)]
+        # a possessive alone ("Trump's claim" written as "Trump's") leaves the name the speaker
+        after = re.sub(r"^['’]s\b", "", self.text[mention[1] : start + len(head)])
         before = self.text[start : mention[0]]
         # "Tomas Eckley of the Provincial Emergency Service": an affiliation, not a head
         followed = bool(re.search(r"\w", after)) and not _PREPOSITION_START.match(after)
@@ -125,8 +125,7 @@ class _Resolver:
             ent = None
         if ent is not None and (ent.type == "person" or not _DET.match(surface)):
             return ent.name, ent
-        # "officials in Marrowby": the role is the head before the preposition
-        keys = role_keys(_PREPOSITION.split(surface, maxsplit=1)[0])
+        keys = role_keys(surface)
         if keys:
             holder = self.index.nearest(
                 self.article_id, start, _PERSON, skip=self.quoted, role=keys
