@@ -110,3 +110,30 @@ def test_placeholder_publication_dates_resolve_nothing_relative() -> None:
         Article(id="b", source="B", published="0001-01-01", text=text),
     ]
     assert [e.date for e in build_timeline(arts)] == ["2018-12-20"]
+
+
+def test_a_weekday_in_the_future_tense_is_the_coming_one() -> None:
+    friday = dt.date(2024, 3, 29)
+
+    def dates(text: str) -> list[str]:
+        return [d.date for d in find_dates(text, friday)]
+
+    assert dates("The talks will begin on Tuesday in Brennport.") == ["2024-04-02"]
+    assert dates("The minister is due to answer questions on Thursday.") == ["2024-04-04"]
+    assert dates("The line is expected to reopen on Wednesday.") == ["2024-04-03"]
+    # past tense, and a future clause after the date, keep the most recent day
+    assert dates("Officials said on Monday they will resume talks.") == ["2024-03-25"]
+    assert dates("They met last Tuesday and will meet again.") == ["2024-03-26"]
+    # "today's dockers" are the present ones, not a date
+    assert dates("Asking today's dockers to pay was always going to fail.") == []
+
+
+def test_a_wire_dateline_is_not_an_event() -> None:
+    art = Article(
+        id="a",
+        published="2024-03-29",
+        text="SALTMERE, Calder Vale, March 29 (Meridian) - The government and the union agreed "
+        "on Friday to hold talks next week.",
+    )
+    (event,) = build_timeline([art])
+    assert event.expression == "Friday" and event.text.startswith("The government")

@@ -160,10 +160,11 @@ _LEAD_WORDS = frozenset(
 )
 
 
-# "SEOUL, South Korea — ", "OSLO (Reuters) - ", "WASHINGTON (AP) — ", or the agency's credit
+# "SEOUL, South Korea — ", "OSLO (Reuters) - ", "SALTMERE, Calder Vale, March 29 (Meridian) - ",
+# "WASHINGTON (AP) — ", or the agency's credit
 # alone, "(CNN) - ": a dateline belongs to the article, not to a sentence of a brief.
 _DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z.'’\-]{2,}(?:[ ,]+[A-Z][\w.'’\-]*){0,4}\s*(?:\([^()]{1,40}\))?"
+    r"^(?:[A-Z][A-Z.'’\-]{2,}(?:[ ,]+(?:[A-Z][\w.'’\-]*|[0-3]?\d\b)){0,5}\s*(?:\([^()]{1,40}\))?"
     r"|\([A-Z][\w.&'’ ]{0,30}\))\s*[—–-]{1,2}\s+(?=[A-Z\"“‘'])"
 )
 

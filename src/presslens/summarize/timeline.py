@@ -3,7 +3,8 @@
 Dates are found by pattern: explicit ("December 4, 2018", "4 Dec", "March 2016", "in 2016",
 "2018-12-04") and relative ("on Thursday", "yesterday", "three months ago", "last year").
 Relative ones are resolved against the publication date of the article that wrote them, so
-"on Thursday" in a Friday paper is the day before; an article without a publication date
+"on Thursday" in a Friday paper is the day before, and "will begin on Tuesday" the coming
+Tuesday; an article without a publication date
 contributes only dates that carry their year.  The same event told by several outlets (same
 date, similar sentence) becomes one event that cites all of them.
 """
@@ -48,7 +49,7 @@ _DATE = re.compile(
     r"|(?P<my>\b" + _MONTH.replace("month", "month3") + r",?\s+" + _YEAR + r"\b)"
     r"|(?P<weekday>\b(?:(?P<rel>last|next|this)\s+)?(?P<wd>Monday|Tuesday|Wednesday|Thursday|"
     r"Friday|Saturday|Sunday)\b)"
-    r"|(?P<deictic>\b(?:yesterday|today|tonight|tomorrow)\b)"
+    r"|(?P<deictic>\b(?:yesterday|today(?![’']s)|tonight|tomorrow)\b)"
     r"|(?P<ago>\b" + _NUMBER_WORDS + r"\s+(?:day|week|month|year)s?\s+ago\b)"
     r"|(?P<lastperiod>\b(?:last|next)\s+(?:month|year)\b)"
     r"|(?P<inyear>\b(?:in|during)\s+(?P<year4>(?:19|20)\d\d)\b(?!-))",
@@ -98,6 +99,23 @@ def _format(day: dt.date, precision: str) -> str:
     return day.isoformat()
 
 
+# Words that put what follows in the future: "will begin on Tuesday", "is due to answer
+# questions on Thursday", "is expected to reopen on Wednesday".
+_FUTURE = re.compile(
+    r"\b(?:will|shall|(?:is|are|was|were)\s+(?:due|expected|scheduled|set|planned|"
+    r"going)\s+to|to\s+be\s+held|plans?\s+to|until|next)\b",
+    re.IGNORECASE,
+)
+# How far before a weekday a future marker still governs it (characters, same clause).
+_FUTURE_REACH = 80
+
+
+def _future(text: str, at: int) -> bool:
+    """Whether the clause before position ``at`` of ``text`` speaks of the future."""
+    clause = re.split(r"[.;:!?]|,\s+(?:and|but)\b", text[max(0, at - _FUTURE_REACH) : at])[-1]
+    return bool(_FUTURE.search(clause))
+
+
 def _resolve(m: re.Match[str], base: dt.date | None) -> tuple[dt.date, str] | None:
     g = m.groupdict()
     if g["iso"]:
@@ -131,6 +149,9 @@ def _resolve(m: re.Match[str], base: dt.date | None) -> tuple[dt.date, str] | No
         if rel == "next":
             ahead = (target - base.weekday()) % 7 or 7
             return base + dt.timedelta(days=ahead), "day"
+        if rel != "last" and _future(m.string, m.start()):
+            # "will begin on Tuesday" in a Friday paper: the coming Tuesday
+            return base + dt.timedelta(days=(target - base.weekday()) % 7), "day"
         # news speaks of the most recent such day: "on Thursday" in a Friday paper
         back = (base.weekday() - target) % 7
         if rel == "last" and back == 0:
