@@ -139,3 +139,8 @@ def test_the_speaker_is_the_person_not_the_body() -> None:
     quote = "“The water came up,” Tomas Eckley of the Provincial Emergency Service said."
     assert find_speaker([quote]) == "Eckley"
     assert find_speaker(["The opposition Vale Alliance said the repairs were postponed."]) is None
+
+
+def test_a_time_named_only_by_the_sentence_before_is_left_out() -> None:
+    texts = ["The talks will begin on Tuesday.", "The union said it would strike until then."]
+    assert not _fixed(texts, 1)[0]

@@ -93,3 +93,10 @@ def test_sentences_glued_by_lost_markup_are_split() -> None:
     ]
     for whole in ("The U.S.Army won.", "Shop at Amazon.Com today.", "It rose 3.5 percent."):
         assert [whole[s:e] for s, e in split_sentences(whole)] == [whole]
+
+
+def test_a_clock_time_ends_a_sentence_unless_a_day_or_zone_follows() -> None:
+    text = "It burst shortly after 3 a.m. Water spread across the estates."
+    assert _split(text) == ["It burst shortly after 3 a.m.", "Water spread across the estates."]
+    for whole in ("It burst at 3 a.m. Tuesday and spread.", "The vote is at 5 p.m. ET today."):
+        assert _split(whole) == [whole]

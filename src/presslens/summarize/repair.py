@@ -31,6 +31,8 @@ _OPAQUE_START = re.compile(
     r"might|should|must|also|comes|came|means|meant|marks|marked|includes|included)\b"
     r"|(?:This|These|Those|That)[,.]?$)"
 )
+# "until then", "by then", "since then": a time only the sentence before names.
+_BACK_REFERENCE = re.compile(r"\b(?:until|by|since|till)\s+then\b", re.IGNORECASE)
 # "...," he said.  A pronoun speaker right after a quotation.
 _PRONOUN_SPEAKER = re.compile(r"([”\"’'],?\s+)(he|she)(\s+(?:said|says|added|told|noted|wrote)\b)")
 _SPEECH = (
@@ -359,7 +361,7 @@ def assess(texts: Sequence[str], index: int, closer: int | None = None) -> Asses
     if m:
         name = find_speaker(before)
         return Assessment(ok=name is not None, repair="pronoun", name=name)
-    if _OPAQUE_START.match(text):
+    if _OPAQUE_START.match(text) or _BACK_REFERENCE.search(text):
         return Assessment(ok=False)
     if _PRONOUN_SPEAKER.search(text):
         name = find_speaker(before)

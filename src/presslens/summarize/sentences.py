@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from presslens.words import MONTH_ABBREVIATIONS
+from presslens.words import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
 
 #: words that end with a full stop without ending the sentence (compared case-folded,
 #: without the dot).  Titles, months, street/company forms and Latin abbreviations.
@@ -148,6 +148,12 @@ _STARTERS: frozenset[str] = frozenset(
     ]
 )
 
+#: words that go on with a clock time ("3 a.m. Tuesday", "5 p.m. ET"): no sentence ends there
+_AFTER_CLOCK: frozenset[str] = frozenset(
+    [*WEEKDAYS, *MONTHS, "et", "est", "edt", "pt", "pst", "pdt", "ct", "cst", "cdt", "gmt",
+     "utc", "bst", "cet"]
+)  # fmt: skip
+
 _OPEN = "\"'“‘([«"
 _CLOSE = "\"'”’)]»"
 # A candidate end: terminal punctuation (an ellipsis counts once), closing quotes/brackets.
@@ -191,6 +197,11 @@ def _ends_here(text: str, dot: int, after: int) -> bool:
     if m is None:
         return True
     word = m.group(1)
+    if word.casefold() in ("a.m", "p.m"):
+        # "shortly after 3 a.m. Water spread": a clock time ends a sentence unless a day, a
+        # month or a time zone goes on with it ("3 a.m. Tuesday", "5 p.m. ET")
+        following = _NEXT_WORD.match(text, j)
+        return following is not None and following.group(0).casefold() not in _AFTER_CLOCK
     if _DOTTED.match(word + "."):
         following = _NEXT_WORD.match(text, j)
         return following is not None and following.group(0).casefold() in _STARTERS
