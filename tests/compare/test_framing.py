@@ -6,6 +6,7 @@ from collections import Counter
 
 from presslens.compare.core import compare
 from presslens.compare.framing import log_odds
+from presslens.config import CompareConfig
 from presslens.model import Article, Quote
 
 from .conftest import MakeStory
@@ -86,3 +87,33 @@ def test_loaded_terms_outside_quotes_with_neutral_counterpart(make_story: MakeSt
     loaded = {f.source: f.loaded for f in story.framing or ()}
     assert [(t.term, t.neutral) for t in loaded["x"]] == [("Rioters", "protesters")]
     assert loaded["y"] == ()
+
+
+def test_bylines_date_lines_and_datelines_are_not_framing_terms(make_story: MakeStory) -> None:
+    body = (
+        "Dockers stayed on strike at the port for a third day as talks stalled.\n\n"
+        "The union said the pension plan would cut what members receive.\n\n"
+    )
+    header = "By Kaja Dornfeld\nMeridian Wire | 29 March 2024, 17:05 GMT\n\n"
+    wire = [
+        Article(
+            id=f"w{k}",
+            source="wire",
+            text=header
+            + f"SALTMERE (Meridian) - Ships waited in the bay on day {k}.\n\n"
+            + body
+            + "Ships waited in the bay as losses mounted.",
+        )
+        for k in (1, 2)
+    ]
+    paper = Article(
+        id="p",
+        source="paper",
+        text=body + "Militant union bosses held the economy to ransom as rioters clashed.",
+    )
+    # every term that leans toward the wire at all, so that a byline would show
+    config = CompareConfig(framing_min_z=0.0, framing_top=50)
+    story = compare(make_story(*wire, paper), config).story
+    terms = {t.term for f in story.framing or () if f.source == "wire" for t in f.terms}
+    assert "ships" in terms
+    assert not terms & {"kaja", "dornfeld", "kaja dornfeld", "meridian", "gmt", "saltmere"}

@@ -25,6 +25,7 @@ from presslens.model import (
     Quote,
     Voices,
 )
+from presslens.summarize.repair import strip_dateline
 
 _DISTANCING = re.compile(
     r"\b(?P<marker>so[- ]called|alleged(?:ly)?|purported(?:ly)?|self[- ]styled|supposed(?:ly)?|"
@@ -349,6 +350,18 @@ def _voices_light(sents: Sequence[Sent]) -> list[tuple[str, str, bool]]:
     return out
 
 
+# Bylines, date lines and credits ("By Kaja Dornfeld", "Published: 27 March 2024", "— Meridian
+# Wire") are the page's furniture, not how the outlet tells the story: a line this short
+# without a sentence's end is left out of the distinctive terms.
+_FURNITURE_WORDS = 12
+_SENTENCE_END = (".", "!", "?", '"', "”", "’", "'", ")")
+
+
+def _prose(text: str) -> bool:
+    """Whether a sentence is running text rather than a byline, date line or credit."""
+    return text.rstrip().endswith(_SENTENCE_END) or len(text.split()) > _FURNITURE_WORDS
+
+
 def _phrases(sents: Sequence[Sent]) -> set[str]:
     """Lower-cased words and two-word phrases of an outlet, for the neutral-word check."""
     out: set[str] = set()
@@ -373,7 +386,10 @@ def framing(
     by_outlet: dict[str, list[Sent]] = defaultdict(list)
     for s in sents:
         by_outlet[outlet_of[s.ref.article_id]].append(s)
-    counts = {o: Counter(g for s in ss for g in _ngrams(s.ref.text)) for o, ss in by_outlet.items()}
+    counts = {
+        o: Counter(g for s in ss if _prose(s.ref.text) for g in _ngrams(strip_dateline(s.ref.text)))
+        for o, ss in by_outlet.items()
+    }
     scores = log_odds(counts, prior_strength=prior_strength) if len(counts) > 1 else {}
     texts = {a.id: a.text for a in articles}
     vocab = {o: _phrases(ss) for o, ss in by_outlet.items()}
