@@ -144,3 +144,9 @@ def test_the_speaker_is_the_person_not_the_body() -> None:
 def test_a_time_named_only_by_the_sentence_before_is_left_out() -> None:
     texts = ["The talks will begin on Tuesday.", "The union said it would strike until then."]
     assert not _fixed(texts, 1)[0]
+
+
+def test_a_pronoun_behind_an_opening_phrase_still_leans_on_the_sentence_before() -> None:
+    texts = ["The United States did not push Pakistan.", "Instead, on Thursday, it sought help."]
+    assert not _fixed(texts, 1)[0]
+    assert _fixed(["A.", "On Thursday, the embassy sought help."], 1)[0]

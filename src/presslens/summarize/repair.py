@@ -31,6 +31,12 @@ _OPAQUE_START = re.compile(
     r"might|should|must|also|comes|came|means|meant|marks|marked|includes|included)\b"
     r"|(?:This|These|Those|That)[,.]?$)"
 )
+# "Instead, on Thursday, it sought ...": the same pronouns behind a short opening phrase.
+_OPAQUE_AFTER_LEAD = re.compile(
+    r"^(?:On|In|At|By|For|Since|After|Before|During|Last|This|Earlier|Later)\b[^,]{1,40},\s+"
+    r"(?:it|they|its|their)\b",
+    re.IGNORECASE,
+)
 # "until then", "by then", "since then": a time only the sentence before names.
 _BACK_REFERENCE = re.compile(r"\b(?:until|by|since|till)\s+then\b", re.IGNORECASE)
 # "...," he said.  A pronoun speaker right after a quotation.
@@ -361,7 +367,8 @@ def assess(texts: Sequence[str], index: int, closer: int | None = None) -> Asses
     if m:
         name = find_speaker(before)
         return Assessment(ok=name is not None, repair="pronoun", name=name)
-    if _OPAQUE_START.match(text) or _BACK_REFERENCE.search(text):
+    core = _CONNECTIVE.sub("", text, count=1)
+    if _OPAQUE_START.match(text) or _BACK_REFERENCE.search(text) or _OPAQUE_AFTER_LEAD.match(core):
         return Assessment(ok=False)
     if _PRONOUN_SPEAKER.search(text):
         name = find_speaker(before)
