@@ -174,3 +174,10 @@ def test_a_wire_dateline_gives_no_facts() -> None:
         "March 3",
         "40 people",
     ]
+
+
+def test_a_scale_word_is_not_the_counted_noun() -> None:
+    text = "Estimates of how many women the lawsuit covers run from 500,000 to 1.6 million."
+    assert not [f for f in extract_facts(text) if f.unit == "n:million"]
+    (f,) = extract_facts("As many as 1.5 million women joined the suit.")
+    assert (f.unit, f.hi) == ("n:women", 1.5e6)

@@ -644,6 +644,8 @@ def _counts(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
         num = m.group("num")
         if _overlaps(m.start("num"), m.end("num"), taken):
             continue
+        if m.group("w1").lower() in _SCALES:
+            continue  # "... to 1.6 million." names no noun: "million" is the figure's scale
         noun = _count_noun(m.group("w1"), m.group("w2"))
         end = m.end("w1") if noun == m.group("w1").lower() else m.end()
         if noun is None:
