@@ -150,3 +150,10 @@ def test_a_pronoun_behind_an_opening_phrase_still_leans_on_the_sentence_before()
     texts = ["The United States did not push Pakistan.", "Instead, on Thursday, it sought help."]
     assert not _fixed(texts, 1)[0]
     assert _fixed(["A.", "On Thursday, the embassy sought help."], 1)[0]
+
+
+def test_what_a_dropped_connective_leaves_must_stand_alone() -> None:
+    before = "Asif Ghafoor said the talks matter."
+    assert not _fixed([before, "But he really did make it all by himself."], 1)[0]
+    assert not _fixed([before, "Earlier, they met in Doha."], 1)[0]
+    assert _fixed([before, "But the army disagreed."], 1) == (True, "The army disagreed.")

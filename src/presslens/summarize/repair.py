@@ -367,8 +367,14 @@ def assess(texts: Sequence[str], index: int, closer: int | None = None) -> Asses
     if m:
         name = find_speaker(before)
         return Assessment(ok=name is not None, repair="pronoun", name=name)
-    core = _CONNECTIVE.sub("", text, count=1)
-    if _OPAQUE_START.match(text) or _BACK_REFERENCE.search(text) or _OPAQUE_AFTER_LEAD.match(core):
+    # what is left once a connective is dropped ("But he really did ...") must stand alone too
+    core = _capitalise(_CONNECTIVE.sub("", text, count=1))
+    if (
+        _OPAQUE_START.match(core)
+        or _OPAQUE_AFTER_LEAD.match(core)
+        or (core != text and _PERSON_PRONOUN.match(core))
+        or _BACK_REFERENCE.search(text)
+    ):
         return Assessment(ok=False)
     if _PRONOUN_SPEAKER.search(text):
         name = find_speaker(before)
