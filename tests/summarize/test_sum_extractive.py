@@ -271,3 +271,22 @@ def test_trimmed_attribution_is_marked_and_still_cited_by_its_source() -> None:
     kept = extract_brief(arts, 200)  # the default keeps who made the claim
     assert not any(s.text == claim + "." for s in kept)
     assert any(s.text.startswith(claim + ",") for s in kept)
+
+
+def test_unquoted_first_person_and_reader_furniture_are_not_brief_sentences() -> None:
+    matrix = build_matrix(
+        [
+            Article(
+                id="a",
+                text="I never personally experienced any inappropriate behaviour at the club. "
+                "Here's what you need to know about the vote and the count tonight. "
+                "The club board voted on Tuesday to expel its former chairman. "
+                "“We will appeal the decision,” the chairman's lawyer said on Tuesday.",
+            )
+        ]
+    )
+    eligible = {c.text for c in matrix.candidates if c.eligible}
+    assert "The club board voted on Tuesday to expel its former chairman." in eligible
+    # first person inside quotation marks is someone's quoted words, with a speaker
+    assert any(t.startswith("“We will appeal") for t in eligible)
+    assert not any(t.startswith(("I never", "Here's")) for t in eligible)
