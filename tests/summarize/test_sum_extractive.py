@@ -273,7 +273,7 @@ def test_trimmed_attribution_is_marked_and_still_cited_by_its_source() -> None:
     assert any(s.text.startswith(claim + ",") for s in kept)
 
 
-def test_unquoted_first_person_and_reader_furniture_are_not_brief_sentences() -> None:
+def test_unquoted_first_person_opinion_and_reader_furniture_are_not_brief_sentences() -> None:
     matrix = build_matrix(
         [
             Article(
@@ -281,6 +281,8 @@ def test_unquoted_first_person_and_reader_furniture_are_not_brief_sentences() ->
                 text="I never personally experienced any inappropriate behaviour at the club. "
                 "Here's what you need to know about the vote and the count tonight. "
                 "The club board voted on Tuesday to expel its former chairman. "
+                "The league must now stop this kind of abuse for good at every club. "
+                "The board said the chairman must repay the money he took from the club. "
                 "“We will appeal the decision,” the chairman's lawyer said on Tuesday.",
             )
         ]
@@ -290,3 +292,6 @@ def test_unquoted_first_person_and_reader_furniture_are_not_brief_sentences() ->
     # first person inside quotation marks is someone's quoted words, with a speaker
     assert any(t.startswith("“We will appeal") for t in eligible)
     assert not any(t.startswith(("I never", "Here's")) for t in eligible)
+    # an opinion nobody is said to hold is the outlet's own; a reported one is news
+    assert not any(t.startswith("The league must") for t in eligible)
+    assert any(t.startswith("The board said the chairman must") for t in eligible)
