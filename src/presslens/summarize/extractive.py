@@ -8,7 +8,9 @@ source agrees with the others, and its position in its article (news puts the po
 Maximal marginal relevance then picks sentences within the word budget, the brief is
 put in order (publication date, then position in the article), sentences that lean on their
 context are repaired (see :mod:`presslens.summarize.repair`), and each sentence cites every
-article that carries its information.
+article that carries its information.  Sentences that would speak in someone else's voice are
+never chosen: first person outside quotation marks, and an opinion ("must", "should") that no
+one in the sentence is said to hold.
 """
 
 from __future__ import annotations
