@@ -356,3 +356,13 @@ def test_a_name_that_only_qualifies_the_speaker_is_not_the_speaker(analyse: Anal
     residents = find(quotes, "water rose")
     assert residents.speaker_canonical not in {"Mill Lane", "Ostrey"}
     assert find(quotes, "We will rebuild").speaker_canonical == "Tomas Eckley"
+
+
+def test_the_subject_of_a_passive_declaration_is_not_its_speaker(analyse: Analyse) -> None:
+    text = (
+        "Engineers checked the older houses on the high street.\n\n"
+        "Since then, 37 homes have been declared unsafe.\n\n"
+        "The regional rail line is expected to reopen on Wednesday."
+    )
+    for q in quotes_of(analyse, text):
+        assert q.speaker not in {"37 homes", "The regional rail line"}, q

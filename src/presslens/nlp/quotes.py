@@ -220,6 +220,9 @@ _SPEECH_OR_PREP = SPEECH_VERBS | PREP_VERBS
 #: cues that can follow or interrupt their content in a clause of their own
 _SET_OFF_CUES = SPEECH_VERBS | THOUGHT_VERBS | EVIDENCE_VERBS
 _SUBJECTS = frozenset({"nsubj", "nsubjpass", "csubj"})
+# Cues whose passive subject is the topic, never the source; unlike "he was quoted as
+# saying", where it is the speaker.
+_PASSIVE_TOPIC_CUES = frozenset({"declare", "expect", "deem", "schedule", "project", "forecast"})
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _CLIMB = frozenset({"conj", "advcl", "xcomp", "acl", "pcomp"})
 _NOMINAL = frozenset({"NOUN", "PROPN", "PRON"})
@@ -310,6 +313,10 @@ def _subject_of(verb: Any) -> _Speaker | None:
     for _ in range(4):
         # a passive's agent is the speaker ("was described by critics as"), not its subject
         for child in sorted(tok.children, key=lambda c: c.dep_ != "agent"):
+            if child.dep_ == "nsubjpass" and tok.lemma_ in _PASSIVE_TOPIC_CUES:
+                # "37 homes have been declared unsafe", "the line is expected to reopen": what
+                # is spoken of, not who spoke
+                return None
             if child.dep_ in _SUBJECTS:
                 return _speaker_from(child)
             if child.dep_ == "agent":
