@@ -8,8 +8,8 @@ from presslens.summarize.repair import (
     find_speaker,
     repair,
     strip_attribution,
-    strip_dateline,
 )
+from presslens.summarize.sentences import strip_dateline
 
 
 def _fixed(texts: list[str], k: int) -> tuple[bool, str]:

@@ -30,7 +30,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from presslens.compare.align import Pair, Sent, cosine_containment
-from presslens.compare.facts import Fact, compatible
+from presslens.compare.facts import NUMBER_WORDS, Fact, compatible
 from presslens.compare.text import STOPWORDS, content_terms, word_spans
 from presslens.embed import TextEncoder
 from presslens.groups import DisjointSets
@@ -122,11 +122,8 @@ _GENERIC_NAMES = frozenset(
         "west",
     ]
 )
-# Number words capitalised at the start of a sentence behind a dateline ("OSTREY — Three").
-_NUMBER_WORDS = frozenset(
-    ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "twelve"]
-)
-_NOT_NAMES = _DATE_WORDS | _GENERIC_NAMES | _NUMBER_WORDS
+# Number words are capitalised at the start of a sentence behind a dateline ("OSTREY — Three").
+_NOT_NAMES = _DATE_WORDS | _GENERIC_NAMES | NUMBER_WORDS
 # A name in at least this share of the sentences of the story's most frequent name is one of
 # the names the story is about (see _main_names); set on the demo's Ostrey story, where the
 # recalled "Marrowby" has 7 sentences against Ostrey's 16 and Caddow's 18.
@@ -509,15 +506,7 @@ def _pair_up(
             break
         if compatible(sents[o[0]].facts[o[1]], sents[other[0]].facts[other[1]]):
             continue
-        if _news_of_their_day(sents[o[0]], sents[o[0]].facts[o[1]], sents[other[0]]) and (
-            _news_of_their_day(sents[other[0]], sents[other[0]].facts[other[1]], sents[o[0]])
-        ):
-            continue
-        if _both_give_both(sents, by_group, o, other):
-            continue
-        if _after_the_other_came_out(sents[o[0]], sents[o[0]].facts[o[1]], sents[other[0]]) or (
-            _after_the_other_came_out(sents[other[0]], sents[other[0]].facts[other[1]], sents[o[0]])
-        ):
+        if _two_days(sents, by_group, o, other):
             continue
         k1, k2 = (o, group), (other, sents[o[0]].group)
         if max(best.get(k1, 0.0), best.get(k2, 0.0)) < _AGREEMENT_SHARE * sc:
@@ -526,48 +515,47 @@ def _pair_up(
     return out
 
 
-def _both_give_both(
+def _two_days(
     sents: Sequence[Sent],
     by_group: dict[tuple[str, str], list[Fact]],
     o1: Occurrence,
     o2: Occurrence,
 ) -> bool:
-    """Whether each of two sources also gives the other's date somewhere.
+    """Whether two different dates are two days of the story rather than one event's date
+    told two ways (``by_group``: each independent source's facts by unit).
 
-    Two outlets that both write "Tuesday" and "Thursday" are telling of two days, not
-    disagreeing about one: pairing one's Tuesday with the other's Thursday is an artefact of
-    their sentences being alike.  Dates only; a figure an outlet gives twice is still
-    compared.
+    - Papers of different days each tell their day's news: "34 ships waited on Friday" in
+      Friday's article and "30 ships waited on Wednesday" in Wednesday's are two updates.
+    - An article cannot tell of a day after it was published: "found safe on Sunday" in
+      Monday's paper is no other date for what Saturday's paper dated Thursday.
+    - Two outlets that both write "Tuesday" and "Thursday" tell of two days; pairing one's
+      Tuesday with the other's Thursday is an artefact of their sentences being alike.
     """
     s1, s2 = sents[o1[0]], sents[o2[0]]
     f1, f2 = s1.facts[o1[1]], s2.facts[o2[1]]
     if f1.quantity != "date" or f2.quantity != "date":
         return False
+    if _news_of_the_day(s1, f1, s2) and _news_of_the_day(s2, f2, s1):
+        return True
+    if _after_publication(f1, s2) or _after_publication(f2, s1):
+        return True
     return any(compatible(g, f2) for g in by_group[(s1.group, f1.unit)]) and any(
         compatible(g, f1) for g in by_group[(s2.group, f2.unit)]
     )
 
 
-def _after_the_other_came_out(sent: Sent, fact: Fact, other: Sent) -> bool:
-    """Whether ``fact`` is a day after the other sentence's article was published.
-
-    An article cannot tell of a day that had not come when it was written, so its date for
-    some event is not a different date for that one: "found safe on Sunday" in Monday's
-    paper does not contradict "said on Thursday" in Saturday's.
-    """
-    if fact.unit != "day" or other.published is None:
-        return False
-    return int(fact.lo) > other.published.toordinal()
+def _after_publication(fact: Fact, other: Sent) -> bool:
+    """Whether ``fact`` is a day after the other sentence's article was published."""
+    return (
+        fact.unit == "day"
+        and other.published is not None
+        and (int(fact.lo) > other.published.toordinal())
+    )
 
 
-def _news_of_their_day(sent: Sent, fact: Fact, other: Sent) -> bool:
+def _news_of_the_day(sent: Sent, fact: Fact, other: Sent) -> bool:
     """Whether ``fact`` is the day its article was published (or the day before) and the
-    other sentence's article came out on another day.
-
-    Two reports published on different days each tell that day's news: "34 ships waited on
-    Friday" in Friday's article and "30 ships waited on Wednesday" in Wednesday's are two
-    updates, not a disagreement about the date.
-    """
+    other sentence's article came out on another day."""
     if fact.unit != "day" or fact.lo != fact.hi or sent.published is None:
         return False
     if other.published is None or other.published == sent.published:

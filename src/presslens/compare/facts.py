@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from presslens.compare.text import STOPWORDS
 from presslens.model import calendar_date
+from presslens.summarize.sentences import dateline_end
 from presslens.words import MONTHS, WEEKDAYS, light_stem
 
 _SMALL = {
@@ -32,7 +33,9 @@ _SMALL = {
     "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
 }  # fmt: skip
 _SCALES = {"hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-_NUMWORD = "|".join(sorted([*_SMALL, *_SCALES], key=len, reverse=True))
+#: numbers written as words ("three", "dozen", "million")
+NUMBER_WORDS: frozenset[str] = frozenset([*_SMALL, *_SCALES])
+_NUMWORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _WORDNUM = rf"(?:a\s+dozen|(?:{_NUMWORD})(?:[\s-]+(?:and[\s-]+)?(?:{_NUMWORD}))*)"
 _DIGITNUM = (
     r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?:\s+(?:hundred|thousand|million|billion|trillion))?"
@@ -382,8 +385,9 @@ _AGE_APPOSITION = re.compile(
     r"(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}),\s+(?:aged\s+)?(?P<num>\d{1,3}),"
 )
 _LOWER_WORD_AFTER = re.compile(r"\s+[a-z]+\b")
+_CUR = r"(?:US\$|\$|£|€)"
 _MONEY_RE = re.compile(
-    rf"(?:\b{_HEDGE})?(?:(?P<cur>US\$|\$|£|€)\s?(?P<num>{_DIGITNUM})"
+    rf"(?:\b{_HEDGE})?(?:(?P<cur>{_CUR})\s?(?P<num>{_DIGITNUM})"
     rf"|\b(?P<num2>{NUM})\s+(?P<cur2>dollars|pounds|euros)\b)",
     re.IGNORECASE,
 )
@@ -857,10 +861,9 @@ def extract_facts(sentence: str, published: date | None = None) -> list[Fact]:
     _vague_counts(sentence, out, taken)
     _counts(sentence, out, taken)
     _roles(sentence, out)
-    dateline = _DATELINE.match(sentence)
-    if dateline:
-        # "MARROWBY, Calder Vale, March 14 (Meridian) - ": the day of filing, not of an event
-        out = [f for f in out if f.start >= dateline.end()]
+    # "MARROWBY, Calder Vale, March 14 (Meridian) - ": the day of filing, not of an event
+    body = dateline_end(sentence)
+    out = [f for f in out if f.start >= body]
     ranged = [_ranged(sentence, f) for f in out]
     # a figure inside another's range ("$3" of "$3 to $5 million") is that range's end
     kept = [
@@ -871,11 +874,6 @@ def extract_facts(sentence: str, published: date | None = None) -> list[Fact]:
     return [_per_period(sentence, f) for f in kept]
 
 
-_CUR = r"(?:US\$|\$|£|€)"
-# A wire dateline: a place in capitals, maybe a region and a date, maybe the agency, a dash.
-_DATELINE = re.compile(
-    r"[A-Z][A-Z.'’ ]{2,}(?:,[^,()\n—–-]{1,40}){0,3}(?:\s*\([^()\n]{1,40}\))?\s*[—–-]{1,2}\s"
-)
 # "between 25 and 30 million crowns", "25 to 30 million", "from 500,000 to 1.6 million": the
 # figure is the upper end of a range whose lower end stands just before it.
 _RANGE_BEFORE = re.compile(

@@ -25,7 +25,7 @@ from presslens.model import (
     Quote,
     Voices,
 )
-from presslens.summarize.repair import strip_dateline
+from presslens.summarize.sentences import SENTENCE_END, strip_dateline
 
 _DISTANCING = re.compile(
     r"\b(?P<marker>so[- ]called|alleged(?:ly)?|purported(?:ly)?|self[- ]styled|supposed(?:ly)?|"
@@ -354,12 +354,11 @@ def _voices_light(sents: Sequence[Sent]) -> list[tuple[str, str, bool]]:
 # Wire") are the page's furniture, not how the outlet tells the story: a line this short
 # without a sentence's end is left out of the distinctive terms.
 _FURNITURE_WORDS = 12
-_SENTENCE_END = (".", "!", "?", '"', "”", "’", "'", ")")
 
 
 def _prose(text: str) -> bool:
     """Whether a sentence is running text rather than a byline, date line or credit."""
-    return text.rstrip().endswith(_SENTENCE_END) or len(text.split()) > _FURNITURE_WORDS
+    return text.rstrip().endswith(SENTENCE_END) or len(text.split()) > _FURNITURE_WORDS
 
 
 def _phrases(sents: Sequence[Sent]) -> set[str]:

@@ -8,6 +8,7 @@ from email.utils import parsedate_to_datetime
 
 _DATE_ONLY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
+_SEPT = re.compile(r"\bSept\b", re.IGNORECASE)
 
 # Day-first and month-name forms seen in news metadata; all-numeric day/month orders other
 # than year-first are ambiguous (03/04/2024) and are left unparsed rather than guessed.
@@ -44,9 +45,11 @@ def normalise_date(value: str) -> str | None:
         except (TypeError, ValueError, IndexError):
             parsed = None
     if parsed is None:
+        # "Sept." is how news abbreviates September; strptime knows only "Sep"
+        named = _SEPT.sub("Sep", raw)
         for fmt in _FORMATS:
             try:
-                parsed = datetime.strptime(raw, fmt)
+                parsed = datetime.strptime(named, fmt)
                 break
             except ValueError:
                 continue

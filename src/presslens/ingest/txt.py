@@ -13,11 +13,9 @@ import re
 from presslens.errors import InputError
 from presslens.ingest.dates import normalise_date
 from presslens.model import Article
+from presslens.words import MONTHS
 
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|"
-    r"Sep(?:tember|t)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
-)
+_MONTH = "(?i:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
 # "27 March 2024", "March 28, 2024", "2024-03-27": a whole date with its year.
 _DATE = re.compile(
     rf"\b(?:\d{{1,2}}\s+{_MONTH}\.?\s+\d{{4}}|{_MONTH}\.?\s+\d{{1,2}},?\s+\d{{4}}"
@@ -61,8 +59,7 @@ def header_date(body: str) -> str | None:
             continue
         m = _DATE.search(line)
         if m:
-            raw = re.sub(r"\bSept\b", "Sep", m.group().replace(",", ", "))
-            found = normalise_date(" ".join(raw.split()))
+            found = normalise_date(" ".join(m.group().replace(",", ", ").split()))
             if found:
                 return found[:10]
     return None

@@ -69,24 +69,14 @@ class _Resolver:
             self.named.append((start, ent))
         return name, ent
 
-    def _qualifies(self, start: int, end: int, ent: Entity) -> bool:
-        """Whether ``ent``'s mention in the speaker phrase ``[start, end)`` is a modifier.
+    def _qualifies(self, start: int, end: int, mention: tuple[int, int]) -> bool:
+        """Whether the name ``mention`` in the speaker phrase ``[start, end)`` is a modifier.
 
         A name is the speaker when the phrase ends with it ("Mayor Ruth Kettering") or goes
         on only with an apposition ("Ruth Kettering, the mayor"); it qualifies the speaker
         when words of the phrase other than an affiliation ("of the Emergency Service")
         follow it ("Ostrey's mayor") or it follows a preposition ("residents of Foundry Row").
         """
-        mention = next(
-            (
-                (s, e)
-                for s, e, k in self.index.spans.get(self.article_id, ())
-                if self.index.entities[k] is ent and s < end and e > start
-            ),
-            None,
-        )
-        if mention is None:
-            return False
         head = self.text[start:end].split(",")[0]
         # a possessive alone ("Trump's claim" written as "Trump's") leaves the name the speaker
         after = re.sub(r"^['’]s\b", "", self.text[mention[1] : start + len(head)])
@@ -118,11 +108,10 @@ class _Resolver:
                 self.article_id, start, _BODIES, skip=self.quoted, within=_BODY_REACH
             )
             return (ent.name, ent) if ent else (None, None)
-        ent = self.index.at(self.article_id, start, end)
-        if ent is not None and self._qualifies(start, end, ent):
-            # "Ostrey's mayor", "residents of Foundry Row", "the Calder Vale Insurers'
-            # Association": the name only qualifies the one who spoke
-            ent = None
+        found = self.index.mention_at(self.article_id, start, end)
+        # "Ostrey's mayor", "residents of Foundry Row", "the Calder Vale Insurers'
+        # Association": the name only qualifies the one who spoke
+        ent = None if found is None or self._qualifies(start, end, found[:2]) else found[2]
         if ent is not None and (ent.type == "person" or not _DET.match(surface)):
             return ent.name, ent
         keys = role_keys(surface)

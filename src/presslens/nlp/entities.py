@@ -424,10 +424,11 @@ class EntityIndex:
     #: article id → sorted (start, end, entity index)
     spans: Mapping[str, tuple[tuple[int, int, int], ...]]
 
-    def at(self, article_id: str, start: int, end: int) -> Entity | None:
-        """The entity mentioned in ``[start, end)``, persons first, then the longest overlap."""
+    def mention_at(self, article_id: str, start: int, end: int) -> tuple[int, int, Entity] | None:
+        """The entity mentioned in ``[start, end)`` with its mention's span, persons first,
+        then the longest overlap."""
         best: tuple[int, int] | None = None
-        chosen: Entity | None = None
+        chosen: tuple[int, int, Entity] | None = None
         for s, e, k in self.spans.get(article_id, ()):
             if s >= end:
                 break
@@ -435,9 +436,9 @@ class EntityIndex:
             if shared <= 0:
                 continue
             ent = self.entities[k]
-            rank = (ent.type == "person", shared)
+            rank = (int(ent.type == "person"), shared)
             if best is None or rank > best:
-                best, chosen = (int(rank[0]), rank[1]), ent
+                best, chosen = rank, (s, e, ent)
         return chosen
 
     def nearest(

@@ -31,9 +31,8 @@ from presslens.summarize.repair import (
     complete_quotes,
     repair,
     strip_attribution,
-    strip_dateline,
 )
-from presslens.summarize.sentences import split_sentences
+from presslens.summarize.sentences import SENTENCE_END, split_sentences, strip_dateline
 from presslens.summarize.terms import all_terms, containment, content_terms
 
 FloatArray = npt.NDArray[np.float64]
@@ -159,7 +158,6 @@ _ATTRIBUTED = re.compile(
     re.IGNORECASE,
 )
 _QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
-_TERMINAL = (".", "!", "?", "”", '"', "’", "'", ")")
 
 
 @dataclass(slots=True)
@@ -207,7 +205,7 @@ def source_key(article: Article) -> str:
 def _usable(text: str, words: int, params: BriefParams) -> bool:
     if words < params.min_words or words > params.max_words:
         return False
-    if words < params.unterminated_min_words and not text.endswith(_TERMINAL):
+    if words < params.unterminated_min_words and not text.endswith(SENTENCE_END):
         return False
     low = text.casefold()
     if any(b in low for b in _BOILERPLATE):

@@ -41,21 +41,20 @@ _OPAQUE_AFTER_LEAD = re.compile(
 _BACK_REFERENCE = re.compile(r"\b(?:until|by|since|till)\s+then\b", re.IGNORECASE)
 # "...," he said.  A pronoun speaker right after a quotation.
 _PRONOUN_SPEAKER = re.compile(r"([”\"’'],?\s+)(he|she)(\s+(?:said|says|added|told|noted|wrote)\b)")
-_SPEECH = (
-    r"(?:said|says|told|added|stated|stressed|noted|explained|wrote|tweeted|declared|"
-    r"warned|insisted|argued|claimed|announced|asked|replied|continued)"
+# Verbs of saying after which their speaker may stand ("said Khan") ...
+_INVERTING_VERBS = (
+    "said|says|added|stated|stressed|noted|explained|wrote|tweeted|declared|insisted|"
+    "argued|claimed|announced|replied|continued"
 )
+_INVERTING = f"(?:{_INVERTING_VERBS})"
+# ... and all of them: after "told", "asked" or "warned" stands the one spoken to ("she told
+# CBS Sacramento"), so those only follow their speaker.
+_SPEECH = f"(?:{_INVERTING_VERBS}|told|warned|asked)"
 _NAME = r"((?:[A-Z][\w’'\-]*\.?\s+){0,4}[A-Z][\w’'\-]+)"
 # "Tomas Eckley of the Provincial Emergency Service said": the person, not the body.
 _AFFILIATION = r"(?:\s+(?:of|from|at)\s+(?:the\s+)?(?:[A-Z][\w’'\-]*\s*){1,6})?"
 _SPEAKER_BEFORE_VERB = re.compile(
     _NAME + _AFFILIATION + r"(?:,[^,\"“”]{1,90},)?\s+" + _SPEECH + r"\b"
-)
-# After the verb only a speaker who inverts with it ("said Khan"): after "told", "asked" or
-# "warned" stands the one spoken to ("she told CBS Sacramento").
-_INVERTING = (
-    r"(?:said|says|added|stated|stressed|noted|explained|wrote|tweeted|declared|insisted|"
-    r"argued|claimed|announced|replied|continued)"
 )
 _VERB_BEFORE_SPEAKER = re.compile(_INVERTING + r"\s+" + _NAME)
 # Words that end organisation or place names, never a person's surname.
@@ -166,21 +165,6 @@ _LEAD_WORDS = frozenset(
         "by",
     ]
 )
-
-
-# "SEOUL, South Korea — ", "OSLO (Reuters) - ", "SALTMERE, Calder Vale, March 29 (Meridian) - ",
-# "WASHINGTON (AP) — ", or the agency's credit
-# alone, "(CNN) - ": a dateline belongs to the article, not to a sentence of a brief.
-_DATELINE = re.compile(
-    r"^(?:[A-Z][A-Z.'’\-]{2,}(?:[ ,]+(?:[A-Z][\w.'’\-]*|[0-3]?\d\b)){0,5}\s*(?:\([^()]{1,40}\))?"
-    r"|\([A-Z][\w.&'’ ]{0,30}\))\s*[—–-]{1,2}\s+(?=[A-Z\"“‘'])"
-)
-
-
-def strip_dateline(text: str) -> str:
-    """``text`` without a leading dateline ("OSLO (Reuters) - ")."""
-    m = _DATELINE.match(text)
-    return text[m.end() :] if m else text
 
 
 # "According to the ministry, ..." and "..., officials said Tuesday." / "..., according to

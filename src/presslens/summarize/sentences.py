@@ -3,7 +3,8 @@
 Summarization splits every article of every story, so it cannot afford a parser.  The rules
 cover what news copy needs: abbreviations (``Mr.``, ``Gen.``, ``Jan.``, ``U.S.``), initials
 (``George W. Bush``), quotations whose full stop sits inside the closing quote, and paragraphs
-(a line break ends a sentence unless the line was hard-wrapped mid-sentence).
+(a line break ends a sentence unless the line was hard-wrapped mid-sentence), and the wire
+dateline in front of an article's first sentence.
 """
 
 from __future__ import annotations
@@ -154,6 +155,10 @@ _AFTER_CLOCK: frozenset[str] = frozenset(
      "utc", "bst", "cet"]
 )  # fmt: skip
 
+#: how a sentence of running text ends; a line ending otherwise is a headline, a byline, a
+#: caption or a credit
+SENTENCE_END: tuple[str, ...] = (".", "!", "?", "”", '"', "’", "'", ")")
+
 _OPEN = "\"'“‘([«"
 _CLOSE = "\"'”’)]»"
 # A candidate end: terminal punctuation (an ellipsis counts once), closing quotes/brackets.
@@ -264,3 +269,23 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
             spans.append((s, e))
         start = cut
     return spans
+
+
+# "SEOUL, South Korea — ", "OSLO (Reuters) - ", "SALTMERE, Calder Vale, March 29 (Meridian) - ",
+# "WASHINGTON (AP) — ", or the agency's credit alone, "(CNN) - ": a dateline belongs to the
+# article, not to its first sentence (a brief's sentence, a fact's date, an outlet's terms).
+_DATELINE = re.compile(
+    r"^(?:[A-Z][A-Z.'’\-]{2,}(?:[ ,]+(?:[A-Z][\w.'’\-]*|[0-3]?\d\b)){0,5}\s*(?:\([^()]{1,40}\))?"
+    r"|\([A-Z][\w.&'’ ]{0,30}\))\s*[—–-]{1,2}\s+(?=[A-Z\"“‘'])"
+)
+
+
+def dateline_end(text: str) -> int:
+    """Where the text after a leading dateline ("OSLO (Reuters) - ") starts; 0 without one."""
+    m = _DATELINE.match(text)
+    return m.end() if m else 0
+
+
+def strip_dateline(text: str) -> str:
+    """``text`` without a leading dateline ("OSLO (Reuters) - ")."""
+    return text[dateline_end(text) :]
