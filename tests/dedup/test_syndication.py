@@ -11,7 +11,12 @@ from datasketch import MinHashLSH
 from presslens.config import DedupConfig
 from presslens.dedup import SyndicationIndex, exact_jaccard, find_syndication, shingle_hashes
 from presslens.dedup.stage import SyndicationStage
-from presslens.dedup.syndication import bucket_pairs, estimate_jaccard, minhash_signatures
+from presslens.dedup.syndication import (
+    bucket_pairs,
+    estimate_jaccard,
+    minhash_signatures,
+    sample_pairs,
+)
 from presslens.errors import ConfigError
 from presslens.model import Article
 
@@ -151,9 +156,62 @@ def test_stage_marks_every_article() -> None:
     assert sum(1 for a in out if isinstance(a, Article) and a.original) == 2
 
 
+def test_a_reprint_of_the_first_paragraphs_is_a_copy() -> None:
+    rnd = random.Random(21)
+    story = _text(rnd, 1200)
+    lead = " ".join(story.split()[:200])
+    arts = [
+        Article(id="wire", text=story, published="2024-05-01"),
+        # a regional paper runs the first sixth, lightly edited, under its own footer
+        Article(id="brief", text=_edit(lead, 0.03, rnd) + " Local news since 1870."),
+        # another outlet quotes one sentence of the wire story inside its own report
+        Article(id="quoting", text=_text(rnd, 250) + " " + " ".join(story.split()[500:530])),
+    ]
+    a, b = shingle_hashes(story.split(), 5), shingle_hashes(lead.split(), 5)
+    assert exact_jaccard(a, b) < DedupConfig().min_jaccard
+    result = find_syndication(arts)
+    assert result.group_of["brief"] == result.group_of["wire"]
+    assert result.group_of["quoting"] != result.group_of["wire"]
+    (group,) = [g for g in result.groups if g.copies]
+    assert group.original == "wire" and group.copies == ("brief",)
+    # the reported similarity stays the Jaccard with the original
+    assert group.similarity["brief"] < DedupConfig().min_jaccard
+    # a containment threshold above what the brief reaches keeps it apart
+    strict = find_syndication(arts, DedupConfig(min_containment=0.99))
+    assert strict.group_of["brief"] != strict.group_of["wire"]
+
+
+def test_a_reprint_added_after_a_restore_is_still_found() -> None:
+    rnd = random.Random(22)
+    story = _text(rnd, 1000)
+    index = SyndicationIndex()
+    index.add_all([Article(id="wire", text=story)])
+    restored = SyndicationIndex.from_state(index.state())
+    restored.add_all([Article(id="brief", text=" ".join(story.split()[:150]))])
+    result = restored.result()
+    assert result.group_of["brief"] == result.group_of["wire"]
+
+
+def test_sample_pairs_need_enough_shared_samples_and_skip_boilerplate() -> None:
+    # texts 0 and 1 share three samples of their three; text 2 shares one with text 0
+    samples = np.array([8, 16, 24, 8, 16, 24, 8, 40], dtype=np.uint64)
+    docs = np.array([0, 0, 0, 1, 1, 1, 2, 2], dtype=np.int64)
+    fresh = np.ones(len(docs), dtype=bool)
+    assert sample_pairs(samples, docs, fresh, 0.3).tolist() == [[0, 1]]
+    assert len(sample_pairs(samples, docs, docs >= 2, 0.3)) == 0
+    # one sample held by a hundred texts (a footer) proposes nothing
+    crowd = np.full(100, 64, dtype=np.uint64)
+    owners = np.arange(100, dtype=np.int64)
+    assert len(sample_pairs(crowd, owners, np.ones(100, dtype=bool), 0.0)) == 0
+
+
 def test_config_is_validated() -> None:
     with pytest.raises(ConfigError, match="min_jaccard"):
         DedupConfig(min_jaccard=1.5).validate()
+    with pytest.raises(ConfigError, match="min_containment"):
+        DedupConfig(min_containment=0).validate()
+    with pytest.raises(ConfigError, match="containment_min_shingles"):
+        DedupConfig(containment_min_shingles=0).validate()
     with pytest.raises(ConfigError, match="shingle_size"):
         SyndicationIndex(DedupConfig(shingle_size=0))
 

@@ -1,7 +1,11 @@
 """Exact and near-duplicate detection (MinHash + LSH over word shingles) and lineage.
 
-Pairs come from two places: texts whose normalised hash is equal, and LSH candidates whose
-exact shingle Jaccard reaches ``DedupConfig.min_jaccard``.  Groups are the connected
+Pairs come from three places: texts whose normalised hash is equal, LSH candidates whose
+exact shingle Jaccard reaches ``DedupConfig.min_jaccard``, and texts of which one mostly lies
+inside the other (``DedupConfig.min_containment`` of the shorter text's shingles), as a reprint
+of a wire story's first paragraphs does.  Containment candidates are the texts that share
+sampled shingles: those whose hash is 0 modulo ``_SAMPLE_MOD``, the same ones in every text,
+so two texts sharing a passage share its samples.  Groups are the connected
 components of those verified pairs, so the result does not depend on the input order: the
 pair set is symmetric and the union-find only joins.
 
@@ -49,6 +53,14 @@ _CHUNK_SHINGLES = 32_768
 # the order of a content fingerprint).  Real buckets on the DEV perturbation set hold a few
 # texts; only boilerplate fills one, and bounding its pairs keeps the cost linear.
 _BUCKET_PAIRS = 16
+# One shingle in this many (by hash) is a containment sample; a text of 20 shingles has
+# about 2.5, so a short reprint still shares two with its source.
+_SAMPLE_MOD = np.uint64(8)
+# Texts sharing at least this many samples are verified for containment.
+_SAMPLE_MIN_SHARED = 2
+# A sample held by more texts than this is boilerplate (a footer, a stock phrase) and
+# proposes no pairs, which keeps the candidates linear in the corpus.
+_SAMPLE_MAX_TEXTS = 32
 # Odd multipliers that fold the rows of a band into one 64-bit key (any odd constants work).
 _FOLD = np.array(
     [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93],
@@ -152,6 +164,44 @@ def bucket_pairs(
     return np.unique(pairs, axis=0)
 
 
+def sample_pairs(
+    samples: Hashes, docs: npt.NDArray[np.int64], fresh: npt.NDArray[np.bool_], share: float
+) -> npt.NDArray[np.int64]:
+    """Doc pairs ``(i, j)``, ``i < j``, one of them fresh, that share many samples.
+
+    Many: ``_SAMPLE_MIN_SHARED`` and ``share`` of the samples of the one with fewer.
+    ``samples`` and ``docs`` are parallel (one row per sampled shingle of a text; a text's
+    samples are distinct); ``fresh`` is parallel too.  Samples held by more than
+    ``_SAMPLE_MAX_TEXTS`` texts are skipped.
+    """
+    if len(samples) < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    order = np.lexsort((docs, samples))
+    hs, ds, fr = samples[order], docs[order], fresh[order]
+    first = np.ones(len(hs), dtype=bool)
+    first[1:] = hs[1:] != hs[:-1]
+    run = np.cumsum(first) - 1
+    run_start = np.flatnonzero(first)[run]
+    small = np.bincount(run)[run] <= _SAMPLE_MAX_TEXTS
+    found: list[npt.NDArray[np.int64]] = []
+    active = np.flatnonzero(~first & small)
+    for d in range(1, _SAMPLE_MAX_TEXTS):
+        active = active[active - run_start[active] >= d]
+        if len(active) == 0:
+            break
+        left = active - d
+        keep = fr[left] | fr[active]
+        found.append(np.stack([ds[left[keep]], ds[active[keep]]], axis=1))
+    if not found:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.sort(np.concatenate(found), axis=1)
+    unique, counts = np.unique(pairs, axis=0, return_counts=True)
+    per_doc = np.bincount(docs)
+    fewer = np.minimum(per_doc[unique[:, 0]], per_doc[unique[:, 1]])
+    out: npt.NDArray[np.int64] = unique[(counts >= _SAMPLE_MIN_SHARED) & (counts >= share * fewer)]
+    return out
+
+
 @dataclass
 class SyndicationResult:
     """Groups of a corpus, every article's group, and counts of what needed special care."""
@@ -194,6 +244,9 @@ class SyndicationIndex:
         # LSH state: the indices of the texts that have a signature, and their band keys.
         self._sig_docs = np.empty(0, dtype=np.int64)
         self._keys: Hashes = np.empty((0, self.bands), dtype=np.uint64)
+        # Containment samples: each sampled shingle hash and the text it belongs to.
+        self._samples: Hashes = np.empty(0, dtype=np.uint64)
+        self._sample_docs = np.empty(0, dtype=np.int64)
         self.jaccard: dict[tuple[int, int], float] = {}
         self.counts: Counter[str] = Counter()
 
@@ -234,7 +287,22 @@ class SyndicationIndex:
         )
         self._sig_docs = np.concatenate([self._sig_docs, np.asarray(pending, dtype=np.int64)])
         self._keys = np.concatenate([self._keys, band_keys(sigs, self.bands, self.rows)])
+        self._add_samples(pending)
         self._link(start)
+
+    def _add_samples(self, docs: Iterable[int]) -> None:
+        """Record the containment samples of ``docs`` (a text too short to contain has none)."""
+        hashes: list[Hashes] = [self._samples]
+        owners: list[npt.NDArray[np.int64]] = [self._sample_docs]
+        for i in docs:
+            sh = self.shingles[i]
+            if len(sh) < self.config.containment_min_shingles:
+                continue
+            picked = sh[sh % _SAMPLE_MOD == 0]
+            hashes.append(picked)
+            owners.append(np.full(len(picked), i, dtype=np.int64))
+        self._samples = np.concatenate(hashes)
+        self._sample_docs = np.concatenate(owners)
 
     def add_grouped(self, articles: Iterable[Article]) -> None:
         """Add articles whose ``syndication_group`` is already set, keeping those groups.
@@ -314,6 +382,19 @@ class SyndicationIndex:
             if jac >= min_jac:
                 self.jaccard[(i, j)] = jac
                 self._union(i, j)
+        min_contained = self.config.min_containment
+        # a text with containment c shares about c of its samples: half of that is a bound
+        # that a true pair misses only by a freak of sampling
+        for i, j in sample_pairs(
+            self._samples, self._sample_docs, self._sample_docs >= start, min_contained / 2
+        ).tolist():
+            if self._find(i) == self._find(j):
+                continue
+            a, b = self.shingles[i], self.shingles[j]
+            shared = len(np.intersect1d(a, b, assume_unique=True))
+            if shared >= min_contained * min(len(a), len(b)):
+                self.jaccard[(i, j)] = shared / (len(a) + len(b) - shared)
+                self._union(i, j)
 
     def result(self) -> SyndicationResult:
         """The groups of every article added so far (singletons included)."""
@@ -384,6 +465,8 @@ class SyndicationIndex:
         index.shingles = [flat[offsets[k] : offsets[k + 1]] for k in range(len(index.ids))]
         index._keys = np.asarray(state["lsh_keys"], dtype=np.uint64).reshape(-1, index.bands)
         index._sig_docs = np.asarray(state["lsh_docs"], dtype=np.int64)
+        # samples are a function of the shingles, so they are rebuilt rather than stored
+        index._add_samples(index._sig_docs.tolist())
         index.jaccard = {
             (int(a), int(b)): float(v)
             for (a, b), v in zip(state["pairs"], state["pair_jaccard"], strict=True)
