@@ -192,6 +192,34 @@ def test_a_reprint_added_after_a_restore_is_still_found() -> None:
     assert result.group_of["brief"] == result.group_of["wire"]
 
 
+def test_a_news_in_brief_page_joins_none_of_its_stories() -> None:
+    rnd = random.Random(23)
+    # five stories: each is a fifth of the page, too little of it for the Jaccard test
+    stories = [_text(rnd, 150) for _ in range(5)]
+    arts = [Article(id=f"story{k}", text=t) for k, t in enumerate(stories)]
+    arts.append(Article(id="briefs", text="News in brief. " + " ".join(stories)))
+    result = find_syndication(arts)
+    assert len(set(result.group_of.values())) == 6
+    assert result.counts["roundup"] == 1
+    # without the round-up test the page would have made one source of three stories
+    alone = find_syndication([arts[0], arts[-1]])
+    assert alone.group_of["story0"] == alone.group_of["briefs"]
+
+
+def test_a_later_unrelated_text_inside_a_container_is_not_linked() -> None:
+    rnd = random.Random(24)
+    first, second, *rest = (_text(rnd, 300) for _ in range(4))
+    page = Article(id="page", text=" ".join([first, second, *rest]))
+    index = SyndicationIndex()
+    index.add_all([page, Article(id="first", text=first)])
+    restored = SyndicationIndex.from_state(index.state())
+    restored.add_all([Article(id="second", text=second)])
+    result = restored.result()
+    assert result.group_of["first"] == result.group_of["page"]
+    assert result.group_of["second"] != result.group_of["page"]
+    assert result.counts["roundup"] == 1
+
+
 def test_sample_pairs_need_enough_shared_samples_and_skip_boilerplate() -> None:
     # texts 0 and 1 share three samples of their three; text 2 shares one with text 0
     samples = np.array([8, 16, 24, 8, 16, 24, 8, 40], dtype=np.uint64)

@@ -5,7 +5,9 @@ exact shingle Jaccard reaches ``DedupConfig.min_jaccard``, and texts of which on
 inside the other (``DedupConfig.min_containment`` of the shorter text's shingles), as a reprint
 of a wire story's first paragraphs does.  Containment candidates are the texts that share
 sampled shingles: those whose hash is 0 modulo ``_SAMPLE_MOD``, the same ones in every text,
-so two texts sharing a passage share its samples.  Groups are the connected
+so two texts sharing a passage share its samples.  A text that holds two texts which share
+nothing with each other is a page of news in brief, not a story: it links neither, so
+unrelated stories are not joined through it (counted as ``roundup``).  Groups are the connected
 components of those verified pairs, so the result does not depend on the input order: the
 pair set is symmetric and the union-find only joins.
 
@@ -61,6 +63,9 @@ _SAMPLE_MIN_SHARED = 2
 # A sample held by more texts than this is boilerplate (a footer, a stock phrase) and
 # proposes no pairs, which keeps the candidates linear in the corpus.
 _SAMPLE_MAX_TEXTS = 32
+# Two texts held by one longer text are unrelated (so the longer one is a round-up) when they
+# share less than this share of the shorter one's shingles.
+_UNRELATED = 0.1
 # Odd multipliers that fold the rows of a band into one 64-bit key (any odd constants work).
 _FOLD = np.array(
     [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93],
@@ -224,8 +229,9 @@ class SyndicationIndex:
     """Incremental syndication over a growing corpus; :meth:`result` gives the groups so far.
 
     ``counts`` tallies the articles that were handled specially: ``no_text`` (never grouped),
-    ``short_text`` (matched on identical text only), ``exact_duplicate`` and ``truncated``
-    (shingled on the first ``max_words`` words).
+    ``short_text`` (matched on identical text only), ``exact_duplicate``, ``truncated``
+    (shingled on the first ``max_words`` words) and ``roundup`` (holds unrelated texts, so
+    linked to none of them by containment).
     """
 
     def __init__(self, config: DedupConfig | None = None) -> None:
@@ -248,6 +254,8 @@ class SyndicationIndex:
         self._samples: Hashes = np.empty(0, dtype=np.uint64)
         self._sample_docs = np.empty(0, dtype=np.int64)
         self.jaccard: dict[tuple[int, int], float] = {}
+        # each text that others were linked to by containment, and those others
+        self.contains: dict[int, list[int]] = {}
         self.counts: Counter[str] = Counter()
 
     def __len__(self) -> int:
@@ -382,7 +390,16 @@ class SyndicationIndex:
             if jac >= min_jac:
                 self.jaccard[(i, j)] = jac
                 self._union(i, j)
+        self._link_contained(start)
+
+    def _link_contained(self, start: int) -> None:
+        """Link the texts added from ``start`` on that lie inside another, or hold another.
+
+        Every candidate of the batch is verified before any is linked, so the round-up test
+        sees all that a text holds whatever the input order.
+        """
         min_contained = self.config.min_containment
+        held: dict[int, dict[int, float]] = {}
         # a text with containment c shares about c of its samples: half of that is a bound
         # that a true pair misses only by a freak of sampling
         for i, j in sample_pairs(
@@ -393,8 +410,27 @@ class SyndicationIndex:
             a, b = self.shingles[i], self.shingles[j]
             shared = len(np.intersect1d(a, b, assume_unique=True))
             if shared >= min_contained * min(len(a), len(b)):
-                self.jaccard[(i, j)] = shared / (len(a) + len(b) - shared)
-                self._union(i, j)
+                short, long = (i, j) if len(a) <= len(b) else (j, i)
+                held.setdefault(long, {})[short] = shared / (len(a) + len(b) - shared)
+        for long in sorted(held):
+            earlier = self.contains.get(long, [])
+            if self._holds_unrelated(earlier + sorted(held[long])):
+                self.counts["roundup"] += 1
+                continue
+            for short, jac in sorted(held[long].items()):
+                self.jaccard[(min(short, long), max(short, long))] = jac
+                self._union(short, long)
+            self.contains[long] = earlier + sorted(held[long])
+
+    def _holds_unrelated(self, texts: list[int]) -> bool:
+        """Whether two of ``texts`` share less than ``_UNRELATED`` of the shorter's shingles."""
+        for k, p in enumerate(texts):
+            for q in texts[k + 1 :]:
+                a, b = self.shingles[p], self.shingles[q]
+                shared = len(np.intersect1d(a, b, assume_unique=True))
+                if shared < _UNRELATED * min(len(a), len(b)):
+                    return True
+        return False
 
     def result(self) -> SyndicationResult:
         """The groups of every article added so far (singletons included)."""
@@ -446,6 +482,10 @@ class SyndicationIndex:
             "lsh_keys": self._keys,
             "pairs": np.array([p for p, _ in pairs], dtype=np.int64).reshape(-1, 2),
             "pair_jaccard": np.array([v for _, v in pairs], dtype=np.float64),
+            "contains": np.array(
+                [(long, short) for long, shorts in self.contains.items() for short in shorts],
+                dtype=np.int64,
+            ).reshape(-1, 2),
             "counts": dict(self.counts),
         }
 
@@ -471,6 +511,10 @@ class SyndicationIndex:
             (int(a), int(b)): float(v)
             for (a, b), v in zip(state["pairs"], state["pair_jaccard"], strict=True)
         }
+        index.contains = {}
+        # an index saved before containment was matched has no "contains"
+        for long, short in np.asarray(state.get("contains", []), dtype=np.int64).reshape(-1, 2):
+            index.contains.setdefault(int(long), []).append(int(short))
         index.counts = Counter({str(k): int(v) for k, v in state["counts"].items()})
         return index
 
