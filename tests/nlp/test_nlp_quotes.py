@@ -366,3 +366,16 @@ def test_the_subject_of_a_passive_declaration_is_not_its_speaker(analyse: Analys
     )
     for q in quotes_of(analyse, text):
         assert q.speaker not in {"37 homes", "The regional rail line"}, q
+
+
+def test_it_and_they_continue_the_body_that_spoke_last(analyse: Analyse) -> None:
+    text = (
+        "The envoy asked the Afghan Taliban to join talks with the government in Kabul.\n\n"
+        "“All countries in the region will benefit from peace,” the US embassy said on "
+        "Thursday.\n\n"
+        "It added that the envoy had repeated the message during his visit.\n\n"
+        "Hospital staff said the ward was full. They said more beds were on the way."
+    )
+    quotes = quotes_of(analyse, text)
+    assert find(quotes, "repeated the message").speaker_canonical == "US embassy"
+    assert find(quotes, "more beds").speaker_canonical == "Hospital staff"

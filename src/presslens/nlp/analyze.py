@@ -57,16 +57,18 @@ class _Resolver:
         self.quoted = [(q.start, q.end) for q in marks]
         #: (position, person) of speakers resolved by name so far
         self.named: list[tuple[int, Entity]] = []
+        #: (position, name, entity) of the speakers so far that are not persons ("the US
+        #: embassy", "police"), for a later "it added" or "they said"
+        self.bodies: list[tuple[int, str, Entity | None]] = []
 
     def resolve(self, start: int, end: int) -> tuple[str | None, Entity | None]:
         """Canonical name and entity of the speaker written at ``[start, end)``."""
         name, ent = self._resolve(start, end)
-        if (
-            ent is not None
-            and ent.type == "person"
-            and self.text[start:end].casefold() not in _PRONOUNS
-        ):
-            self.named.append((start, ent))
+        if self.text[start:end].casefold() not in _PRONOUNS:
+            if ent is not None and ent.type == "person":
+                self.named.append((start, ent))
+            elif name is not None:
+                self.bodies.append((start, name, ent))
         return name, ent
 
     def _qualifies(self, start: int, end: int, mention: tuple[int, int]) -> bool:
@@ -104,6 +106,11 @@ class _Resolver:
             )
             return (ent.name, ent) if ent else (None, None)
         if low in _PLURAL:
+            # "It added ..." after "the US embassy said": the body that spoke last, before
+            # any organisation merely named in between
+            earlier = [b for b in self.bodies if b[0] < start]
+            if earlier and start - earlier[-1][0] <= _SPEAKER_REACH:
+                return earlier[-1][1], earlier[-1][2]
             ent = self.index.nearest(
                 self.article_id, start, _BODIES, skip=self.quoted, within=_BODY_REACH
             )
