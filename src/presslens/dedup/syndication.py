@@ -8,8 +8,9 @@ sampled shingles: those whose hash is 0 modulo ``_SAMPLE_MOD``, the same ones in
 so two texts sharing a passage share its samples.  A text that holds two texts which share
 nothing with each other is a page of news in brief, not a story: it links neither, so
 unrelated stories are not joined through it (counted as ``roundup``).  Groups are the connected
-components of those verified pairs, so the result does not depend on the input order: the
-pair set is symmetric and the union-find only joins.
+components of those verified pairs, so the result of a batch does not depend on its order: the
+pair set is symmetric, the union-find only joins, and the round-up test sees everything the
+batch brings (a text arriving in a later batch is judged against what was linked before).
 
 MinHash signatures are computed for a whole batch at once with numpy: permutation ``k`` maps a
 64-bit shingle hash ``x`` to ``(x ^ b_k) * a_k`` (``a_k`` odd, so a bijection of 64-bit
@@ -414,18 +415,20 @@ class SyndicationIndex:
                 held.setdefault(long, {})[short] = shared / (len(a) + len(b) - shared)
         for long in sorted(held):
             earlier = self.contains.get(long, [])
-            if self._holds_unrelated(earlier + sorted(held[long])):
+            new = sorted(held[long])
+            if self._holds_unrelated(earlier, new):
                 self.counts["roundup"] += 1
                 continue
-            for short, jac in sorted(held[long].items()):
-                self.jaccard[(min(short, long), max(short, long))] = jac
+            for short in new:
+                self.jaccard[(min(short, long), max(short, long))] = held[long][short]
                 self._union(short, long)
-            self.contains[long] = earlier + sorted(held[long])
+            self.contains[long] = earlier + new
 
-    def _holds_unrelated(self, texts: list[int]) -> bool:
-        """Whether two of ``texts`` share less than ``_UNRELATED`` of the shorter's shingles."""
-        for k, p in enumerate(texts):
-            for q in texts[k + 1 :]:
+    def _holds_unrelated(self, earlier: list[int], new: list[int]) -> bool:
+        """Whether a text of ``new`` shares less than ``_UNRELATED`` of the shorter's shingles
+        with another of ``new`` or one of ``earlier`` (which were checked with each other)."""
+        for k, p in enumerate(new):
+            for q in new[k + 1 :] + earlier:
                 a, b = self.shingles[p], self.shingles[q]
                 shared = len(np.intersect1d(a, b, assume_unique=True))
                 if shared < _UNRELATED * min(len(a), len(b)):
