@@ -135,13 +135,17 @@ class SyndicationGroup:
 
     ``original`` is the member published first; ties (and undated members, which rank after
     dated ones) are broken by the smallest id.  ``similarity`` maps each copy to the Jaccard
-    similarity of its word shingles with the original's (exact, not the MinHash estimate).
+    similarity of its word shingles with the original's (exact, not the MinHash estimate);
+    ``shared`` maps it to the share of the shorter text's shingles found in the other, which
+    says what Jaccard does not: a reprint of a story's first paragraphs has a low similarity
+    but shares all of itself.
     """
 
     id: str
     original: str
     copies: tuple[str, ...]
     similarity: Mapping[str, float] = field(default_factory=dict)
+    shared: Mapping[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)

@@ -174,8 +174,10 @@ def test_a_reprint_of_the_first_paragraphs_is_a_copy() -> None:
     assert result.group_of["quoting"] != result.group_of["wire"]
     (group,) = [g for g in result.groups if g.copies]
     assert group.original == "wire" and group.copies == ("brief",)
-    # the reported similarity stays the Jaccard with the original
+    # the reported similarity stays the Jaccard with the original; the shared share says
+    # that nearly all of the brief is in it
     assert group.similarity["brief"] < DedupConfig().min_jaccard
+    assert group.shared["brief"] > 0.8
     # a containment threshold above what the brief reaches keeps it apart
     strict = find_syndication(arts, DedupConfig(min_containment=0.99))
     assert strict.group_of["brief"] != strict.group_of["wire"]

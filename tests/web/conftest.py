@@ -69,7 +69,13 @@ STORIES = [
         "first_published": "2024-03-07",
         "last_published": "2024-03-09",
         "syndication": [
-            {"id": "g1", "original": "wire-1", "copies": ["copy-1"], "similarity": {"copy-1": 0.93}}
+            {
+                "id": "g1",
+                "original": "wire-1",
+                "copies": ["copy-1"],
+                "similarity": {"copy-1": 0.93},
+                "shared": {"copy-1": 0.97},
+            }
         ],
         "brief": [
             {

@@ -39,6 +39,7 @@ def test_story_page_sections(client: TestClient) -> None:
         "Who said what",
         "Where the outlets disagree",
         "1 syndicated copy",
+        "(0.93 similar, 97% of the shorter text shared)",
         "How each outlet frames it",
         "attributed to different speakers",
         "It is 100 years old.",

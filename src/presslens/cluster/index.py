@@ -788,6 +788,7 @@ def _restrict(group: SyndicationGroup, ids: Sequence[str]) -> SyndicationGroup:
         original=original,
         copies=copies,
         similarity={c: group.similarity[c] for c in copies if c in group.similarity},
+        shared={c: group.shared[c] for c in copies if c in group.shared},
     )
 
 

@@ -448,10 +448,13 @@ class SyndicationIndex:
             head = idx[0]
             gid = group_id(self.ids[head])
             copies = tuple(self.ids[k] for k in idx[1:])
-            similarity = {self.ids[k]: round(self._similarity(head, k), 4) for k in idx[1:]}
             groups.append(
                 SyndicationGroup(
-                    id=gid, original=self.ids[head], copies=copies, similarity=similarity
+                    id=gid,
+                    original=self.ids[head],
+                    copies=copies,
+                    similarity={self.ids[k]: round(self._similarity(head, k), 4) for k in idx[1:]},
+                    shared={self.ids[k]: round(self._shared(head, k), 4) for k in idx[1:]},
                 )
             )
             for k in idx:
@@ -465,6 +468,13 @@ class SyndicationIndex:
         if known is not None:
             return known
         return exact_jaccard(self.shingles[a], self.shingles[b])
+
+    def _shared(self, a: int, b: int) -> float:
+        """The share of the shorter text's shingles found in the other (0 when one has none)."""
+        x, y = self.shingles[a], self.shingles[b]
+        if len(x) == 0 or len(y) == 0:
+            return 0.0
+        return len(np.intersect1d(x, y, assume_unique=True)) / min(len(x), len(y))
 
     # --- state, for the store ----------------------------------------------------------------
 

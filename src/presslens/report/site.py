@@ -295,9 +295,20 @@ def _syndication_groups(
         if orig not in articles or orig in placed:
             continue
         copies = [c for c in g.get("copies", []) if c in articles and c != orig]
-        groups.append({"original": orig, "copies": copies, "similarity": g.get("similarity")})
+        groups.append(
+            {
+                "original": orig,
+                "copies": copies,
+                "similarity": g.get("similarity"),
+                "shared": g.get("shared"),
+            }
+        )
         placed.update([orig, *copies])
-    groups += [{"original": a, "copies": [], "similarity": None} for a in ids if a not in placed]
+    groups += [
+        {"original": a, "copies": [], "similarity": None, "shared": None}
+        for a in ids
+        if a not in placed
+    ]
     return groups
 
 
