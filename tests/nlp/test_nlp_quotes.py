@@ -379,3 +379,11 @@ def test_it_and_they_continue_the_body_that_spoke_last(analyse: Analyse) -> None
     quotes = quotes_of(analyse, text)
     assert find(quotes, "repeated the message").speaker_canonical == "US embassy"
     assert find(quotes, "more beds").speaker_canonical == "Hospital staff"
+
+
+def test_an_as_phrase_after_the_agent_is_not_part_of_the_speaker(analyse: Analyse) -> None:
+    text = (
+        "The three people who died have been named by police as Harold and June Thackery, "
+        "both 76, and Dariusz Wend, 31, a delivery driver from Brennport."
+    )
+    assert {q.speaker for q in quotes_of(analyse, text)} == {"police"}

@@ -269,6 +269,9 @@ def _noun_phrase(tok: Any) -> tuple[int, int]:
     for child in tok.children:
         if child.dep_ in ("relcl", "acl") or (child.dep_ in ("appos", "punct") and child.i > tok.i):
             drop.update(t.i for t in child.subtree)
+        elif child.dep_ == "prep" and child.lower_ == "as" and child.i > tok.i:
+            # "named by police as Harold and June Thackery": what was said, not who said it
+            drop.update(t.i for t in child.subtree)
     keep = [t for t in tok.subtree if t.i not in drop]
     # a subject runs contiguously up to the head; anything after a dropped piece goes too
     contiguous: list[Any] = []
