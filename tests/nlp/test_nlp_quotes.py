@@ -387,3 +387,26 @@ def test_an_as_phrase_after_the_agent_is_not_part_of_the_speaker(analyse: Analys
         "both 76, and Dariusz Wend, 31, a delivery driver from Brennport."
     )
     assert {q.speaker for q in quotes_of(analyse, text)} == {"police"}
+
+
+def test_a_place_after_a_preposition_qualifies_even_when_half_tagged(analyse: Analyse) -> None:
+    # with the first article in the story, the small model's "Row" in the second is taken
+    # for the surname of a person "Foundry Row"; "of Foundry" still marks a place
+    texts = {
+        "a": (
+            "Rescue teams from the neighbouring provinces of Kestle and Wenmoor have joined "
+            "the search for people still missing. Residents of Foundry Row, one of the "
+            "worst-hit streets, said many of the victims were elderly people who could not "
+            "climb to the upper floors of their homes in time."
+        ),
+        "b": (
+            "The clean-up has barely begun. About 1,300 people were still in temporary "
+            "accommodation on Saturday, and the rail line to Brennport remained closed.\n\n"
+            "Residents of Foundry Row, where most of the dead lived, said they wanted the wall "
+            "rebuilt before the autumn rains."
+        ),
+    }
+    _, quotes, _ = analyse(texts)
+    q = find(list(quotes), "wall rebuilt")
+    assert q.speaker_canonical is not None
+    assert q.speaker_canonical.startswith("Residents of Foundry Row")

@@ -27,7 +27,11 @@ _SINGULAR = frozenset({"he", "she", "him", "her", "i", "me"})
 _PLURAL = frozenset({"they", "we", "it", "them", "us"})
 _PRONOUNS = _SINGULAR | _PLURAL
 _DET = re.compile(r"^(the|a|an|this|that)\s+", re.IGNORECASE)
-_PREPOSITION_END = re.compile(r"\b(?:of|in|at|from|for|on)\s+(?:the\s+)?$", re.IGNORECASE)
+# a preposition, then maybe the start of the same name when the tagger took only its last
+# word ("Residents of Foundry Row" with "Row" alone tagged)
+_PREPOSITION_END = re.compile(
+    r"\b(?i:of|in|at|from|for|on)\s+(?i:the\s+)?(?:[A-Z][\w’'\-]*\s+){0,2}$"
+)
 _NAME_LIKE = re.compile(r"(?:[A-Z][\w.’'\-]*\s+){0,3}[A-Z][\w’'\-]*")
 _PREPOSITION_START = re.compile(r"\s+(?:of|in|at|from|for|on)\s", re.IGNORECASE)
 #: a plural/neuter pronoun resolves to an organisation mentioned at most this many characters
