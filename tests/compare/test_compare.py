@@ -6,7 +6,7 @@ import dataclasses
 
 from presslens.compare.core import compare, compare_story
 from presslens.config import CompareConfig
-from presslens.model import Article, StoryDocs
+from presslens.model import Article, Discrepancy, StoryDocs
 
 from .conftest import MakeStory
 
@@ -217,6 +217,11 @@ def _two_outlets(make_story: MakeStory, published: str, text_a: str, text_b: str
     return make_story(a, b)
 
 
+def _date_reports(story: StoryDocs) -> list[Discrepancy]:
+    """The date discrepancies the comparison reports for ``story``."""
+    return [d for d in compare(story).story.discrepancies or () if d.kind == "date"]
+
+
 def _emails_story(make_story: MakeStory, day: str) -> StoryDocs:
     return _two_outlets(
         make_story,
@@ -232,12 +237,10 @@ def _emails_story(make_story: MakeStory, day: str) -> StoryDocs:
 def test_reworded_date_that_another_outlet_repeats_is_a_discrepancy(
     make_story: MakeStory,
 ) -> None:
-    changed = compare(_emails_story(make_story, "Saturday")).story.discrepancies or ()
-    dates = [d for d in changed if d.kind == "date"]
+    dates = _date_reports(_emails_story(make_story, "Saturday"))
     assert len(dates) == 1
     assert {v.article_ids for v in dates[0].values} == {("a",), ("b",)}
-    same = compare(_emails_story(make_story, "Wednesday")).story.discrepancies or ()
-    assert not [d for d in same if d.kind == "date"]
+    assert not _date_reports(_emails_story(make_story, "Wednesday"))
 
 
 def test_a_stretch_of_days_is_not_set_against_a_day(make_story: MakeStory) -> None:
@@ -251,8 +254,7 @@ def test_a_stretch_of_days_is_not_set_against_a_day(make_story: MakeStory) -> No
         published="2015-04-01",
         text="The religious freedom law enacted on Monday drew protests across Indiana.",
     )
-    d = compare(make_story(a, b)).story.discrepancies or ()
-    assert not [x for x in d if x.kind == "date"]
+    assert not _date_reports(make_story(a, b))
 
 
 def test_a_weekday_is_not_taken_for_a_name_that_sets_two_sentences_apart(
@@ -268,10 +270,8 @@ def test_a_weekday_is_not_taken_for_a_name_that_sets_two_sentences_apart(
             "committee that she had broken no rules and done nothing wrong.",
         )
 
-    changed = compare(story("Saturday")).story.discrepancies or ()
-    assert [d.kind for d in changed if d.kind == "date"] == ["date"]
-    same = compare(story("Wednesday")).story.discrepancies or ()
-    assert not [d for d in same if d.kind == "date"]
+    assert len(_date_reports(story("Saturday"))) == 1
+    assert not _date_reports(story("Wednesday"))
 
 
 def test_one_group_counted_under_two_nouns_is_compared(make_story: MakeStory) -> None:
@@ -366,11 +366,9 @@ def test_updates_from_different_days_are_not_a_date_conflict(make_story: MakeSto
         return make_story(a, b)
 
     # Friday's paper tells Friday's news, Wednesday's paper Wednesday's
-    later = compare(story("2024-03-29", "Friday")).story.discrepancies or ()
-    assert not [d for d in later if d.kind == "date"]
+    assert not _date_reports(story("2024-03-29", "Friday"))
     # the same day's papers giving two days for it do disagree
-    same = compare(story("2024-03-27", "Monday")).story.discrepancies or ()
-    assert [d.kind for d in same if d.kind == "date"] == ["date"]
+    assert len(_date_reports(story("2024-03-27", "Monday"))) == 1
 
 
 def test_two_outlets_that_both_name_two_days_do_not_disagree(make_story: MakeStory) -> None:
@@ -386,8 +384,7 @@ def test_two_outlets_that_both_name_two_days_do_not_disagree(make_story: MakeSto
         text="The emergency service said on Tuesday that crews were searching the town.\n\n"
         "By Thursday the water had gone down.",
     )
-    d = compare(make_story(a, b)).story.discrepancies or ()
-    assert not [x for x in d if x.kind == "date"]
+    assert not _date_reports(make_story(a, b))
 
 
 def test_a_day_after_the_other_article_came_out_is_another_event(
@@ -409,8 +406,6 @@ def test_a_day_after_the_other_article_came_out_is_another_event(
         return make_story(a, b)
 
     # Monday's paper tells of Sunday, which Saturday's paper could not have known
-    d = compare(story("2024-03-18")).story.discrepancies or ()
-    assert not [x for x in d if x.kind == "date"]
+    assert not _date_reports(story("2024-03-18"))
     # a paper of the same Saturday giving Sunday (a week earlier) does disagree
-    d2 = compare(story("2024-03-16")).story.discrepancies or ()
-    assert [x.kind for x in d2 if x.kind == "date"] == ["date"]
+    assert len(_date_reports(story("2024-03-16"))) == 1

@@ -253,11 +253,18 @@ def _same_subject_names(a: frozenset[str], b: frozenset[str], main: frozenset[st
     return True
 
 
-def _local_context(sent: Sent, fact: Fact, idf: dict[str, float]) -> dict[str, float]:
-    """IDF-weighted words of the sentence, each weighed down by its distance to the figure."""
-    spans = word_spans(sent.ref.text)
+def _around(text: str, fact: Fact) -> tuple[list[tuple[int, int, str]], int, int]:
+    """The words of ``text``, the index of the figure's first word and of the first word
+    after it."""
+    spans = word_spans(text)
     first = next((i for i, (_, end, _w) in enumerate(spans) if end > fact.start), len(spans))
     after = next((i for i, (start, _e, _w) in enumerate(spans) if start >= fact.end), len(spans))
+    return spans, first, after
+
+
+def _local_context(sent: Sent, fact: Fact, idf: dict[str, float]) -> dict[str, float]:
+    """IDF-weighted words of the sentence, each weighed down by its distance to the figure."""
+    spans, first, after = _around(sent.ref.text, fact)
     vec: dict[str, float] = {}
     for i, (start, _end, word) in enumerate(spans):
         if fact.start <= start < fact.end:
@@ -454,9 +461,7 @@ def _matches(
 def _figure_context(sent: Sent, fact: Fact) -> str:
     """The words around a figure with the figure masked: what it is about, not its value."""
     text = sent.ref.text
-    spans = word_spans(text)
-    first = next((i for i, (_, end, _w) in enumerate(spans) if end > fact.start), len(spans))
-    after = next((i for i, (start, _e, _w) in enumerate(spans) if start >= fact.end), len(spans))
+    spans, first, after = _around(text, fact)
     lo = spans[max(0, first - _EMBED_WORDS)][0] if first > 0 else fact.start
     hi = spans[min(len(spans), after + _EMBED_WORDS) - 1][1] if after < len(spans) else fact.end
     return f"{text[lo : fact.start]}{_MASK}{text[fact.end : hi]}".strip()

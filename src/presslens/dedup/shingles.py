@@ -71,9 +71,22 @@ def shingle_hashes(tokens: list[str], size: int) -> Hashes:
     return np.unique(acc)
 
 
+def shared_count(a: Hashes, b: Hashes) -> int:
+    """How many hashes two sorted unique hash arrays have in common."""
+    return len(np.intersect1d(a, b, assume_unique=True))
+
+
 def exact_jaccard(a: Hashes, b: Hashes) -> float:
     """Jaccard similarity of two sorted unique hash arrays (0.0 when both are empty)."""
     if len(a) == 0 or len(b) == 0:
         return 0.0
-    inter = len(np.intersect1d(a, b, assume_unique=True))
+    inter = shared_count(a, b)
     return inter / (len(a) + len(b) - inter)
+
+
+def containment(a: Hashes, b: Hashes) -> float:
+    """The share of the smaller of two sorted unique hash arrays found in the other (0.0 when
+    either is empty)."""
+    if len(a) == 0 or len(b) == 0:
+        return 0.0
+    return shared_count(a, b) / min(len(a), len(b))

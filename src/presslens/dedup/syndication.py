@@ -40,6 +40,7 @@ from datasketch import MinHashLSH
 from presslens.config import DedupConfig
 from presslens.dedup.shingles import (
     Hashes,
+    containment,
     exact_jaccard,
     normalised_words,
     shingle_hashes,
@@ -59,11 +60,9 @@ _BUCKET_PAIRS = 16
 # One shingle in this many (by hash) is a containment sample; a text of 20 shingles has
 # about 2.5, so a short reprint still shares two with its source.
 _SAMPLE_MOD = np.uint64(8)
-# Texts sharing at least this many samples are verified for containment.
+# Texts sharing at least this many samples are verified for containment (a sample held by
+# many texts, boilerplate, pairs each with a bounded number of them, as an LSH bucket does).
 _SAMPLE_MIN_SHARED = 2
-# A sample held by more texts than this is boilerplate (a footer, a stock phrase) and
-# proposes no pairs, which keeps the candidates linear in the corpus.
-_SAMPLE_MAX_TEXTS = 32
 # Two texts held by one longer text are unrelated (so the longer one is a round-up) when they
 # share less than this share of the shorter one's shingles.
 _UNRELATED = 0.1
@@ -177,31 +176,13 @@ def sample_pairs(
 
     Many: ``_SAMPLE_MIN_SHARED`` and ``share`` of the samples of the one with fewer.
     ``samples`` and ``docs`` are parallel (one row per sampled shingle of a text; a text's
-    samples are distinct); ``fresh`` is parallel too.  Samples held by more than
-    ``_SAMPLE_MAX_TEXTS`` texts are skipped.
+    samples are distinct); ``fresh`` is parallel too.  Each sample is a one-band LSH key, so
+    :func:`bucket_pairs` finds the texts that share it.
     """
-    if len(samples) < 2:
+    rows = bucket_pairs(samples[:, np.newaxis], docs.astype(np.uint64), fresh)
+    if len(rows) == 0:
         return np.empty((0, 2), dtype=np.int64)
-    order = np.lexsort((docs, samples))
-    hs, ds, fr = samples[order], docs[order], fresh[order]
-    first = np.ones(len(hs), dtype=bool)
-    first[1:] = hs[1:] != hs[:-1]
-    run = np.cumsum(first) - 1
-    run_start = np.flatnonzero(first)[run]
-    small = np.bincount(run)[run] <= _SAMPLE_MAX_TEXTS
-    found: list[npt.NDArray[np.int64]] = []
-    active = np.flatnonzero(~first & small)
-    for d in range(1, _SAMPLE_MAX_TEXTS):
-        active = active[active - run_start[active] >= d]
-        if len(active) == 0:
-            break
-        left = active - d
-        keep = fr[left] | fr[active]
-        found.append(np.stack([ds[left[keep]], ds[active[keep]]], axis=1))
-    if not found:
-        return np.empty((0, 2), dtype=np.int64)
-    pairs = np.sort(np.concatenate(found), axis=1)
-    unique, counts = np.unique(pairs, axis=0, return_counts=True)
+    unique, counts = np.unique(np.sort(docs[rows], axis=1), axis=0, return_counts=True)
     per_doc = np.bincount(docs)
     fewer = np.minimum(per_doc[unique[:, 0]], per_doc[unique[:, 1]])
     out: npt.NDArray[np.int64] = unique[(counts >= _SAMPLE_MIN_SHARED) & (counts >= share * fewer)]
@@ -409,10 +390,9 @@ class SyndicationIndex:
             if self._find(i) == self._find(j):
                 continue
             a, b = self.shingles[i], self.shingles[j]
-            shared = len(np.intersect1d(a, b, assume_unique=True))
-            if shared >= min_contained * min(len(a), len(b)):
+            if containment(a, b) >= min_contained:
                 short, long = (i, j) if len(a) <= len(b) else (j, i)
-                held.setdefault(long, {})[short] = shared / (len(a) + len(b) - shared)
+                held.setdefault(long, {})[short] = exact_jaccard(a, b)
         for long in sorted(held):
             earlier = self.contains.get(long, [])
             new = sorted(held[long])
@@ -429,9 +409,7 @@ class SyndicationIndex:
         with another of ``new`` or one of ``earlier`` (which were checked with each other)."""
         for k, p in enumerate(new):
             for q in new[k + 1 :] + earlier:
-                a, b = self.shingles[p], self.shingles[q]
-                shared = len(np.intersect1d(a, b, assume_unique=True))
-                if shared < _UNRELATED * min(len(a), len(b)):
+                if containment(self.shingles[p], self.shingles[q]) < _UNRELATED:
                     return True
         return False
 
@@ -454,7 +432,10 @@ class SyndicationIndex:
                     original=self.ids[head],
                     copies=copies,
                     similarity={self.ids[k]: round(self._similarity(head, k), 4) for k in idx[1:]},
-                    shared={self.ids[k]: round(self._shared(head, k), 4) for k in idx[1:]},
+                    shared={
+                        self.ids[k]: round(containment(self.shingles[head], self.shingles[k]), 4)
+                        for k in idx[1:]
+                    },
                 )
             )
             for k in idx:
@@ -468,13 +449,6 @@ class SyndicationIndex:
         if known is not None:
             return known
         return exact_jaccard(self.shingles[a], self.shingles[b])
-
-    def _shared(self, a: int, b: int) -> float:
-        """The share of the shorter text's shingles found in the other (0 when one has none)."""
-        x, y = self.shingles[a], self.shingles[b]
-        if len(x) == 0 or len(y) == 0:
-            return 0.0
-        return len(np.intersect1d(x, y, assume_unique=True)) / min(len(x), len(y))
 
     # --- state, for the store ----------------------------------------------------------------
 

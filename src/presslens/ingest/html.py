@@ -96,7 +96,7 @@ class _HeadParser(HTMLParser):
 
 
 def _head(html: str) -> _HeadParser:
-    end = html[:_HEAD_LIMIT].lower().find("</head>", 0, _HEAD_LIMIT)
+    end = html[:_HEAD_LIMIT].lower().find("</head>")
     parser = _HeadParser()
     try:
         parser.feed(html[: end if end >= 0 else _HEAD_LIMIT])

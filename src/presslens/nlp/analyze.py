@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from operator import itemgetter
 from typing import Any
 
 from presslens.config import NlpConfig
@@ -59,10 +60,10 @@ class _Resolver:
         self.article_id = article_id
         self.text = text
         self.quoted = [(q.start, q.end) for q in marks]
-        #: (position, person) of speakers resolved by name so far
-        self.named: list[tuple[int, Entity]] = []
-        #: (position, name, entity) of the speakers so far that are not persons ("the US
-        #: embassy", "police"), for a later "it added" or "they said"
+        #: (position, name, entity) of the speakers resolved so far: persons named, for a
+        #: later "he said", and speakers that are not persons ("the US embassy", "police"),
+        #: for a later "it added" or "they said"
+        self.named: list[tuple[int, str, Entity | None]] = []
         self.bodies: list[tuple[int, str, Entity | None]] = []
 
     def resolve(self, start: int, end: int) -> tuple[str | None, Entity | None]:
@@ -70,7 +71,7 @@ class _Resolver:
         name, ent = self._resolve(start, end)
         if self.text[start:end].casefold() not in _PRONOUNS:
             if ent is not None and ent.type == "person":
-                self.named.append((start, ent))
+                self.named.append((start, ent.name, ent))
             elif name is not None:
                 self.bodies.append((start, name, ent))
         return name, ent
@@ -91,13 +92,16 @@ class _Resolver:
         followed = bool(re.search(r"\w", after)) and not _PREPOSITION_START.match(after)
         return followed or bool(_PREPOSITION_END.search(before))
 
-    def _last_speaker(self, before: int) -> Entity | None:
-        """The person last named as a speaker shortly before ``before``."""
-        earlier = [(pos, ent) for pos, ent in self.named if pos < before]
+    @staticmethod
+    def _last_of(
+        spoken: list[tuple[int, str, Entity | None]], before: int
+    ) -> tuple[str, Entity | None] | None:
+        """The name and entity of the last of ``spoken`` shortly before ``before``."""
+        earlier = [s for s in spoken if s[0] < before]
         if not earlier:
             return None
-        pos, ent = max(earlier, key=lambda pe: pe[0])
-        return ent if before - pos <= _SPEAKER_REACH else None
+        pos, name, ent = max(earlier, key=itemgetter(0))
+        return (name, ent) if before - pos <= _SPEAKER_REACH else None
 
     def _resolve(self, start: int, end: int) -> tuple[str | None, Entity | None]:
         surface = self.text[start:end]
@@ -105,16 +109,17 @@ class _Resolver:
         if low in _SINGULAR:
             # "he said" mostly continues the last named speaker, not the last person named
             # (who is often the one spoken to or about)
-            ent = self._last_speaker(start) or self.index.nearest(
-                self.article_id, start, _PERSON, skip=self.quoted
-            )
+            last = self._last_of(self.named, start)
+            if last is not None:
+                return last
+            ent = self.index.nearest(self.article_id, start, _PERSON, skip=self.quoted)
             return (ent.name, ent) if ent else (None, None)
         if low in _PLURAL:
             # "It added ..." after "the US embassy said": the body that spoke last, before
             # any organisation merely named in between
-            earlier = [b for b in self.bodies if b[0] < start]
-            if earlier and start - earlier[-1][0] <= _SPEAKER_REACH:
-                return earlier[-1][1], earlier[-1][2]
+            last = self._last_of(self.bodies, start)
+            if last is not None:
+                return last
             ent = self.index.nearest(
                 self.article_id, start, _BODIES, skip=self.quoted, within=_BODY_REACH
             )

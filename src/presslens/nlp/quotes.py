@@ -226,6 +226,12 @@ _PASSIVE_TOPIC_CUES = frozenset({"declare", "expect", "deem", "schedule", "proje
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _CLIMB = frozenset({"conj", "advcl", "xcomp", "acl", "pcomp"})
 _NOMINAL = frozenset({"NOUN", "PROPN", "PRON"})
+_NAME_TYPES = frozenset({"PERSON", "ORG", "NORP"})
+
+
+def _is_name(tok: Any) -> bool:
+    """Whether the parser took ``tok`` for (part of) a name."""
+    return bool(tok.pos_ == "PROPN" or tok.ent_type_ in _NAME_TYPES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,6 +438,9 @@ def _clause_misread(comp: Any, lemma: str) -> bool:
     )
 
 
+_NON_SPACE = re.compile(r"\S")
+
+
 def _block_after(verb: Any, text: str) -> tuple[int, int] | None:
     """The paragraph a reporting clause ending in a colon introduces ("Limbaugh added:");
     ``text`` is the doc's text."""
@@ -447,7 +456,8 @@ def _block_after(verb: Any, text: str) -> tuple[int, int] | None:
     line_end = text.find("\n", after)
     if line_end < 0 or text[after:line_end].strip():
         return None
-    start = line_end + len(text[line_end:]) - len(text[line_end:].lstrip())
+    nonblank = _NON_SPACE.search(text, line_end)
+    start = nonblank.start() if nonblank else len(text)
     end = text.find("\n", start)
     end = len(text) if end < 0 else end
     return (start, end) if start < end else None
@@ -715,9 +725,7 @@ def _noun_holder(noun: Any) -> _Speaker | None:
         # "she made the claim that ...", "he voiced his support for ...", "has the support of"
         return _subject_of(noun.head)
     for child in noun.children:
-        if child.dep_ == "compound" and (
-            child.pos_ == "PROPN" or child.ent_type_ in ("PERSON", "ORG", "NORP")
-        ):
+        if child.dep_ == "compound" and _is_name(child):
             # "a New York Times report that ...", "the Clinton campaign's statement"
             return _speaker_from(child)
     return None
@@ -872,9 +880,7 @@ _LABEL_LINE = re.compile(
 
 def _names_in(doc: Any) -> frozenset[str]:
     """Words the parser took for names somewhere in ``doc``."""
-    return frozenset(
-        t.text for t in doc if t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG", "NORP")
-    )
+    return frozenset(t.text for t in doc if _is_name(t))
 
 
 def _labelled_lines(doc: Any, text: str) -> list[tuple[tuple[int, int], _Speaker, tuple[int, int]]]:
@@ -892,7 +898,7 @@ def _labelled_lines(doc: Any, text: str) -> list[tuple[tuple[int, int], _Speaker
             continue
         if not (
             # a name, or a surname in capitals as transcripts write them ("BOULDUAN:")
-            any(t.pos_ == "PROPN" or t.ent_type_ in ("PERSON", "ORG") for t in label)
+            any(_is_name(t) for t in label)
             or (label.text.isupper() and len(label.text) > 2)
             # a headline's source ("Poll: ...", "Study: ...")
             or (len(label) == 1 and label[0].lemma_.lower() in SOURCE_NOUNS)

@@ -308,18 +308,33 @@ def build_matrix(articles: Sequence[Article], params: BriefParams | None = None)
     return StoryMatrix(arts, representative, groups, candidates, mat, idf, by_article)
 
 
+@dataclass(frozen=True, slots=True)
+class _Sources:
+    """The story's independent sources: each candidate's source, the sources in order, and
+    each source's sentence vectors summed and L2-normalised (one row per source)."""
+
+    of: npt.NDArray[np.int64]
+    order: list[int]
+    unit: FloatArray
+
+
+def _sources(sm: StoryMatrix) -> _Sources:
+    of = np.asarray([c.group for c in sm.candidates], dtype=np.int64)
+    order = sorted(set(of.tolist()))
+    unit = np.zeros((len(order), sm.vectors.shape[1]))
+    for k, g in enumerate(order):
+        v = np.asarray(sm.vectors[np.flatnonzero(of == g)].sum(axis=0)).ravel()
+        norm = np.linalg.norm(v)
+        unit[k] = v / norm if norm > 0 else v
+    return _Sources(of, order, unit)
+
+
 def _salience(sm: StoryMatrix, sim: FloatArray, params: BriefParams) -> FloatArray:
     n = len(sm.candidates)
-    cand_groups = np.asarray([c.group for c in sm.candidates])
-    unique_groups = sorted(set(cand_groups.tolist()))
-    # centroid: mean over independent sources of each source's mean sentence vector
-    centroid = np.zeros(sm.vectors.shape[1])
-    for g in unique_groups:
-        rows = np.flatnonzero(cand_groups == g)
-        v = np.asarray(sm.vectors[rows].mean(axis=0)).ravel()
-        norm = np.linalg.norm(v)
-        if norm > 0:
-            centroid += v / norm
+    sources = _sources(sm)
+    cand_groups, unique_groups = sources.of, sources.order
+    # centroid: mean over independent sources of each source's (normalised) sentence vector
+    centroid = sources.unit.sum(axis=0)
     norm = np.linalg.norm(centroid)
     if norm > 0:
         centroid /= norm
@@ -343,7 +358,7 @@ def _salience(sm: StoryMatrix, sim: FloatArray, params: BriefParams) -> FloatArr
         + params.graph_weight * graph
         + params.position_weight * position
         + params.relative_position_weight * relative_position(sm)
-        + params.source_agreement_weight * source_agreement(sm)
+        + params.source_agreement_weight * source_agreement(sm, sources)
         + params.corroboration_weight * corroboration
         + params.consensus_weight * consensus(sm)
     )
@@ -363,28 +378,22 @@ def relative_position(sm: StoryMatrix) -> FloatArray:
     return out
 
 
-def source_agreement(sm: StoryMatrix) -> FloatArray:
+def source_agreement(sm: StoryMatrix, sources: _Sources | None = None) -> FloatArray:
     """How much each sentence's independent source shares with the story's other sources.
 
     The mean cosine of the source's TF-IDF vector (its sentences summed) with each other
     source's; every sentence of a source gets the same value.  0 for a one-source story.
+    ``sources`` is the story's sources when the caller has them already.
     """
-    n = len(sm.candidates)
-    out: FloatArray = np.zeros(n)
-    cand_groups = np.asarray([c.group for c in sm.candidates])
-    unique_groups = sorted(set(cand_groups.tolist()))
-    if len(unique_groups) < 2:
+    src = _sources(sm) if sources is None else sources
+    out: FloatArray = np.zeros(len(sm.candidates))
+    if len(src.order) < 2:
         return out
-    vectors: list[FloatArray] = []
-    for g in unique_groups:
-        v = np.asarray(sm.vectors[np.flatnonzero(cand_groups == g)].sum(axis=0)).ravel()
-        norm = np.linalg.norm(v)
-        vectors.append(v / norm if norm > 0 else v)
-    sims = np.asarray(vectors) @ np.asarray(vectors).T
+    sims = src.unit @ src.unit.T
     np.fill_diagonal(sims, 0.0)
-    agreement = sims.sum(axis=1) / (len(unique_groups) - 1)
-    for k, g in enumerate(unique_groups):
-        out[cand_groups == g] = agreement[k]
+    agreement = sims.sum(axis=1) / (len(src.order) - 1)
+    for k, g in enumerate(src.order):
+        out[src.of == g] = agreement[k]
     return out
 
 
