@@ -8,6 +8,15 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _in_process_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run in the test process unless a test asks for workers (starting worker
+    processes for every small command would only slow the suite down)."""
+    monkeypatch.setenv("PRESSLENS_WORKERS", "1")
+
+
 SHARED = REPO.parent / "shared"
 DEMO = REPO / "examples" / "demo"
 

@@ -1,40 +1,37 @@
-"""The Python API; it mirrors the CLI (``presslens analyze|ingest|export``)."""
+"""The Python API; it mirrors the CLI (``presslens analyze|ingest|export``).
+
+Every function builds a :class:`~presslens.pipeline.Pipeline` and hands it, with an
+:class:`~presslens.executors.Executor`, to :func:`presslens.engine.execute`: there is one way
+to run a stage.  ``workers`` (local processes), ``dask`` / ``scheduler`` (Dask) or an
+``executor`` you built choose where the work runs; the default is this process.
+"""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from presslens.checkpoint import FolderCheckpoints, StoreCheckpoints
+from presslens.codec import to_jsonable
 from presslens.config import Config, load_config
-from presslens.executors.local import ProgressFn, no_progress, run_local, run_story_stages
-from presslens.ingest import read_inputs
+from presslens.engine import Keeper, ProgressFn, RunResult, execute, no_progress
+from presslens.executors import Executor, make_executor
+from presslens.ingest.inputs import plan_shards
 from presslens.model import Article, Skip, StoryDocs
 from presslens.pipeline import Pipeline
 from presslens.report import Report, RunInfo
-from presslens.report.serialize import to_jsonable
 from presslens.store import Store
+
+#: the folder under ``--out`` where a run keeps finished work, so a killed run resumes
+WORK_DIR = ".work"
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-def _read(
-    paths: Iterable[str | Path], config: Config, progress: ProgressFn
-) -> tuple[list[Article], list[Skip]]:
-    articles: list[Article] = []
-    skipped: list[Skip] = []
-    for item in read_inputs(paths, config.ingest):
-        if isinstance(item, Skip):
-            skipped.append(item)
-        else:
-            articles.append(item)
-        progress("ingest", len(articles) + len(skipped), None)
-    return articles, skipped
 
 
 def resolve_config(
@@ -49,6 +46,26 @@ def resolve_config(
     return load_config(config_path, overrides)
 
 
+@contextmanager
+def executor_for(
+    executor: Executor | None = None,
+    *,
+    workers: int | None = 1,
+    dask: bool = False,
+    scheduler: str | None = None,
+) -> Iterator[Executor]:
+    """``executor`` as given (left open), else the one ``workers`` / ``dask`` / ``scheduler``
+    ask for (closed on leaving)."""
+    if executor is not None:
+        yield executor
+        return
+    made = make_executor(workers, dask=dask, scheduler=scheduler)
+    try:
+        yield made
+    finally:
+        made.close()
+
+
 def analyze(
     paths: Iterable[str | Path],
     *,
@@ -59,34 +76,37 @@ def analyze(
     db: str | Path | None = None,
     progress: ProgressFn = no_progress,
     on_skip: Any = None,
+    workers: int | None = 1,
+    dask: bool = False,
+    scheduler: str | None = None,
+    executor: Executor | None = None,
 ) -> Report:
     """Read ``paths``, run every registered stage, and return the :class:`Report`.
 
-    With ``out`` the report files are written there (formats from ``config.report``); with
-    ``db`` the articles, stories and the run summary are added to that SQLite store.
-    ``on_skip`` (a callable taking a :class:`Skip`) is told about each skipped input.
+    With ``out`` the report files are written there (formats from ``config.report``) and
+    finished work is kept in ``out/.work``, so the same run started again after a kill
+    resumes; with ``db`` the articles, stories and the run summary are added to that SQLite
+    store.  ``on_skip`` (a callable taking a :class:`Skip`) is told about each skipped input.
     """
     cfg = resolve_config(config, config_path, {"ingest": {"source": source}})
-    started, t0 = _now(), time.perf_counter()
+    started = _now()
     inputs = tuple(str(p) for p in paths)
-    articles, skipped = _read(inputs, cfg, progress)
-    timings = {"ingest": time.perf_counter() - t0}
     pipeline = Pipeline.default(cfg)
-    result = run_local(pipeline, articles, progress)
-    timings.update(result.timings)
-    all_skipped = skipped + result.skipped
+    checkpoints = None if out is None else FolderCheckpoints(Path(out) / WORK_DIR)
+    with executor_for(executor, workers=workers, dask=dask, scheduler=scheduler) as ex:
+        result = execute(
+            pipeline,
+            ex,
+            config=cfg,
+            shards=plan_shards(inputs, cfg.ingest),
+            checkpoints=checkpoints,
+            progress=progress,
+        )
+        where = ex.describe()
     if on_skip is not None:
-        for s in all_skipped:
+        for s in result.skipped:
             on_skip(s)
-    run = RunInfo(
-        inputs=inputs,
-        articles_in=len(articles) + len(skipped),
-        skipped=tuple(all_skipped),
-        timings=timings,
-        stages=("ingest", *pipeline.names),
-        started=started,
-        finished=_now(),
-    )
+    run = _run_info(inputs, result, ("ingest", *pipeline.names), started, where)
     report = Report(
         articles=tuple(result.articles),
         run=run,
@@ -96,7 +116,29 @@ def analyze(
         _store_result(db, result.articles, result.stories, report)
     if out is not None:
         report.write(out, cfg.report.formats)
+        if checkpoints is not None:
+            checkpoints.done()
     return report
+
+
+def _run_info(
+    inputs: tuple[str, ...],
+    result: RunResult,
+    stages: tuple[str, ...],
+    started: str,
+    executor: str,
+) -> RunInfo:
+    return RunInfo(
+        inputs=inputs,
+        articles_in=len(result.articles) + len(result.skipped),
+        skipped=tuple(result.skipped),
+        timings=result.timings,
+        stages=stages,
+        started=started,
+        finished=_now(),
+        executor=executor,
+        resumed=result.reused,
+    )
 
 
 def _store_result(
@@ -130,14 +172,128 @@ def _remap_ids(value: Any, renamed: Mapping[str, str]) -> Any:
     return value
 
 
+class StoreKeeper(Keeper):
+    """The store as the keeper of an incremental run.
+
+    New articles are stored (each in its own transaction, so nothing read is lost) when the
+    stateful stages are about to take them in; those stages then see the new articles, under
+    the ids the store gave them, and every stored article that is in no story yet (left by a
+    run that was killed before it committed).  When the store holds stories but no saved
+    stage state (an older store, or one written by ``analyze --db``), the stages see every
+    stored article, so their state is rebuilt.
+    """
+
+    def __init__(self, store: Store, *, rebuild: bool = False, progress: ProgressFn) -> None:
+        self.store = store
+        self.rebuild = rebuild
+        self.progress = progress
+        self.inserted = 0
+        self.existing = 0
+        #: the stored id of every article offered, new or already stored, in input order
+        self.stored_ids: list[str] = []
+
+    def admit(self, articles: list[Article]) -> list[Article]:
+        """Store the new articles; return what the stateful stages must take in."""
+        new: list[Article] = []
+        for i, article in enumerate(articles):
+            added = self.store.add_article(article)
+            self.stored_ids.append(added.id)
+            if added.inserted:
+                self.inserted += 1
+                new.append(article if added.id == article.id else replace(article, id=added.id))
+            else:
+                self.existing += 1
+            self.progress("store", i + 1, len(articles))
+        new_ids = {a.id for a in new}
+        earlier = self.store.articles() if self.rebuild else self.store.articles_without_story()
+        return [a for a in earlier if a.id not in new_ids] + new
+
+    def fetch(self, ids: Sequence[str]) -> list[Article]:
+        """Stored articles by id."""
+        return [a for i in ids if (a := self.store.get_article(i)) is not None]
+
+
 @dataclass(frozen=True)
 class IngestResult:
-    """What :func:`ingest_into` added to a store."""
+    """What :func:`ingest_into` (or an incremental single-stage run) added to a store."""
 
     inserted: int
     existing: int
     skipped: tuple[Skip, ...]
     stories_touched: int
+    result: RunResult | None = None
+    #: the stored id of every article read, new or already stored, in input order
+    stored_ids: tuple[str, ...] = ()
+
+
+def run_on_store(
+    pipeline: Pipeline,
+    db: str | Path,
+    inputs: Sequence[str],
+    config: Config,
+    executor: Executor,
+    progress: ProgressFn = no_progress,
+) -> IngestResult:
+    """Run ``pipeline`` over ``inputs`` into the store ``db``, incrementally.
+
+    The stateful stages start from the state the store keeps; their new state, the
+    articles' syndication fields, the stories touched and the run summary are committed in
+    one transaction at the end, and finished work is kept in the store until then, so a
+    killed run leaves the store as it was (plus the new articles) and a rerun completes it.
+    """
+    from presslens import faults
+
+    started = _now()
+    with Store(db) as store:
+        saved = store.stage_states()
+        states = {
+            s.name: s.load_state(saved[s.name]) for s in pipeline.stateful() if s.name in saved
+        }
+        rebuild = any(s.name not in saved for s in pipeline.stateful()) and bool(store.story_ids())
+        keeper = StoreKeeper(store, rebuild=rebuild, progress=progress)
+        checkpoints = StoreCheckpoints(store)
+        result = execute(
+            pipeline,
+            executor,
+            config=config,
+            shards=plan_shards(inputs, config.ingest),
+            states=states,
+            keeper=keeper,
+            checkpoints=checkpoints,
+            progress=progress,
+        )
+        written = {sd.story.id for sd in result.stories}
+        removed = set(result.removed)
+        if rebuild:
+            removed |= set(store.story_ids()) - written
+        run = _run_info(
+            tuple(inputs),
+            result,
+            ("ingest", *pipeline.names, "store"),
+            started,
+            executor.describe(),
+        )
+        faults.reached("before-commit")
+        store.commit_update(
+            states={
+                s.name: s.dump_state(states[s.name])
+                for s in pipeline.stateful()
+                if s.name in states
+            },
+            syndication=[*result.articles, *result.revised],
+            stories=[to_jsonable(sd.story) for sd in result.stories],
+            removed=sorted(removed - written),
+            run=run.to_dict(keeper.inserted + keeper.existing, None),
+        )
+        checkpoints.done()
+    return IngestResult(
+        inserted=keeper.inserted,
+        existing=keeper.existing,
+        skipped=tuple(result.skipped),
+        stories_touched=len(result.stories),
+        result=result,
+        stored_ids=tuple(keeper.stored_ids),
+    )
 
 
 def ingest_into(
@@ -148,101 +304,63 @@ def ingest_into(
     config_path: str | Path | None = None,
     source: str | None = None,
     progress: ProgressFn = no_progress,
+    workers: int | None = 1,
+    dask: bool = False,
+    scheduler: str | None = None,
+    executor: Executor | None = None,
 ) -> IngestResult:
     """Read and clean ``paths`` and add the new articles to the store ``db``, incrementally.
 
-    Articles already in the store (same content key) are not added twice.  When the story
-    clustering family is installed, new articles join existing stories or open new ones;
-    ``cluster.embed`` is then refused with a :class:`~presslens.errors.ConfigError`, since
-    the stored story index keeps no embeddings.
+    Articles already in the store (same content key) are not added twice.  New articles join
+    existing stories or open new ones, and only the stories they touch go through the story
+    stages again.  ``cluster.embed`` is refused with a :class:`~presslens.errors.ConfigError`
+    before anything is stored, since the stored story index keeps no embeddings.
     """
     cfg = resolve_config(config, config_path, {"ingest": {"source": source}})
-    _check_incremental(cfg)
-    started, t0 = _now(), time.perf_counter()
-    inputs = tuple(str(p) for p in paths)
-    articles, skipped = _read(inputs, cfg, progress)
     pipeline = Pipeline.default(cfg)
-    result = run_local(
-        Pipeline(article_stages=pipeline.article_stages, group_stage=None, story_stages=()),
-        articles,
-        progress,
-    )
-    all_skipped = skipped + result.skipped
-    with Store(db) as store:
-        inserted: list[Article] = []
-        existing = 0
-        for i, article in enumerate(result.articles):
-            added = store.add_article(article)
-            if added.inserted:
-                inserted.append(
-                    article if added.id == article.id else replace(article, id=added.id)
-                )
-            else:
-                existing += 1
-            progress("store", i + 1, len(result.articles))
-        # Articles a killed run stored but never placed in a story are placed now too.
-        new_ids = {a.id for a in inserted}
-        pending = inserted + [a for a in store.articles_without_story() if a.id not in new_ids]
-        touched = _assign_stories(store, pending, pipeline, cfg, progress)
-        run = RunInfo(
-            inputs=inputs,
-            articles_in=len(articles) + len(skipped),
-            skipped=tuple(all_skipped),
-            timings={"total": time.perf_counter() - t0},
-            stages=("ingest", *(s.name for s in pipeline.article_stages), "store"),
-            started=started,
-            finished=_now(),
-        )
-        store.record_run(run.to_dict(len(result.articles), None))
-    return IngestResult(
-        inserted=len(inserted),
-        existing=existing,
-        skipped=tuple(all_skipped),
-        stories_touched=touched,
-    )
-
-
-def _check_incremental(config: Config) -> None:
-    """Refuse, before anything is stored, a config that incremental clustering would ignore."""
-    try:
-        from presslens.cluster.persist import check_incremental_config
-    except ImportError:
-        return
-    check_incremental_config(config)
-
-
-def _assign_stories(
-    store: Store, articles: list[Article], pipeline: Pipeline, config: Config, progress: ProgressFn
-) -> int:
-    """Place new articles in the store's stories and refresh only the stories they touched.
-
-    Needs the story clustering family; without it the articles are stored and no story changes.
-    """
-    try:
-        from presslens.cluster.persist import assign_incremental, write_update
-    except ImportError:
-        return 0
-    if not articles:
-        return 0
-    update = assign_incremental(store, articles, config)
-    annotated = {a.id: a for a in update.articles}  # new articles with their syndication
-    bundles = []
-    for story in update.stories:
-        found = (annotated.get(aid) or store.get_article(aid) for aid in story.article_ids)
-        bundles.append(StoryDocs(story, tuple(a for a in found if a is not None)))
-    done = run_story_stages(pipeline.story_stages, bundles, progress)
-    write_update(store, update, (sd.story for sd in done))
-    return len(done)
+    for stage in pipeline.stateful():
+        stage.check_incremental()
+    with executor_for(executor, workers=workers, dask=dask, scheduler=scheduler) as ex:
+        return run_on_store(pipeline, db, tuple(str(p) for p in paths), cfg, ex, progress)
 
 
 def export(db: str | Path, fmt: str, out: str | Path) -> Path:
-    """Write the store's articles (and stories) as ``fmt`` (jsonl, json, md, html) under ``out``."""
+    """Write the store's articles (and stories) as ``fmt`` under ``out``: ``jsonl``, ``json``,
+    ``md``, ``html``, or ``parquet`` / ``csv`` (one table each for articles, stories, quotes
+    and discrepancies; parquet needs the extra ``parquet``)."""
     with Store(db, readonly=True) as store:
         articles = tuple(store.articles())
-        stories = tuple(store.stories())
+        stories = tuple(store.story_records())
+    if fmt in ("parquet", "csv"):
+        from presslens.report.tables import write_tables
+
+        return write_tables(articles, stories, out, fmt)
     now = _now()
     run = RunInfo(
         inputs=(str(db),), articles_in=len(articles), stages=("export",), started=now, finished=now
     )
     report = Report(articles=articles, run=run, stories=stories or None)
     return report.write(out, (fmt,))[fmt]
+
+
+def run_pipeline(
+    pipeline: Pipeline,
+    *,
+    config: Config,
+    paths: Sequence[str | Path] = (),
+    articles: Sequence[Article] | None = None,
+    executor: Executor | None = None,
+    workers: int | None = 1,
+    progress: ProgressFn = no_progress,
+) -> RunResult:
+    """Run any pipeline (the stages of a single-stage command, say) over ``paths`` or
+    ``articles``, with nothing kept between runs."""
+    with executor_for(executor, workers=workers) as ex:
+        return execute(
+            pipeline,
+            ex,
+            config=config,
+            shards=plan_shards([str(p) for p in paths], config.ingest) if articles is None else (),
+            articles=articles,
+            progress=progress,
+        )

@@ -1,7 +1,8 @@
 """The ``presslens`` command.
 
 Exit status: 0 when at least one article was analysed, 2 when none (or on a usage or
-configuration error), 1 on an internal fault.
+configuration error), 1 on an internal fault or when the work could not be run (workers that
+kept dying, a Dask scheduler out of reach).
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from presslens import __version__
-from presslens.commands import COMMAND_MODULES, Command
-from presslens.errors import PresslensError
+from presslens.commands import COMMAND_MODULES, Command, add_executor_flags, executor_from
+from presslens.errors import ExecutorError, PresslensError
 from presslens.progress import Reporter
 
 EXIT_OK, EXIT_FAULT, EXIT_NOTHING = 0, 1, 2
@@ -48,7 +49,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
     reporter = Reporter(quiet=args.quiet)
     cfg = resolve_config(config_path=args.config, overrides=_overrides(args))
     t0 = time.perf_counter()
-    with reporter.live():
+    with executor_from(args) as executor, reporter.live():
         report = analyze(
             args.paths,
             config=cfg,
@@ -56,6 +57,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             db=args.db,
             progress=reporter.update,
             on_skip=reporter.skip,
+            executor=executor,
         )
     stories = None if report.stories is None else len(report.stories)
     reporter.summary(report.run, len(report.articles), stories, time.perf_counter() - t0)
@@ -74,8 +76,10 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     reporter = Reporter(quiet=args.quiet)
     cfg = resolve_config(config_path=args.config, overrides=_overrides(args))
     t0 = time.perf_counter()
-    with reporter.live():
-        result = ingest_into(args.paths, args.db, config=cfg, progress=reporter.update)
+    with executor_from(args) as executor, reporter.live():
+        result = ingest_into(
+            args.paths, args.db, config=cfg, progress=reporter.update, executor=executor
+        )
     for s in result.skipped:
         reporter.skip(s)
     run = RunInfo(
@@ -103,6 +107,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 def _builtin_commands() -> list[Command]:
     def analyze_flags(p: argparse.ArgumentParser) -> None:
         _add_inputs(p)
+        add_executor_flags(p)
         p.add_argument("--out", default="presslens-out", metavar="DIR", help="report folder")
         p.add_argument("--db", metavar="FILE", help="also add everything to this SQLite store")
         p.add_argument(
@@ -114,11 +119,14 @@ def _builtin_commands() -> list[Command]:
 
     def ingest_flags(p: argparse.ArgumentParser) -> None:
         _add_inputs(p)
+        add_executor_flags(p)
         p.add_argument("--db", required=True, metavar="FILE", help="SQLite store to add to")
 
     def export_flags(p: argparse.ArgumentParser) -> None:
         p.add_argument("--db", required=True, metavar="FILE", help="SQLite store to read")
-        p.add_argument("--format", required=True, choices=["jsonl", "json", "md", "html"])
+        p.add_argument(
+            "--format", required=True, choices=["jsonl", "json", "md", "html", "parquet", "csv"]
+        )
         p.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
 
     return [
@@ -127,7 +135,10 @@ def _builtin_commands() -> list[Command]:
         ),
         Command("ingest", "add articles to a store, incrementally", ingest_flags, _cmd_ingest),
         Command(
-            "export", "write a store out as jsonl, json, md or html", export_flags, _cmd_export
+            "export",
+            "write a store out as jsonl, json, md, html, or parquet/csv tables",
+            export_flags,
+            _cmd_export,
         ),
     ]
 
@@ -166,6 +177,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         status: int = args._run(args)
+    except ExecutorError as e:
+        # the work could not be run (workers died, no scheduler): a fault, told plainly
+        print(f"presslens: {e}", file=sys.stderr)
+        return EXIT_FAULT
     except PresslensError as e:
         print(f"presslens: {e}", file=sys.stderr)
         return EXIT_NOTHING

@@ -1,19 +1,28 @@
 """How a stage family adds a ``presslens`` subcommand without editing ``cli.py``.
 
 A family's ``command.py`` module defines ``COMMANDS``: a tuple of :class:`Command`.  The CLI
-imports every module in :data:`COMMAND_MODULES` that exists.
+imports every module in :data:`COMMAND_MODULES` that exists.  A single-stage command builds a
+pipeline of the stages it needs and runs it with :func:`run_command`, through the same engine
+and executors as ``analyze``.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from presslens.config import IngestConfig
-from presslens.ingest import read_inputs
-from presslens.model import Article
+from presslens.config import Config
+from presslens.engine import RunResult, execute
+from presslens.errors import ConfigError
+from presslens.executors import Executor, make_executor
+from presslens.ingest.inputs import plan_shards
+from presslens.pipeline import Pipeline
+
+#: environment variable that sets the default number of workers (else: the machine's cores)
+WORKERS_ENV = "PRESSLENS_WORKERS"
 
 
 @dataclass(frozen=True)
@@ -31,7 +40,6 @@ class Command:
 
 
 COMMAND_MODULES: tuple[str, ...] = (
-    "presslens.dedup.command",
     "presslens.cluster.command",
     "presslens.nlp.command",
     "presslens.compare.command",
@@ -40,25 +48,62 @@ COMMAND_MODULES: tuple[str, ...] = (
 )
 
 
-def read_articles(
-    path: str, config: IngestConfig, command: str, *, quiet: bool = False
-) -> list[Article]:
-    """The articles of one input for a single-stage command, texts as given (not cleaned).
+def add_executor_flags(p: argparse.ArgumentParser) -> None:
+    """``--workers``, ``--dask`` and ``--scheduler``: where the work runs."""
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help=f"worker processes (default: ${WORKERS_ENV}, else the machine's cores; "
+        "1 runs in this process)",
+    )
+    p.add_argument(
+        "--dask", action="store_true", help="run on a Dask LocalCluster of --workers workers"
+    )
+    p.add_argument(
+        "--scheduler", metavar="ADDRESS", help="run on the Dask cluster at tcp://HOST:8786"
+    )
 
-    Each skipped input gets a line on stderr (unless ``quiet``) and a count at the end, so
-    ``presslens quotes`` and the like treat bad input the way ``analyze`` does.
+
+def executor_from(args: argparse.Namespace) -> Executor:
+    """The executor the flags of :func:`add_executor_flags` ask for."""
+    workers = args.workers
+    if workers is None and os.environ.get(WORKERS_ENV):
+        try:
+            workers = int(os.environ[WORKERS_ENV])
+        except ValueError:
+            raise ConfigError(
+                f"{WORKERS_ENV} must be a whole number, got {os.environ[WORKERS_ENV]!r}"
+            ) from None
+    if workers is not None and workers < 1:
+        raise ConfigError(f"--workers must be at least 1, got {workers}")
+    return make_executor(workers, dask=args.dask, scheduler=args.scheduler)
+
+
+def run_command(
+    args: argparse.Namespace, config: Config, pipeline: Pipeline, command: str
+) -> RunResult | None:
+    """Run a single-stage command's ``pipeline`` over its input ``args.input``.
+
+    Each skipped input gets a line on stderr (unless ``--quiet``) and a count at the end, as
+    ``analyze`` does; ``None`` (after saying so) when no article could be read.
     """
-    articles: list[Article] = []
-    skipped = 0
-    for item in read_inputs([path], config):
-        if isinstance(item, Article):
-            articles.append(item)
-        else:
-            skipped += 1
-            if not quiet:
-                print(f"presslens {command}: skipped {item}", file=sys.stderr)
-    if skipped:
-        print(f"presslens {command}: {skipped} input(s) skipped", file=sys.stderr)
-    if not articles:
-        print(f"presslens {command}: no articles read from {path}", file=sys.stderr)
-    return articles
+    with executor_from(args) as executor:
+        result = execute(
+            pipeline, executor, config=config, shards=plan_shards([args.input], config.ingest)
+        )
+    report_skips(result, args, command)
+    if not result.articles:
+        print(f"presslens {command}: no articles read from {args.input}", file=sys.stderr)
+        return None
+    return result
+
+
+def report_skips(result: RunResult, args: argparse.Namespace, command: str) -> None:
+    """Tell stderr about the inputs a command skipped."""
+    if not result.skipped:
+        return
+    if not args.quiet:
+        for item in result.skipped:
+            print(f"presslens {command}: skipped {item}", file=sys.stderr)
+    print(f"presslens {command}: {len(result.skipped)} input(s) skipped", file=sys.stderr)

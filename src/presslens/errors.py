@@ -42,3 +42,12 @@ class InputError(PresslensError):
         super().__init__(reason)
         self.reason = reason
         self.line = line
+
+
+class PipelineError(ConfigError):
+    """Stages whose contracts do not fit together (the message names the stage and field)."""
+
+
+class ExecutorError(PresslensError):
+    """Work could not be run: a worker died past its retries (the message names the shard),
+    or a scheduler could not be reached (the message names the address)."""

@@ -1,7 +1,7 @@
 """Disjoint sets (union-find): how boilerplate, quote variants, sentence alignment and
 discrepancies gather items that were linked pair by pair into groups.
 
-Syndication keeps its own array-based version: it is persisted with the story index and
+Syndication keeps its own array-based version: it is persisted as the syndication stage's state and
 always keeps the smallest index as the root (the lineage order).
 """
 

@@ -81,9 +81,13 @@ class Article:
     removed: tuple[Removed, ...] = ()
     cleaned: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
-    # --- filled by dedup (syndication) ---
+    # --- filled by the syndication stage ---
     syndication_group: str | None = None
     original: bool | None = None
+    #: for a copy: the Jaccard of its shingles with its group's original, and the share of the
+    #: shorter text's shingles found in the other (see :class:`SyndicationGroup`)
+    copy_similarity: float | None = None
+    copy_shared: float | None = None
 
     @property
     def content_hash(self) -> str:
@@ -481,6 +485,12 @@ class Story:
     brief: tuple[BriefSentence, ...] | None = None
     timeline: tuple[TimelineEvent, ...] | None = None
     brief_rejected: tuple[RejectedSentence, ...] | None = None
+    #: how the brief was written ("extractive" or "llm") and, when a generated brief was
+    #: asked for and the extractive one stands in, why
+    brief_method: str | None = None
+    brief_error: str | None = None
+    #: the brief's word budget when the input set one for this story (else the configured one)
+    brief_words: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,8 @@ def _clean(*articles: Article, config: CleanConfig | None = None) -> list[Articl
 
 def test_stage_is_registered_first_and_reads_the_clean_section() -> None:
     assert registered()["clean"] is CleanStage
-    assert CleanStage.order == 10
+    assert CleanStage.contract.scope == "corpus"
+    assert "article.text" in CleanStage.contract.writes
     config = load_config(overrides={"clean": {"boilerplate_min_articles": 3}})
     stage = CleanStage.from_config(config)
     assert isinstance(stage, CleanStage)
@@ -112,8 +113,8 @@ def test_outlet_boilerplate_is_learned_from_the_whole_batch() -> None:
     ]
     loner = Article("x", f"{BODY}\n\n{footer}")
     out = _clean(*articles, loner)
-    # The article without a source is not held back.
-    assert [a.id for a in out if isinstance(a, Article)] == ["x", "h0", "h1", "h2"]
+    # Articles come out in input order; the one without a source learns nothing.
+    assert [a.id for a in out if isinstance(a, Article)] == ["h0", "h1", "h2", "x"]
     by_id = {a.id: a for a in out if isinstance(a, Article)}
     assert by_id["x"].text.endswith(footer)
     for n in range(3):

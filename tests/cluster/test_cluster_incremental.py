@@ -9,12 +9,15 @@ from pathlib import Path
 import pytest
 from test_story_clustering import _quake_articles
 
+from presslens.api import IngestResult, ingest_into, run_on_store
 from presslens.cli import main
-from presslens.cluster import StoryIndex, assign_incremental, cluster_articles, load_index
+from presslens.cluster import StoryIndex, cluster_articles
+from presslens.cluster.stage import ClusterStage
 from presslens.config import ClusterConfig, Config
 from presslens.errors import ConfigError
+from presslens.executors.local import InProcess
 from presslens.model import Article
-from presslens.report.serialize import to_jsonable
+from presslens.pipeline import Pipeline
 from presslens.store import Store
 
 
@@ -35,39 +38,54 @@ def test_state_round_trip_goes_on_like_one_run() -> None:
     assert groups == expect
 
 
+def _incremental(db: Path, arts: list[Article], name: str) -> IngestResult:
+    src = db.parent / f"{name}.jsonl"
+    _write_jsonl(src, arts)
+    config = Config()
+    pipeline = Pipeline.of(config, ("syndication", "cluster"))
+    return run_on_store(pipeline, db, [str(src)], config, InProcess())
+
+
+def _story_of(db: Path) -> dict[str, str]:
+    with Store(db, readonly=True) as store:
+        return {a: s.id for s in store.story_records() for a in s.article_ids}
+
+
 def test_new_articles_join_stored_stories(tmp_path: Path) -> None:
     arts, gold = _quake_articles()
     early = [a for a in arts if a.id.endswith(("-0", "-1"))]
     late = [a for a in arts if a not in early]
-    config = Config()
-    with Store(tmp_path / "s.db") as store:
-        store.add_articles(early)
-        first = assign_incremental(store, early, config)
-        store.put_stories(to_jsonable(s) for s in first.stories)
-        assert len(first) == 2
-        store.add_articles(late)
-        second = assign_incremental(store, late, config)
-        for a in late:
-            partner = f"q{gold[a.id]}-0"
-            assert second.assignments[a.id] == first.assignments[partner]
-        assert {s.id for s in second} <= {s.id for s in first}
-        store.put_stories(to_jsonable(s) for s in second.stories)
-        assert all(a.syndication_group for a in second.articles)
-        index = load_index(store, config)
-        assert index is not None and len(index.ids) == len(arts)
-        doc = store.get_story(second.stories[0].id)
+    db = tmp_path / "s.db"
+    first = _incremental(db, early, "early")
+    assert first.inserted == len(early) and first.stories_touched == 2
+    before = _story_of(db)
+    second = _incremental(db, late, "late")
+    after = _story_of(db)
+    for a in late:
+        assert after[a.id] == before[f"q{gold[a.id]}-0"]
+    assert set(after.values()) == set(before.values())
+    assert second.result is not None
+    assert all(a.syndication_group for a in second.result.articles)
+    with Store(db) as store:
+        states = store.stage_states()
+        assert set(states) == {"syndication", "cluster"}
+        index = ClusterStage().load_state(states["cluster"])
+        assert len(index.ids) == len(arts)
+        doc = store.get_story(next(iter(after.values())))
         assert doc is not None and doc["independent_sources"] >= 2
         assert "memberships" in doc and "embed" not in doc
 
 
 def test_first_incremental_run_indexes_articles_already_stored(tmp_path: Path) -> None:
     arts, _ = _quake_articles()
-    with Store(tmp_path / "s.db") as store:
+    db = tmp_path / "s.db"
+    with Store(db) as store:
         store.add_articles(arts[:-1])
-        update = assign_incremental(store, arts[-1:], Config())
-        index = load_index(store, Config())
-        assert index is not None and len(index.ids) == len(arts)
-        assert update.assignments[arts[-1].id] == index.story_of(arts[-2].id)
+    result = _incremental(db, arts[-1:], "last")
+    assert result.inserted == 1
+    story_of = _story_of(db)
+    assert len(story_of) == len(arts)
+    assert story_of[arts[-1].id] == story_of[arts[-2].id]
 
 
 def _write_jsonl(path: Path, arts: list[Article]) -> None:
@@ -131,11 +149,11 @@ _NO_EMBED_WITH_DB = "--embed is not supported with --db: the stored story index 
 def test_incremental_clustering_refuses_embeddings(tmp_path: Path) -> None:
     arts, _ = _quake_articles()
     config = replace(Config(), cluster=ClusterConfig(embed=True))
-    with Store(tmp_path / "s.db") as store:
-        store.add_articles(arts)
-        with pytest.raises(ConfigError, match=_NO_EMBED_WITH_DB):
-            assign_incremental(store, arts, config)
-        assert store.cluster_state() is None
+    src = tmp_path / "in.jsonl"
+    _write_jsonl(src, arts)
+    with pytest.raises(ConfigError, match=_NO_EMBED_WITH_DB):
+        ingest_into([src], tmp_path / "s.db", config=config)
+    assert not (tmp_path / "s.db").exists()
 
 
 def test_cluster_command_refuses_embed_with_store_before_writing(

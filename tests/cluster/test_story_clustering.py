@@ -11,6 +11,7 @@ from presslens.cluster import StoryIndex, cluster_articles
 from presslens.cluster.features import entity_terms, published_day, word_counts
 from presslens.cluster.stage import ClusterStage
 from presslens.config import ClusterConfig, Config
+from presslens.dedup.stage import SyndicationStage
 from presslens.errors import ConfigError
 from presslens.model import Article, StoryDocs
 
@@ -54,6 +55,11 @@ def _quake_articles() -> tuple[list[Article], dict[str, int]]:
             )
             gold[aid] = e
     return arts, gold
+
+
+def _syndicated(arts: list[Article]) -> list[Article]:
+    """The articles as the syndication stage hands them to the cluster stage."""
+    return [a for a in SyndicationStage().run(arts) if isinstance(a, Article)]
 
 
 def _partition(index: StoryIndex) -> set[frozenset[str]]:
@@ -228,7 +234,7 @@ def test_result_does_not_depend_on_input_order() -> None:
 def test_story_record_carries_sources_syndication_and_reasons() -> None:
     arts, _ = _quake_articles()
     copy = Article(id="q0-copy", text=arts[0].text, source="reprinter", published="2009-10-01")
-    index = cluster_articles([*arts, copy])
+    index = cluster_articles(_syndicated([*arts, copy]))
     story = next(s for s in index.stories() if "q0-copy" in s.article_ids)
     assert story.independent_sources == len(story.article_ids) - 1
     assert story.sources is not None and "reprinter" in story.sources
@@ -261,14 +267,15 @@ def test_bad_input_is_handled_and_counted() -> None:
         Article(id="bad-date", text="Odd date here.", published="not a date"),
         Article(id="huge", text=huge, published="2024-05-02"),
     ] + [Article(id=f"tiny{i}", text=f"Tiny {i}.", published="2024-05-03") for i in range(2000)]
-    index = cluster_articles([*arts, arts[1]])
+    marked = _syndicated(arts)
+    index = cluster_articles([*marked, marked[1]])
     assert len(index.assignments()) == len(arts)
     assert index.counts["no_text"] == 1
     assert index.counts["no_date"] == 3
     assert index.counts["no_source"] == len(arts)
     assert index.counts["repeated_id"] == 1
-    synd = index.syndication.result()
-    assert synd.group_of["dup1"] == synd.group_of["dup2"]
+    group = {a.id: a.syndication_group for a in marked}
+    assert group["dup1"] == group["dup2"] != group["nodate"]
     stories = index.stories()
     assert sum(len(s.article_ids) for s in stories) == len(arts)
 
@@ -280,7 +287,7 @@ def test_empty_input_gives_no_stories() -> None:
 
 def test_stage_yields_story_docs_with_annotated_articles() -> None:
     arts, _ = _quake_articles()
-    out = list(ClusterStage.from_config(Config()).run(arts))
+    out = list(ClusterStage.from_config(Config()).run(_syndicated(arts)))
     assert all(isinstance(sd, StoryDocs) for sd in out)
     assert sorted(a.id for sd in out for a in sd.articles) == sorted(a.id for a in arts)
     assert all(a.syndication_group for sd in out for a in sd.articles)

@@ -19,7 +19,7 @@ from .conftest import MakeStory
 
 def test_stage_registered_and_runs(make_story: MakeStory) -> None:
     assert registered()["compare"] is CompareStage
-    assert CompareStage.order == 60
+    assert "story.quotes" in CompareStage.contract.uses
     stage = CompareStage.from_config(Config())
     docs = make_story(Article(id="a", text="One two three four five."), Article(id="b", text="x"))
     (out,) = list(stage.run([docs]))

@@ -19,7 +19,7 @@ from presslens.pipeline import registered
 
 def test_stage_is_registered_and_fills_the_story(nlp: Any, seed_texts: dict[str, str]) -> None:
     assert registered()["quotes"] is QuotesStage
-    assert QuotesStage.order == 50
+    assert QuotesStage.contract.scope == "story"
     stage = QuotesStage.from_config(Config())
     articles = tuple(Article(id=k, text=v) for k, v in seed_texts.items())
     items = [

@@ -92,17 +92,47 @@ def test_stories_visible_to_readonly(with_articles: Store) -> None:
             reader.put_stories([_story("s2", ["a1"])])
 
 
-def test_cluster_state_round_trip(store: Store, store_path: Path) -> None:
-    assert store.cluster_state() is None
+def test_stage_state_round_trip(store: Store, store_path: Path) -> None:
+    assert store.stage_states() == {}
     first = {"meta": b"\x78\x9c first", "arrays": bytes(range(256)) * 40}
-    store.save_cluster_state(first)
-    assert store.cluster_state() == first
-    # a second save replaces the whole state, parts it does not name included
-    store.save_cluster_state({"meta": b"second"})
-    assert store.cluster_state() == {"meta": b"second"}
+    store.commit_update(states={"cluster": first, "syndication": {"meta": b"s"}})
+    assert store.stage_states() == {"cluster": first, "syndication": {"meta": b"s"}}
+    # a second save replaces one stage's whole state, parts it does not name included
+    store.commit_update(states={"cluster": {"meta": b"second"}})
+    expected = {"cluster": {"meta": b"second"}, "syndication": {"meta": b"s"}}
+    assert store.stage_states() == expected
     with Store(store_path, readonly=True) as reader:
-        assert reader.cluster_state() == {"meta": b"second"}
+        assert reader.stage_states() == expected
         with pytest.raises(StoreError, match="read-only"):
-            reader.save_cluster_state(first)
+            reader.commit_update(states={"cluster": first})
     with Store(store_path) as reopened:
-        assert reopened.cluster_state() == {"meta": b"second"}
+        assert reopened.stage_states() == expected
+
+
+def test_commit_update_is_one_transaction(with_articles: Store) -> None:
+    with_articles.put_stories([_story("old", ["a0"])])
+    with pytest.raises(StoreError, match="not in the store"):
+        with_articles.commit_update(
+            states={"cluster": {"meta": b"new"}},
+            stories=[_story("s1", ["a1"]), _story("bad", ["nope"])],
+            removed=["old"],
+            run={"inputs": []},
+        )
+    # nothing of the failed update landed: no state, the old story kept, no run recorded
+    assert with_articles.stage_states() == {}
+    assert with_articles.story_ids() == ["old"]
+    assert with_articles.runs() == []
+    with_articles.commit_update(
+        states={"cluster": {"meta": b"new"}}, stories=[_story("s1", ["a1"])], removed=["old"]
+    )
+    assert with_articles.story_ids() == ["s1"]
+
+
+def test_work_is_kept_until_cleared(store: Store, store_path: Path) -> None:
+    assert store.work_get("shard", "k") is None
+    store.work_put("shard", "k", b"one")
+    store.work_put("shard", "k", b"two")
+    with Store(store_path, readonly=True) as reader:
+        assert reader.work_get("shard", "k") == b"two"
+    store.work_clear()
+    assert store.work_get("shard", "k") is None

@@ -71,10 +71,10 @@ def test_article_records_grouped_by_story_and_bad_lines_reported(
     assert set(recs) == {"x", "y"}
     assert {c for s in recs["x"]["brief"] for c in s["cites"]} == {"a", "d"}  # type: ignore[attr-defined]
     err = capsys.readouterr().err
-    assert "articles.jsonl:2: not JSON" in err
-    assert "articles.jsonl:4: not a JSON object" in err
-    assert "articles.jsonl:5:" in err and "html" in err.lower()
-    assert "3 problem(s)" in err
+    assert "articles.jsonl:2: not valid JSON" in err
+    assert "articles.jsonl:4: record is a list, not a JSON object" in err
+    assert "articles.jsonl:5: no text (an HTML record needs `presslens analyze`" in err
+    assert "3 input(s) skipped" in err
 
 
 def test_nothing_to_summarize_exits_2(tmp_path: Path) -> None:
@@ -86,7 +86,7 @@ def test_nothing_to_summarize_exits_2(tmp_path: Path) -> None:
 
 def test_stage_is_registered_and_fills_brief_and_timeline() -> None:
     assert registered()["brief"] is BriefStage
-    assert BriefStage.order == 70
+    assert "story.brief" in BriefStage.contract.writes
     assert "brief" in Pipeline.default(load_config()).names
     stage = BriefStage.from_config(load_config(overrides={"summarize": {"words": 30}}))
     arts = (

@@ -17,6 +17,7 @@ Two kinds of furniture are recognised:
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -28,6 +29,8 @@ from presslens.groups import DisjointSets
 from presslens.model import Removed, normalise_for_hash, word_count
 
 _WORD = re.compile(r"\w+")
+# marks the digest of a line too long to be boilerplate (no normalised line starts with NUL)
+_LONG = "\x00"
 
 # The first lines of an article (after the title, not counting furniture) where section
 # breadcrumbs sit.
@@ -373,8 +376,27 @@ class OutletBoilerplate:
 
     def add(self, source: str, lines: Iterable[str]) -> None:
         """Count the lines of one article of ``source`` (each distinct line once)."""
+        self.add_keys(source, self.line_keys(lines))
+
+    def line_keys(self, lines: Iterable[str]) -> frozenset[str]:
+        """What :meth:`add` counts of an article's lines, computable wherever the article is.
+
+        A line longer than ``max_words`` can never be boilerplate; it only tells reprints of
+        one story apart from other stories, so it is kept as a short digest.
+        """
+        out: set[str] = set()
+        for line in lines:
+            k = self.key(line)
+            if not k:
+                continue
+            if _words_upto(k, self.max_words) > self.max_words:
+                k = _LONG + hashlib.blake2b(k.encode("utf-8"), digest_size=12).hexdigest()
+            out.add(k)
+        return frozenset(out)
+
+    def add_keys(self, source: str, keys: frozenset[str]) -> None:
+        """Count one article of ``source`` by its :meth:`line_keys`."""
         outlet = self._outlet(source)
-        keys = frozenset(k for k in map(self.key, lines) if k)
         self._articles[outlet].append(keys)
         self._names.setdefault(outlet, source)
         self._learned.pop(outlet, None)
@@ -406,7 +428,7 @@ class OutletBoilerplate:
         lines = {
             k: (len(held), len({groups.find(d) for d in held}), _reads_as_prose(k))
             for k, held in holders.items()
-            if len(held) >= self.min_articles and word_count(k) <= self.max_words
+            if len(held) >= self.min_articles and not k.startswith(_LONG)
         }
         learned = _Learned(len(docs), stories, lines)
         self._learned[outlet] = learned
@@ -426,6 +448,20 @@ class OutletBoilerplate:
         needed = max(self.min_articles, PROSE_MIN_STORIES) if prose else self.min_articles
         return stories >= needed and stories >= self.min_share * total
 
+    def rules(self) -> BoilerplateRules:
+        """What was learned, as the small table :meth:`reason` needs (it travels to workers;
+        the learner, which holds every article's line keys, stays where it learned)."""
+        table: dict[str, dict[str, str]] = {}
+        for outlet in self._articles:
+            learned = self._learn(outlet)
+            name = self._names[outlet]
+            table[outlet] = {
+                k: f"repeated in {n} of {learned.articles} {name} articles"
+                for k, (n, stories, prose) in learned.lines.items()
+                if self._qualifies(stories, learned.stories, prose)
+            }
+        return BoilerplateRules(table)
+
     def reason(self, source: str | None, line: str) -> str | None:
         """Why ``line`` is boilerplate of ``source`` ("repeated in N of M <source> articles")."""
         if source is None:
@@ -438,3 +474,17 @@ class OutletBoilerplate:
         if hit is None or not self._qualifies(hit[1], learned.stories, hit[2]):
             return None
         return f"repeated in {hit[0]} of {learned.articles} {self._names[outlet]} articles"
+
+
+@dataclass(frozen=True, slots=True)
+class BoilerplateRules:
+    """Each outlet's boilerplate lines (in :meth:`OutletBoilerplate.key` form) and why."""
+
+    table: dict[str, dict[str, str]]
+
+    def reason(self, source: str | None, line: str) -> str | None:
+        """Why ``line`` is boilerplate of ``source``, as :meth:`OutletBoilerplate.reason` says."""
+        if source is None:
+            return None
+        lines = self.table.get(normalise_for_hash(source))
+        return None if lines is None else lines.get(OutletBoilerplate.key(line))

@@ -9,9 +9,11 @@ cannot be compared with anything and pass straight through.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
 
 from presslens.clean.boilerplate import (
+    BoilerplateRules,
     OutletBoilerplate,
     drop_lines,
     furniture_reason,
@@ -21,7 +23,7 @@ from presslens.clean.html import extract_html
 from presslens.clean.text import normalise_chars, normalise_text
 from presslens.config import CleanConfig, Config
 from presslens.model import Article, Removed, Skip, normalise_for_hash, word_count
-from presslens.pipeline import ArticleStage, register
+from presslens.pipeline import ArticleStage, Mapper, Scope, contract, register
 
 NO_HTML_TEXT = "no article text found in HTML"
 NO_TEXT_LEFT = "no text left after cleaning"
@@ -108,7 +110,7 @@ def _prepare(article: Article) -> Article | Skip:
     )
 
 
-def _finish(article: Article, learner: OutletBoilerplate | None) -> Article | Skip:
+def _finish(article: Article, learner: BoilerplateRules | None) -> Article | Skip:
     if learner is not None and article.source is not None:
         source = article.source
         text, learned = drop_lines(article.text, lambda _i, line: learner.reason(source, line))
@@ -120,41 +122,65 @@ def _finish(article: Article, learner: OutletBoilerplate | None) -> Article | Sk
 
 
 def clean_articles(articles: Iterable[Article], config: CleanConfig) -> Iterator[Article | Skip]:
-    """Clean a batch of articles, learning each outlet's boilerplate from the batch itself.
-
-    Skips and articles without a ``source`` come out as soon as they are read; the others
-    come out, in input order, once the input is exhausted.
-    """
-    learner = OutletBoilerplate.from_config(config)
-    held: list[Article] = []
-    for article in articles:
-        prepared = _prepare(article)
-        if isinstance(prepared, Skip):
-            yield prepared
-        elif prepared.source is None:
-            yield _finish(prepared, None)
-        else:
-            learner.add(prepared.source, prepared.text.split("\n"))
-            held.append(prepared)
-    for article in held:
-        yield _finish(article, learner)
+    """Clean a batch of articles in this process, learning each outlet's boilerplate from the
+    batch itself (skips first, then the articles in input order)."""
+    return CleanStage(config).run(articles)
 
 
 @register
 class CleanStage(ArticleStage):
-    """HTML → text, normalised text, generic and outlet boilerplate removed."""
+    """HTML → text, normalised text, generic and outlet boilerplate removed.
+
+    Extraction and normalisation are per article (:meth:`prepare`); outlet boilerplate is
+    learned from every article of the run that names its outlet (:meth:`fit`, over the line
+    keys :meth:`observe` reports) and removed in :meth:`finish`.
+    """
 
     name = "clean"
-    order = 10
+    contract = contract(
+        Scope.CORPUS,
+        reads={"article.text", "article.html", "article.title", "article.source"},
+        # the cleaned text (and what an HTML page said of its title, author and date)
+        # replaces the input's, so every reader of these fields runs after cleaning
+        writes={
+            "article.text",
+            "article.title",
+            "article.author",
+            "article.published",
+            "article.removed",
+        },
+        partition="outlet: boilerplate is learned from each outlet's own articles",
+    )
 
     def __init__(self, config: CleanConfig | None = None) -> None:
         self.config = config or CleanConfig()
+        self._keys = OutletBoilerplate.from_config(self.config)
 
     @classmethod
     def from_config(cls, config: Config) -> CleanStage:
         """The stage with the run's ``[clean]`` settings."""
         return cls(config.clean)
 
-    def run(self, items: Iterable[Article]) -> Iterator[Article | Skip]:
-        """Clean ``items`` (see :func:`clean_articles`)."""
-        return clean_articles(items, self.config)
+    def prepare(self, articles: Sequence[Article]) -> list[Article | Skip]:
+        """HTML extraction, normalisation and generic furniture, per article."""
+        return [_prepare(a) for a in articles]
+
+    def observe(self, articles: Sequence[Article]) -> list[Any]:
+        """The line keys of each article that names its outlet (``None`` for the others)."""
+        return [
+            None if a.source is None else self._keys.line_keys(a.text.split("\n")) for a in articles
+        ]
+
+    def fit(
+        self, articles: Sequence[Article], observed: Sequence[Any], state: Any, mapper: Mapper
+    ) -> BoilerplateRules:
+        """Learn each outlet's boilerplate from its articles."""
+        learner = OutletBoilerplate.from_config(self.config)
+        for article, keys in zip(articles, observed, strict=True):
+            if article.source is not None and keys is not None:
+                learner.add_keys(article.source, keys)
+        return learner.rules()
+
+    def finish(self, articles: Sequence[Article], model: Any) -> list[Article | Skip]:
+        """Each article without its outlet's boilerplate (a text left empty is a skip)."""
+        return [_finish(a, model) for a in articles]

@@ -2,7 +2,8 @@
 
 Writes one line per article: ``{"id", "story", "syndication_group", "original"}``.  With
 ``--db`` the articles are added to the store and placed among the stories already there
-(incrementally); the stories are written back to it.
+(incrementally); the stories are written back to it.  The input's texts are clustered as
+given (not cleaned); the stages are the syndication and cluster stages of ``analyze``.
 """
 
 from __future__ import annotations
@@ -10,14 +11,15 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from presslens.cluster.index import StoryIndex
-from presslens.commands import Command, read_articles
-from presslens.config import Config, load_config
-from presslens.model import Article
+from presslens.commands import Command, add_executor_flags, executor_from, report_skips, run_command
+from presslens.config import load_config
+from presslens.engine import RunResult
+from presslens.pipeline import Pipeline
+
+STAGES = ("syndication", "cluster")
 
 
 def configure(p: argparse.ArgumentParser) -> None:
@@ -28,79 +30,82 @@ def configure(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--embed", action="store_true", default=None, help="mix in sentence embeddings (extra)"
     )
+    add_executor_flags(p)
+
+
+def _lines(result: RunResult) -> list[dict[str, Any]]:
+    story_of = {a: sd.story.id for sd in result.stories for a in sd.story.article_ids}
+    return [
+        _line(a.id, story_of.get(a.id), a.syndication_group, a.original) for a in result.articles
+    ]
+
+
+def _line(
+    article_id: str, story: str | None, group: str | None, original: bool | None
+) -> dict[str, Any]:
+    return {"id": article_id, "story": story, "syndication_group": group, "original": original}
+
+
+def _stored_lines(db: str, ids: tuple[str, ...]) -> list[dict[str, Any]]:
+    """A line for every article of the input as the store now holds it."""
+    from presslens.store import Store
+
+    lines = []
+    with Store(db, readonly=True) as store:
+        for i in ids:
+            article = store.get_article(i)
+            stories = store.stories_for_article(i)
+            lines.append(
+                _line(
+                    i,
+                    stories[0] if stories else None,
+                    article.syndication_group if article else None,
+                    article.original if article else None,
+                )
+            )
+    return lines
 
 
 def run(args: argparse.Namespace) -> int:
     """Cluster the input and write one line per article; 2 when no article could be read."""
     overrides = {"cluster": {"embed": args.embed}} if args.embed else None
     config = load_config(getattr(args, "config", None), overrides)
+    pipeline = Pipeline.of(config, STAGES)
     if args.db:
-        from presslens.cluster.persist import check_incremental_config
+        from presslens.api import run_on_store
 
-        check_incremental_config(config)
-    articles = read_articles(args.input, config.ingest, "cluster", quiet=args.quiet)
-    if not articles:
-        return 2
-    lines: list[dict[str, Any]]
-    if args.db:
-        lines = _run_store(args.db, articles, config)
+        for stage in pipeline.stateful():
+            stage.check_incremental()
+        with executor_from(args) as executor:
+            stored = run_on_store(pipeline, args.db, [args.input], config, executor)
+        assert stored.result is not None
+        result = stored.result
+        report_skips(result, args, "cluster")
+        if not stored.stored_ids:
+            print(f"presslens cluster: no articles read from {args.input}", file=sys.stderr)
+            return 2
+        lines = _stored_lines(args.db, stored.stored_ids)
     else:
-        index = StoryIndex(config.cluster, config.dedup)
-        if config.cluster.embed:
-            from presslens.cluster.embed import Embedder
-
-            index.embedder = Embedder()
-        index.add(articles)
-        synd = index.syndication.result()
-        story_of = index.assignments()
-        lines = [
-            {
-                "id": a.id,
-                "story": story_of.get(a.id),
-                "syndication_group": synd.group_of.get(a.id),
-                "original": synd.original.get(a.id),
-            }
-            for a in articles
-        ]
-        counts = dict(index.counts)
-        counts.update(synd.counts)
-        _report(len(articles), len(set(story_of.values())), counts, args)
+        found = run_command(args, config, pipeline, "cluster")
+        if found is None:
+            return 2
+        result = found
+        lines = _lines(result)
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as fh:
         for line in lines:
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+    if not args.quiet:
+        notes = ", ".join(
+            f"{k.replace('_', ' ')}: {v}" for k, v in sorted(result.counts.items()) if v
+        )
+        print(
+            f"presslens cluster: {len(lines)} articles, {len(result.stories)} stories"
+            + (f" ({notes})" if notes else ""),
+            file=sys.stderr,
+        )
     return 0
-
-
-def _run_store(db: str, articles: list[Article], config: Config) -> list[dict[str, Any]]:
-    from presslens.cluster.persist import assign_incremental, write_update
-    from presslens.store import Store
-
-    with Store(db) as store:
-        # the store may keep an article under another id when its id is taken by other content
-        stored = [replace(a, id=store.add_article(a).id) for a in articles]
-        update = assign_incremental(store, stored, config)
-        write_update(store, update)
-    return [
-        {
-            "id": a.id,
-            "story": update.assignments.get(a.id),
-            "syndication_group": a.syndication_group,
-            "original": a.original,
-        }
-        for a in update.articles
-    ]
-
-
-def _report(n: int, stories: int, counts: dict[str, int], args: argparse.Namespace) -> None:
-    if getattr(args, "quiet", False):
-        return
-    notes = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in sorted(counts.items()) if v)
-    print(
-        f"presslens cluster: {n} articles, {stories} stories" + (f" ({notes})" if notes else ""),
-        file=sys.stderr,
-    )
 
 
 COMMANDS = (

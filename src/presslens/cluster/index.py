@@ -39,7 +39,7 @@ import hashlib
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -49,8 +49,8 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
 from presslens.cluster.features import Featurizer, published_day
-from presslens.config import ClusterConfig, DedupConfig
-from presslens.dedup.syndication import SyndicationIndex, SyndicationResult, lineage_key
+from presslens.config import ClusterConfig
+from presslens.dedup.syndication import lineage_key
 from presslens.model import Article, Membership, Story, SyndicationGroup
 
 # Edges weaker than this are not kept: they cannot lift an average to any useful threshold,
@@ -137,20 +137,19 @@ class _StoryState:
 
 
 class StoryIndex:
-    """Articles, their similarity graph, their syndication groups and their stories.
+    """Articles, their similarity graph and their stories.
 
     ``add`` takes a batch of new articles and places them; ``stories`` builds the
-    :class:`~presslens.model.Story` records; ``state``/``from_state`` save and restore it all
-    (the store keeps it, see :mod:`presslens.cluster.persist`).
+    :class:`~presslens.model.Story` records, whose syndication comes from the articles'
+    syndication fields (the syndication stage ran before); ``state``/``from_state`` save and
+    restore it all (the store keeps it between ``ingest`` runs).  ``embedder`` (an object
+    with ``encode(articles) -> array``) mixes sentence embeddings into the similarity.
     """
 
-    def __init__(
-        self, config: ClusterConfig | None = None, dedup: DedupConfig | None = None
-    ) -> None:
+    def __init__(self, config: ClusterConfig | None = None, embedder: Any = None) -> None:
         self.config = config or ClusterConfig()
         self.config.validate()
         self.featurizer = Featurizer(entity_weight=self.config.entity_weight)
-        self.syndication = SyndicationIndex(dedup)
         self.ids: list[str] = []
         self.articles: list[Article] = []
         self.days: list[int | None] = []
@@ -164,12 +163,9 @@ class StoryIndex:
         self._sids: set[str] = set()
         self._next_key = 0
         self._by_id: dict[str, int] = {}
-        self.embedder: Any = None
+        self.embedder = embedder
         self.embeddings: npt.NDArray[np.float32] | None = None
         self.counts: defaultdict[str, int] = defaultdict(int)
-        # When every article of a batch already has its `syndication_group` (the syndication
-        # stage ran before), those groups are kept instead of being computed again.
-        self.reuse_syndication = False
 
     # --- adding ------------------------------------------------------------------------------
 
@@ -197,10 +193,6 @@ class StoryIndex:
                 self.counts["no_date"] += 1
             if not a.source:
                 self.counts["no_source"] += 1
-        if self.reuse_syndication and all(a.syndication_group is not None for a in fresh):
-            self.syndication.add_grouped(fresh)
-        else:
-            self.syndication.add_all(fresh)
         new_x = self.featurizer.featurize(fresh)
         start = len(self.ids)
         self.x = _append_rows(self.x, new_x)
@@ -227,6 +219,27 @@ class StoryIndex:
                 pending = set()
         touched |= self._consolidate(pending | touched)
         return {self.stories_by_key[k].sid for k in touched if k in self.stories_by_key}
+
+    def revise(self, articles: Iterable[Article]) -> set[str]:
+        """Take new syndication fields for articles already placed; return their stories' ids.
+
+        An earlier copy arriving later changes the original of a group, and with it every
+        member's fields; the stories holding those members must be written again.
+        """
+        touched: set[str] = set()
+        for a in articles:
+            i = self._by_id.get(a.id)
+            if i is None:
+                continue
+            self.articles[i] = replace(
+                self.articles[i],
+                syndication_group=a.syndication_group,
+                original=a.original,
+                copy_similarity=a.copy_similarity,
+                copy_shared=a.copy_shared,
+            )
+            touched.add(self.stories_by_key[self.label[i]].sid)
+        return touched
 
     def _embed(self, fresh: list[Article]) -> None:
         vecs = self.embedder.encode(fresh)
@@ -629,14 +642,24 @@ class StoryIndex:
         keys = sorted(self.stories_by_key)
         position = {k: n for n, k in enumerate(keys)}
         pairs = [(i, j, w) for i, nbrs in enumerate(self.edges) for j, w in nbrs.items() if i < j]
-        syn = self.syndication.state()
-        syn_arrays = {k: v for k, v in syn.items() if isinstance(v, np.ndarray)}
         features = self.featurizer.state()
         meta = {
             "featurizer": {k: v for k, v in features.items() if k != "df"},
-            "articles": [[a.id, a.text, a.source, a.title, a.published] for a in self.articles],
+            "articles": [
+                [
+                    a.id,
+                    a.text,
+                    a.source,
+                    a.title,
+                    a.published,
+                    a.syndication_group,
+                    a.original,
+                    a.copy_similarity,
+                    a.copy_shared,
+                ]
+                for a in self.articles
+            ],
             "stories": [[self.stories_by_key[k].sid, self.stories_by_key[k].founder] for k in keys],
-            "syndication": {k: v for k, v in syn.items() if k not in syn_arrays},
             "counts": dict(self.counts),
         }
         arrays: dict[str, npt.NDArray[Any]] = {
@@ -648,7 +671,6 @@ class StoryIndex:
             "edges": np.array([(i, j) for i, j, _ in pairs], dtype=np.int64).reshape(-1, 2),
             "edge_weight": np.array([w for _, _, w in pairs], dtype=np.float32),
         }
-        arrays.update({"syn_" + k: v for k, v in syn_arrays.items()})
         return meta, arrays
 
     @classmethod
@@ -657,14 +679,23 @@ class StoryIndex:
         meta: dict[str, Any],
         arrays: dict[str, npt.NDArray[Any]],
         config: ClusterConfig | None = None,
-        dedup: DedupConfig | None = None,
     ) -> StoryIndex:
         """Rebuild an index from what :meth:`state` returned (same configuration)."""
-        index = cls(config, dedup)
+        index = cls(config)
         index.featurizer.load_state({**meta["featurizer"], "df": arrays["df"]})
         index.articles = [
-            Article(id=i, text=t, source=s, title=ti, published=p)
-            for i, t, s, ti, p in meta["articles"]
+            Article(
+                id=i,
+                text=t,
+                source=s,
+                title=ti,
+                published=p,
+                syndication_group=g,
+                original=o,
+                copy_similarity=cs,
+                copy_shared=ch,
+            )
+            for i, t, s, ti, p, g, o, cs, ch in meta["articles"]
         ]
         index.ids = [a.id for a in index.articles]
         index._by_id = {a: n for n, a in enumerate(index.ids)}
@@ -690,9 +721,6 @@ class StoryIndex:
         index.label = [int(k) for k in arrays["label"]]
         for i, key in enumerate(index.label):
             index.stories_by_key[key].members.add(i)
-        syn = dict(meta["syndication"])
-        syn.update({k[4:]: v for k, v in arrays.items() if k.startswith("syn_")})
-        index.syndication = SyndicationIndex.from_state(syn, dedup)
         index.counts.update({str(k): int(v) for k, v in meta["counts"].items()})
         return index
 
@@ -709,16 +737,15 @@ class StoryIndex:
 
     def stories(self, only: set[str] | None = None) -> list[Story]:
         """The stories (all, or those with ids in ``only``), largest first, then by id."""
-        synd = self.syndication.result()
         out = [
-            self._story(state, synd)
+            self._story(state)
             for state in self.stories_by_key.values()
             if only is None or state.sid in only
         ]
         out.sort(key=lambda s: (-len(s.article_ids), s.id))
         return out
 
-    def _story(self, state: _StoryState, synd: SyndicationResult) -> Story:
+    def _story(self, state: _StoryState) -> Story:
         members = sorted(state.members, key=self._lineage)
         rows = self.x[members]
         total = np.asarray(rows.sum(axis=0)).ravel()
@@ -734,12 +761,11 @@ class StoryIndex:
         dates = sorted(
             p for a in arts if (p := a.published) is not None and published_day(p) is not None
         )
-        groups: dict[str, list[str]] = defaultdict(list)
+        groups: dict[str, list[Article]] = defaultdict(list)
         for a in arts:
-            groups[synd.group_of.get(a.id, a.id)].append(a.id)
-        by_id = {g.id: g for g in synd.groups}
+            groups[a.syndication_group or a.id].append(a)
         syndication = tuple(
-            _restrict(by_id[gid], ids) for gid, ids in sorted(groups.items()) if len(ids) > 1
+            _group(gid, members) for gid, members in sorted(groups.items()) if len(members) > 1
         )
         return Story(
             id=state.sid,
@@ -779,16 +805,20 @@ class StoryIndex:
         )
 
 
-def _restrict(group: SyndicationGroup, ids: Sequence[str]) -> SyndicationGroup:
-    present = set(ids)
-    original = group.original if group.original in present else ids[0]
-    copies = tuple(i for i in ids if i != original)
+def _group(gid: str, members: Sequence[Article]) -> SyndicationGroup:
+    """The syndication group ``gid`` as far as ``members`` (in lineage order) are in a story.
+
+    When the group's original is in another story, the story's earliest member stands in for
+    it; each copy keeps its similarity with the group's original.
+    """
+    original = next((a for a in members if a.original), members[0])
+    copies = [a for a in members if a is not original]
     return SyndicationGroup(
-        id=group.id,
-        original=original,
-        copies=copies,
-        similarity={c: group.similarity[c] for c in copies if c in group.similarity},
-        shared={c: group.shared[c] for c in copies if c in group.shared},
+        id=gid,
+        original=original.id,
+        copies=tuple(a.id for a in copies),
+        similarity={a.id: a.copy_similarity for a in copies if a.copy_similarity is not None},
+        shared={a.id: a.copy_shared for a in copies if a.copy_shared is not None},
     )
 
 
@@ -800,7 +830,8 @@ def _first_line(text: str, limit: int = 120) -> str | None:
 
 
 def _light(article: Article) -> Article:
-    """What the index keeps of an article: its metadata and first line (a title stand-in)."""
+    """What the index keeps of an article: its metadata, its syndication fields and its first
+    line (a title stand-in)."""
     return Article(
         id=article.id,
         text=_first_line(article.text) or "",
@@ -808,17 +839,17 @@ def _light(article: Article) -> Article:
         url=article.url,
         title=article.title,
         published=article.published,
+        syndication_group=article.syndication_group,
+        original=article.original,
+        copy_similarity=article.copy_similarity,
+        copy_shared=article.copy_shared,
     )
 
 
 def cluster_articles(
-    articles: Iterable[Article],
-    config: ClusterConfig | None = None,
-    dedup: DedupConfig | None = None,
-    embedder: Any = None,
+    articles: Iterable[Article], config: ClusterConfig | None = None, embedder: Any = None
 ) -> StoryIndex:
-    """Cluster a corpus in one batch; the returned index holds stories and syndication."""
-    index = StoryIndex(config, dedup)
-    index.embedder = embedder
+    """Cluster a corpus in one batch (articles with their syndication fields)."""
+    index = StoryIndex(config, embedder)
     index.add(articles)
     return index

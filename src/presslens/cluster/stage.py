@@ -1,13 +1,16 @@
-"""The cluster stage: the corpus's articles in, stories (with their articles) out."""
+"""The cluster stage: articles in, stories (with syndication and membership reasons) out."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from presslens.cluster.index import StoryIndex
-from presslens.config import ClusterConfig, Config, DedupConfig
-from presslens.model import Article, StoryDocs
-from presslens.pipeline import GroupStage, register
+from presslens.codec import pack_state, unpack_state
+from presslens.config import ClusterConfig, Config
+from presslens.errors import ConfigError, StoreError
+from presslens.model import Article
+from presslens.pipeline import Grouping, GroupStage, Mapper, Scope, contract, register
 
 
 @register
@@ -15,31 +18,78 @@ class ClusterStage(GroupStage):
     """Groups articles into stories; every story carries syndication and membership reasons."""
 
     name = "cluster"
-    order = 30
+    contract = contract(
+        Scope.CORPUS,
+        reads={
+            "article.text",
+            "article.title",
+            "article.source",
+            "article.published",
+            "article.syndication",
+        },
+        writes={"story"},
+        state="story index: TF-IDF rows, similarity edges and story memberships",
+        partition="publication time: candidates lie within a few time scales of each other",
+    )
 
-    def __init__(
-        self, config: ClusterConfig | None = None, dedup: DedupConfig | None = None
-    ) -> None:
+    def __init__(self, config: ClusterConfig | None = None) -> None:
         self.config = config or ClusterConfig()
-        self.dedup = dedup or DedupConfig()
 
     @classmethod
     def from_config(cls, config: Config) -> ClusterStage:
-        """Build the stage from the ``cluster`` and ``dedup`` sections."""
-        return cls(config.cluster, config.dedup)
+        """Build the stage from the ``cluster`` section."""
+        return cls(config.cluster)
 
-    def run(self, items: Iterable[Article]) -> Iterator[StoryDocs]:
-        """Yield one :class:`StoryDocs` per story, largest first."""
-        articles: dict[str, Article] = {}
-        for a in items:
-            articles.setdefault(a.id, a)
-        index = StoryIndex(self.config, self.dedup)
-        index.reuse_syndication = True
+    def group(
+        self,
+        articles: Sequence[Article],
+        state: Any,
+        mapper: Mapper,
+        revised: Sequence[Article] = (),
+    ) -> Grouping:
+        """Place ``articles`` in the index's stories; the stories touched come out, largest
+        first (every story, for an index that was empty)."""
+        index: StoryIndex = state
+        before = {s.sid for s in index.stories_by_key.values()}
+        touched = index.add(articles)
+        # an article already in a saved index (a run that stopped before its stories were
+        # written) is skipped by ``add``; its story must still be written
+        touched.update(sid for a in articles if (sid := index.story_of(a.id)) is not None)
+        touched |= index.revise(revised)
+        after = {s.sid for s in index.stories_by_key.values()}
+        return Grouping(
+            stories=tuple(index.stories(only=touched)),
+            removed=tuple(sorted(before - after)),
+            counts=dict(index.counts),
+        )
+
+    def new_state(self) -> StoryIndex:
+        """An empty index (with the sentence encoder when ``cluster.embed`` is set)."""
+        embedder = None
         if self.config.embed:
             from presslens.cluster.embed import Embedder
 
-            index.embedder = Embedder()
-        index.add(articles.values())
-        synd = index.syndication.result()
-        for story in index.stories():
-            yield StoryDocs(story, tuple(synd.annotate(articles[i]) for i in story.article_ids))
+            embedder = Embedder()
+        return StoryIndex(self.config, embedder)
+
+    def check_incremental(self) -> None:
+        """Refuse ``cluster.embed``: the stored story index keeps no embeddings."""
+        if self.config.embed:
+            raise ConfigError(
+                "--embed is not supported with --db: the stored story index has no embeddings"
+            )
+
+    def load_state(self, parts: Mapping[str, bytes]) -> StoryIndex:
+        """The index saved by :meth:`dump_state`."""
+        self.check_incremental()
+        try:
+            meta, arrays = unpack_state(parts)
+            return StoryIndex.from_state(meta, arrays, self.config)
+        except (ValueError, KeyError) as exc:
+            raise StoreError(f"the saved story index is damaged: {exc}") from exc
+
+    def dump_state(self, state: Any) -> dict[str, bytes]:
+        """The index as the store keeps it."""
+        index: StoryIndex = state
+        meta, arrays = index.state()
+        return pack_state(meta, arrays)

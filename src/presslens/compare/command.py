@@ -6,31 +6,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections import defaultdict
 from pathlib import Path
 
-from presslens.commands import Command, read_articles
-from presslens.compare.core import compare_story
+from presslens.codec import to_jsonable
+from presslens.commands import Command, add_executor_flags, run_command
 from presslens.config import load_config
-from presslens.model import Article, Story, StoryDocs
-from presslens.report.serialize import to_jsonable
-
-
-def group_stories(articles: list[Article], default_id: str) -> list[StoryDocs]:
-    """One story per distinct ``"story"`` field of the articles; articles without one
-    form the story ``default_id``."""
-    by_story: dict[str, list[Article]] = defaultdict(list)
-    for art in articles:
-        key = art.extra.get("story")
-        by_story[str(key) if key is not None else default_id].append(art)
-    out = []
-    for sid, arts in by_story.items():
-        titles = [a.title for a in arts if a.title]
-        story = Story(
-            id=sid, article_ids=tuple(a.id for a in arts), title=titles[0] if titles else None
-        )
-        out.append(StoryDocs(story, tuple(arts)))
-    return out
+from presslens.grouping import GivenStories, Unnamed
+from presslens.pipeline import Pipeline
 
 
 def _configure(p: argparse.ArgumentParser) -> None:
@@ -42,24 +24,24 @@ def _configure(p: argparse.ArgumentParser) -> None:
         default=None,
         help="also compare sentence embeddings (extra)",
     )
+    add_executor_flags(p)
 
 
 def _run(args: argparse.Namespace) -> int:
     cfg = load_config(args.config, {"compare": {"embed": args.embed}})
-    articles = read_articles(args.input, cfg.ingest, "compare", quiet=args.quiet)
-    if not articles:
+    grouping = GivenStories(Path(args.input).stem, Unnamed.ONE)
+    pipeline = Pipeline.of(cfg, ("stories", "compare"), stories=grouping)
+    result = run_command(args, cfg, pipeline, "compare")
+    if result is None:
         return 2
-    stories = [
-        compare_story(d, cfg.compare) for d in group_stories(articles, Path(args.input).stem)
-    ]
-    doc = {"stories": [to_jsonable(d.story) for d in stories]}
+    doc = {"stories": [to_jsonable(d.story) for d in result.stories]}
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(doc, ensure_ascii=False, indent=2), encoding="utf-8")
     if not args.quiet:
-        n_disc = sum(len(d.story.discrepancies or ()) for d in stories)
+        n_disc = sum(len(d.story.discrepancies or ()) for d in result.stories)
         print(
-            f"compared {len(articles)} articles in {len(stories)} stories; "
+            f"compared {len(result.articles)} articles in {len(result.stories)} stories; "
             f"{n_disc} discrepancies; written {out}",
             file=sys.stderr,
         )

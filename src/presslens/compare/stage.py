@@ -8,7 +8,7 @@ from presslens.compare.core import compare_story
 from presslens.config import CompareConfig, Config
 from presslens.embed import TextEncoder
 from presslens.model import StoryDocs
-from presslens.pipeline import StoryStage, register
+from presslens.pipeline import Scope, StoryStage, contract, register
 
 
 @register
@@ -16,7 +16,18 @@ class CompareStage(StoryStage):
     """Compare each story's articles (runs after quotes so voices can use them)."""
 
     name = "compare"
-    order = 60
+    contract = contract(
+        Scope.STORY,
+        reads={"story", "article.text", "article.source", "article.published"},
+        uses={"story.quotes", "article.syndication"},
+        writes={
+            "story.alignment",
+            "story.unique",
+            "story.omissions",
+            "story.discrepancies",
+            "story.framing",
+        },
+    )
 
     def __init__(
         self, config: CompareConfig | None = None, encoder: TextEncoder | None = None

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -44,7 +44,6 @@ from presslens.dedup.shingles import (
     exact_jaccard,
     normalised_words,
     shingle_hashes,
-    words,
 )
 from presslens.model import Article, SyndicationGroup, hash_normalised, normalise_for_hash
 
@@ -189,6 +188,49 @@ def sample_pairs(
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class TextFeatures:
+    """What syndication needs of one text, computed wherever the text is.
+
+    ``key`` is the hash of the normalised text (``None`` when it has no words); ``shingles``
+    the sorted shingle hashes of its first ``max_words`` words; ``signature`` its MinHash
+    signature, or ``None`` when the text is too short to be matched on anything but identity.
+    """
+
+    key: str | None
+    shingles: Hashes
+    truncated: bool
+    signature: Signatures | None
+
+
+def text_features(articles: Sequence[Article], config: DedupConfig) -> list[TextFeatures]:
+    """The :class:`TextFeatures` of each article (signatures computed for the batch at once)."""
+    found: list[tuple[str | None, Hashes, bool, bool]] = []
+    for article in articles:
+        normalised = normalise_for_hash(article.text)
+        tokens = normalised_words(normalised)
+        truncated = len(tokens) > config.max_words
+        tokens = tokens[: config.max_words]
+        if not tokens:
+            found.append((None, np.empty(0, dtype=np.uint64), truncated, False))
+            continue
+        shingles = shingle_hashes(tokens, config.shingle_size)
+        found.append(
+            (hash_normalised(normalised), shingles, truncated, len(tokens) >= config.min_words)
+        )
+    wanted = [k for k, (_, _, _, lsh) in enumerate(found) if lsh]
+    sigs = (
+        minhash_signatures([found[k][1] for k in wanted], config.num_perm, config.seed)
+        if wanted
+        else None
+    )
+    row = {k: n for n, k in enumerate(wanted)}
+    return [
+        TextFeatures(key, sh, trunc, None if sigs is None or k not in row else sigs[row[k]])
+        for k, (key, sh, trunc, _) in enumerate(found)
+    ]
+
+
 @dataclass
 class SyndicationResult:
     """Groups of a corpus, every article's group, and counts of what needed special care."""
@@ -198,13 +240,28 @@ class SyndicationResult:
     original: dict[str, bool]
     counts: Counter[str] = field(default_factory=Counter)
 
+    def __post_init__(self) -> None:
+        self._copy: dict[str, tuple[float, float]] = {
+            c: (g.similarity.get(c, 0.0), g.shared.get(c, 0.0))
+            for g in self.groups
+            for c in g.copies
+        }
+
     def annotate(self, article: Article) -> Article:
-        """``article`` with ``syndication_group`` and ``original`` set."""
+        """``article`` with its syndication fields set."""
+        similarity, shared = self._copy.get(article.id, (None, None))
         return replace(
             article,
             syndication_group=self.group_of.get(article.id),
             original=self.original.get(article.id),
+            copy_similarity=similarity,
+            copy_shared=shared,
         )
+
+    def fields(self, article_id: str) -> tuple[str | None, bool | None, float | None, float | None]:
+        """The syndication fields :meth:`annotate` gives the article ``article_id``."""
+        similarity, shared = self._copy.get(article_id, (None, None))
+        return (self.group_of.get(article_id), self.original.get(article_id), similarity, shared)
 
 
 class SyndicationIndex:
@@ -264,17 +321,23 @@ class SyndicationIndex:
 
     def add_all(self, articles: Iterable[Article]) -> None:
         """Add every article of ``articles`` (one batch: signatures and LSH run once for all)."""
+        batch = list(articles)
+        self.add_features(batch, text_features(batch, self.config))
+
+    def add_features(self, articles: Sequence[Article], features: Sequence[TextFeatures]) -> None:
+        """:meth:`add_all` with each article's :func:`text_features` already computed
+        (anywhere: they depend on the text and the configuration only)."""
         start = len(self.ids)
         pending: list[int] = []
-        for article in articles:
-            i = self._register(article)
-            if i is not None:
+        signatures: list[Signatures] = []
+        for article, feats in zip(articles, features, strict=True):
+            i = self._register(article, feats)
+            if i is not None and feats.signature is not None:
                 pending.append(i)
+                signatures.append(feats.signature)
         if not pending:
             return
-        sigs = minhash_signatures(
-            [self.shingles[i] for i in pending], self.config.num_perm, self.config.seed
-        )
+        sigs = np.stack(signatures)
         self._sig_docs = np.concatenate([self._sig_docs, np.asarray(pending, dtype=np.int64)])
         self._keys = np.concatenate([self._keys, band_keys(sigs, self.bands, self.rows)])
         self._add_samples(pending)
@@ -294,29 +357,6 @@ class SyndicationIndex:
         self._samples = np.concatenate(hashes)
         self._sample_docs = np.concatenate(owners)
 
-    def add_grouped(self, articles: Iterable[Article]) -> None:
-        """Add articles whose ``syndication_group`` is already set, keeping those groups.
-
-        Nothing is matched: articles sharing a group value are joined and only their shingles
-        are computed (for the copies' similarity).  Such articles get no LSH entry, so the
-        index serves reporting, not matching articles added later.
-        """
-        by_group: dict[str, list[tuple[int, Article]]] = {}
-        for article in articles:
-            i = self._enter(article)
-            if i is None:
-                continue
-            self.shingles.append(np.empty(0, dtype=np.uint64))
-            by_group.setdefault(article.syndication_group or article.id, []).append((i, article))
-        cfg = self.config
-        for members in by_group.values():
-            if len(members) < 2:
-                continue
-            for i, article in members:
-                tokens = words(article.text, cfg.max_words)
-                self.shingles[i] = shingle_hashes(tokens, cfg.shingle_size)
-                self._union(members[0][0], i)
-
     def _enter(self, article: Article) -> int | None:
         """Give ``article`` an index (its shingles are the caller's); ``None`` for a known id."""
         if article.id in self._by_id:
@@ -329,32 +369,27 @@ class SyndicationIndex:
         self._by_id[article.id] = i
         return i
 
-    def _register(self, article: Article) -> int | None:
+    def _register(self, article: Article, feats: TextFeatures) -> int | None:
         """Record ``article``; its index when it needs an LSH signature, else ``None``."""
         i = self._enter(article)
         if i is None:
             return None
-        cfg = self.config
-        normalised = normalise_for_hash(article.text)
-        tokens = normalised_words(normalised)
-        if len(tokens) > cfg.max_words:
+        if feats.truncated:
             self.counts["truncated"] += 1
-            tokens = tokens[: cfg.max_words]
-        if not tokens:
+        if feats.key is None:
             self.counts["no_text"] += 1
             self.shingles.append(np.empty(0, dtype=np.uint64))
             return None
-        key = hash_normalised(normalised)
-        first = self._by_hash.get(key)
+        first = self._by_hash.get(feats.key)
         if first is not None:
             self.counts["exact_duplicate"] += 1
             self.shingles.append(self.shingles[first])
             self.jaccard[(first, i)] = 1.0
             self._union(first, i)
             return None
-        self._by_hash[key] = i
-        self.shingles.append(shingle_hashes(tokens, cfg.shingle_size))
-        if len(tokens) < cfg.min_words:
+        self._by_hash[feats.key] = i
+        self.shingles.append(feats.shingles)
+        if feats.signature is None:
             self.counts["short_text"] += 1
             return None
         return i

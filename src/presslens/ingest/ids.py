@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from urllib.parse import urlsplit
+
+from presslens.model import Article
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")
 
@@ -38,6 +41,11 @@ class UniqueIds:
             candidate = f"{wanted}-{n}"
         self._taken.add(candidate)
         return candidate
+
+    def unique(self, article: Article) -> Article:
+        """``article`` under the id :meth:`claim` gives it."""
+        wanted = self.claim(article.id)
+        return article if wanted == article.id else dataclasses.replace(article, id=wanted)
 
 
 def file_stem(name: str) -> str:

@@ -10,12 +10,10 @@ read: a corpus folder's ``README.md`` is documentation, and is listed as skipped
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-
-import httpx
 
 from presslens.config import IngestConfig
 from presslens.errors import InputError
@@ -162,6 +160,117 @@ def _guarded(items: Iterator[Article | Skip], where: str) -> Iterator[Article | 
         yield Skip(where, f"cannot read: {_os_reason(e)}")
 
 
+# A folder of small files is read in shards of this many files (or fewer, past the byte
+# budget), so one task of an executor reads many small files and a large file stands alone.
+SHARD_FILES = 64
+SHARD_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Shard:
+    """One unit of input that one task reads: a URL, a large file, or a run of small files.
+
+    ``files`` are ``(path, outlet folder or None)``; ``stamp`` is what the files' size and
+    modification time say, so a finished shard is recognised in a rerun and a changed one is
+    not.
+    """
+
+    files: tuple[tuple[str, str | None], ...] = ()
+    url: str | None = None
+    stamp: str = ""
+
+    @property
+    def label(self) -> str:
+        """How messages name the shard."""
+        if self.url is not None:
+            return self.url
+        if len(self.files) == 1:
+            return self.files[0][0]
+        return f"{self.files[0][0]} (+{len(self.files) - 1} more files)"
+
+
+def plan_shards(paths: Iterable[str | Path], config: IngestConfig) -> list[Shard | Skip]:
+    """The shards of ``paths`` in reading order, and a skip for each input that cannot be
+    read at all (missing, unlisted, read twice).  Nothing is read yet."""
+    config.validate()
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    out: list[Shard | Skip] = []
+    batch: list[tuple[str, str | None]] = []
+    stamps: list[str] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal size
+        if batch:
+            out.append(Shard(files=tuple(batch), stamp="|".join(stamps)))
+            batch.clear()
+            stamps.clear()
+            size = 0
+
+    read: set[Path] = set()
+    for item in paths:
+        if isinstance(item, str) and _URL.match(item):
+            flush()
+            try:
+                check_scheme(item)
+            except InputError as e:
+                out.append(Skip(item, e.reason))
+                continue
+            out.append(Shard(url=item))
+            continue
+        for entry in _expand(item):
+            if isinstance(entry, Skip):
+                out.append(entry)
+                continue
+            path, folder = entry
+            real = path.resolve()
+            if real in read:
+                out.append(Skip(str(path), "already read in this run"))
+                continue
+            read.add(real)
+            try:
+                st = path.stat()
+                length, stamp = st.st_size, f"{st.st_size}:{st.st_mtime_ns}"
+            except OSError:
+                length, stamp = 0, "?"
+            if length > SHARD_BYTES or _kind(path.name) in ("jsonl", "warc"):
+                flush()
+                out.append(Shard(files=((str(path), folder),), stamp=stamp))
+                continue
+            if len(batch) >= SHARD_FILES or size + length > SHARD_BYTES:
+                flush()
+            batch.append((str(path), folder))
+            stamps.append(stamp)
+            size += length
+    flush()
+    return out
+
+
+def read_shard(shard: Shard, config: IngestConfig) -> list[Article | Skip]:
+    """Every article and skip of one shard, outlets resolved; ids are made unique across the
+    run by :class:`UniqueIds`, in shard order, by whoever collects the shards."""
+    out: list[Article | Skip] = []
+    if shard.url is not None:
+        with open_client(config) as client:
+            items: Iterable[Article | Skip] = read_url(shard.url, config, client)
+            out.extend(_resolved(items, None, config))
+        return out
+    for name, folder in shard.files:
+        path = Path(name)
+        out.extend(_resolved(_guarded(_read_file(path, config), str(path)), folder, config))
+    return out
+
+
+def _resolved(
+    items: Iterable[Article | Skip], folder: str | None, config: IngestConfig
+) -> Iterator[Article | Skip]:
+    for item in items:
+        if isinstance(item, Article):
+            item = resolve_source(item, cli_source=config.source, folder=folder)
+        yield item
+
+
 def read_inputs(paths: Iterable[str | Path], config: IngestConfig) -> Iterator[Article | Skip]:
     """Articles and skips from every path, directory or ``http(s)://`` URL in ``paths``.
 
@@ -170,48 +279,12 @@ def read_inputs(paths: Iterable[str | Path], config: IngestConfig) -> Iterator[A
     call: a repeated id gets ``-2``, ``-3``, ... in input order.  Each article's ``source``
     is resolved as :mod:`presslens.ingest.source` describes.
     """
-    config.validate()
-    if isinstance(paths, str | Path):
-        # A lone path is one input, not an iterable of one-character inputs.
-        paths = [paths]
     ids = UniqueIds()
-    read: set[Path] = set()
-    client: httpx.Client | None = None
-    try:
-        for item in paths:
-            if isinstance(item, str) and _URL.match(item):
-                try:
-                    check_scheme(item)
-                except InputError as e:
-                    yield Skip(item, e.reason)
-                    continue
-                client = client or open_client(config)
-                yield from _finish(read_url(item, config, client), None, config, ids)
-                continue
-            for entry in _expand(item):
-                if isinstance(entry, Skip):
-                    yield entry
-                    continue
-                path, folder = entry
-                real = path.resolve()
-                if real in read:
-                    yield Skip(str(path), "already read in this run")
-                    continue
-                read.add(real)
-                items = _guarded(_read_file(path, config), str(path))
-                yield from _finish(items, folder, config, ids)
-    finally:
-        if client is not None:
-            client.close()
-
-
-def _finish(
-    items: Iterator[Article | Skip], folder: str | None, config: IngestConfig, ids: UniqueIds
-) -> Iterator[Article | Skip]:
-    for item in items:
-        if isinstance(item, Article):
-            item = resolve_source(item, cli_source=config.source, folder=folder)
-            unique = ids.claim(item.id)
-            if unique != item.id:
-                item = dataclasses.replace(item, id=unique)
-        yield item
+    for shard in plan_shards(paths, config):
+        if isinstance(shard, Skip):
+            yield shard
+            continue
+        for item in read_shard(shard, config):
+            if isinstance(item, Article):
+                item = ids.unique(item)
+            yield item

@@ -2,8 +2,11 @@
 
 A record is ``{"id", "source", "url", "title", "published", "text"}`` with ``html`` allowed
 instead of (or beside) ``text``; every key but the text may be missing or null, and unknown
-keys are kept in ``Article.extra``.  A bad line is a :class:`Skip` naming the line; the rest of
-the file goes on.  The size cap applies per line, so a large corpus in one file is read whole.
+keys are kept in ``Article.extra``.  A **story record** ``{"story", "articles": [...],
+"words"}`` holds the article records of one story (as the summarization benchmarks do): each
+becomes an article whose ``extra`` names the story (and the brief's word budget ``words``).
+A bad line is a :class:`Skip` naming the line; the rest of the file goes on.  The size cap
+applies per line, so a large corpus in one file is read whole.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import gzip
 import json
 import zlib
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -79,6 +83,46 @@ def record_to_article(record: object, *, default_id: str, origin: str) -> Articl
     )
 
 
+def expand_record(
+    record: object, *, default_id: str, origin: str, where: str, line: int | None = None
+) -> list[Article | Skip]:
+    """The articles of one decoded record: an article record, or a story record's articles
+    (each tagged with the story and its word budget); a bad record or article is a skip."""
+    if not isinstance(record, dict) or "articles" not in record:
+        try:
+            return [record_to_article(record, default_id=default_id, origin=origin)]
+        except InputError as e:
+            return [Skip(where, e.reason, line=line)]
+    items = record["articles"]
+    if not isinstance(items, list):
+        return [Skip(where, f"story record's 'articles' is {_kind(items)}, not a list", line=line)]
+    words = record.get("words")
+    if words is not None and (isinstance(words, bool) or not isinstance(words, int) or words < 1):
+        return [
+            Skip(
+                where,
+                f"story record's 'words' must be a positive integer, got {words!r}",
+                line=line,
+            )
+        ]
+    story = record.get("story")
+    sid = str(story) if story not in (None, "") else default_id
+    if not items:
+        return [Skip(where, f"story {sid!r} has no articles", line=line)]
+    out: list[Article | Skip] = []
+    for k, item in enumerate(items, start=1):
+        try:
+            article = record_to_article(item, default_id=f"{sid}-{k}", origin=f"{origin}#{k}")
+        except InputError as e:
+            out.append(Skip(where, f"story {sid!r}, article {k}: {e.reason}", line=line))
+            continue
+        tags: dict[str, Any] = {"story": sid}
+        if words is not None:
+            tags["words"] = words
+        out.append(replace(article, extra={**article.extra, **tags}))
+    return out
+
+
 def _json_error(e: ValueError | RecursionError, *, with_line: bool = True) -> str:
     if isinstance(e, json.JSONDecodeError):
         where = f"line {e.lineno}, column {e.colno}" if with_line else f"column {e.colno}"
@@ -98,10 +142,7 @@ def read_json(text: str, path: str) -> Iterator[Article | Skip]:
         yield Skip(path, _json_error(e), line=line)
         return
     if isinstance(doc, dict):
-        try:
-            yield record_to_article(doc, default_id=stem, origin=path)
-        except InputError as e:
-            yield Skip(path, e.reason)
+        yield from expand_record(doc, default_id=stem, origin=path, where=path)
         return
     if not isinstance(doc, list):
         yield Skip(path, f"top level is {_kind(doc)}, not an object or a list of objects")
@@ -109,10 +150,12 @@ def read_json(text: str, path: str) -> Iterator[Article | Skip]:
     if not doc:
         yield Skip(path, "no records (empty list)")
     for n, record in enumerate(doc, start=1):
-        try:
-            yield record_to_article(record, default_id=f"{stem}-{n}", origin=f"{path}#{n}")
-        except InputError as e:
-            yield Skip(path, f"record {n}: {e.reason}")
+        for item in expand_record(
+            record, default_id=f"{stem}-{n}", origin=f"{path}#{n}", where=path
+        ):
+            if isinstance(item, Skip):
+                item = Skip(path, f"record {n}: {item.reason}")
+            yield item
 
 
 class _Lines(Protocol):
@@ -162,7 +205,7 @@ def read_jsonl(path: Path, max_bytes: int) -> Iterator[Article | Skip]:
                 line = raw.removeprefix(codecs.BOM_UTF8) if n == 1 else raw
                 if line.strip():
                     seen = True
-                    yield _record(line, n, where, stem)
+                    yield from _records(line, n, where, stem)
         except (OSError, EOFError, zlib.error) as e:
             yield Skip(where, f"cannot read compressed data after line {n}: {e}")
             return
@@ -170,16 +213,15 @@ def read_jsonl(path: Path, max_bytes: int) -> Iterator[Article | Skip]:
         yield Skip(where, "no records (only blank lines)")
 
 
-def _record(raw: bytes, n: int, where: str, stem: str) -> Article | Skip:
+def _records(raw: bytes, n: int, where: str, stem: str) -> list[Article | Skip]:
     try:
         line = raw.decode("utf-8").rstrip("\r\n")
     except UnicodeDecodeError as e:
-        return Skip(where, f"not valid UTF-8 at byte {e.start} (JSON Lines are UTF-8)", line=n)
+        return [Skip(where, f"not valid UTF-8 at byte {e.start} (JSON Lines are UTF-8)", line=n)]
     try:
         record = json.loads(line)
     except (ValueError, RecursionError) as e:
-        return Skip(where, _json_error(e, with_line=False), line=n)
-    try:
-        return record_to_article(record, default_id=f"{stem}-{n}", origin=f"{where}:{n}")
-    except InputError as e:
-        return Skip(where, e.reason, line=n)
+        return [Skip(where, _json_error(e, with_line=False), line=n)]
+    return expand_record(
+        record, default_id=f"{stem}-{n}", origin=f"{where}:{n}", where=where, line=n
+    )

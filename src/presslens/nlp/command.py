@@ -14,10 +14,12 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from presslens.commands import Command, read_articles
-from presslens.config import NlpConfig, load_config
-from presslens.model import Article, Entity, Quote, Story, StoryDocs
-from presslens.nlp.analyze import analyze_stories
+from presslens.commands import Command, add_executor_flags, run_command
+from presslens.config import load_config
+from presslens.engine import RunResult
+from presslens.grouping import GivenStories, Unnamed
+from presslens.model import Entity, Quote
+from presslens.pipeline import Pipeline
 
 _QUOTE_FIELDS = (
     "text",
@@ -39,23 +41,7 @@ def _configure(p: argparse.ArgumentParser) -> None:
         "--story", action="store_true", help="treat every article of the input as one story"
     )
     p.add_argument("--model", help="spaCy pipeline to load (default: en_core_web_sm if present)")
-
-
-def _stories(articles: list[Article], one_story: bool, name: str) -> list[StoryDocs]:
-    groups: dict[str, list[Article]] = {}
-    for art in articles:
-        key = art.extra.get("story")
-        if one_story:
-            sid = name
-        elif key is not None:
-            sid = str(key)
-        else:
-            sid = art.id
-        groups.setdefault(sid, []).append(art)
-    return [
-        StoryDocs(Story(sid, tuple(a.id for a in arts)), tuple(arts))
-        for sid, arts in groups.items()
-    ]
+    add_executor_flags(p)
 
 
 def quote_json(q: Quote) -> dict[str, Any]:
@@ -75,31 +61,33 @@ def entity_json(e: Entity, article_id: str) -> dict[str, Any]:
     }
 
 
-def _records(stories: list[StoryDocs], config: NlpConfig, what: str) -> Iterator[dict[str, Any]]:
-    for story, entities, quotes, _ in analyze_stories(stories, config):
-        for art in story.articles:
+def _records(result: RunResult, what: str) -> Iterator[dict[str, Any]]:
+    for sd in result.stories:
+        story = sd.story
+        for art in sd.articles:
             if what == "quotes":
                 yield {
                     "id": art.id,
-                    "quotes": [quote_json(q) for q in quotes if q.article_id == art.id],
+                    "quotes": [quote_json(q) for q in story.quotes or () if q.article_id == art.id],
                 }
             else:
-                mine = [e for e in entities if art.id in e.mentions]
+                mine = [e for e in story.entities or () if art.id in e.mentions]
                 yield {"id": art.id, "entities": [entity_json(e, art.id) for e in mine]}
 
 
 def _runner(what: str) -> Callable[[argparse.Namespace], int]:
     def run(args: argparse.Namespace) -> int:
         cfg = load_config(args.config, {"nlp": {"model": args.model}})
-        articles = read_articles(args.input, cfg.ingest, what, quiet=args.quiet)
-        if not articles:
+        grouping = GivenStories(Path(args.input).stem, Unnamed.ALL if args.story else Unnamed.EACH)
+        pipeline = Pipeline.of(cfg, ("stories", "quotes"), stories=grouping)
+        result = run_command(args, cfg, pipeline, what)
+        if result is None:
             return 2
-        stories = _stories(articles, args.story, Path(args.input).stem)
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)
         n = 0
         with out.open("w", encoding="utf-8") as f:
-            for record in _records(stories, cfg.nlp, what):
+            for record in _records(result, what):
                 f.write(json.dumps(record, ensure_ascii=False) + "\n")
                 n += 1
         if not args.quiet:

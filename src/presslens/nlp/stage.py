@@ -8,7 +8,7 @@ from dataclasses import replace
 from presslens.config import Config, NlpConfig
 from presslens.model import StoryDocs
 from presslens.nlp.analyze import analyze_stories
-from presslens.pipeline import StoryStage, register
+from presslens.pipeline import Scope, StoryStage, contract, register
 
 
 @register
@@ -16,7 +16,11 @@ class QuotesStage(StoryStage):
     """Fill ``Story.entities``, ``Story.quotes`` and ``Story.quote_variants``."""
 
     name = "quotes"
-    order = 50
+    contract = contract(
+        Scope.STORY,
+        reads={"story", "article.text"},
+        writes={"story.entities", "story.quotes", "story.quote_variants"},
+    )
 
     def __init__(self, config: NlpConfig | None = None) -> None:
         self.config = config or NlpConfig()

@@ -48,6 +48,11 @@ class RunInfo:
     stages: tuple[str, ...] = ()
     started: str = ""
     finished: str = ""
+    #: where the work ran ("2 local worker processes", "Dask LocalCluster of 2 workers")
+    executor: str = ""
+    #: pieces of finished work (shards read, chunks of stories analysed) taken back from an
+    #: earlier run of the same input that was stopped
+    resumed: int = 0
 
     def skipped_by_reason(self) -> dict[str, int]:
         """How many inputs were skipped, by the general kind of their reason."""
@@ -68,6 +73,8 @@ class RunInfo:
             "started": self.started,
             "finished": self.finished,
             "stages": list(self.stages),
+            "executor": self.executor,
+            "resumed": self.resumed,
             "counts": counts,
             "skipped": [{"path": s.path, "line": s.line, "reason": s.reason} for s in self.skipped],
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
@@ -80,9 +87,9 @@ class Report:
 
     articles: tuple[Article, ...]
     run: RunInfo
-    #: ``Story`` records from a run, or story documents as kept in a store; ``None`` when no
-    #: clustering stage ran (the report then has no ``stories`` section)
-    stories: tuple[Story | Mapping[str, Any], ...] | None = None
+    #: the stories (from a run, or read back from a store); ``None`` when no clustering stage
+    #: ran (the report then has no ``stories`` section)
+    stories: tuple[Story, ...] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON document (schema ``presslens.report/1``)."""

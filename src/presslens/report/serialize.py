@@ -1,31 +1,13 @@
-"""Records → JSON-ready values, generically, so a new Story field needs no report code."""
+"""The report's view of records; records in general go through :mod:`presslens.codec`."""
 
 from __future__ import annotations
 
-import dataclasses
-from collections.abc import Mapping
 from typing import Any
 
+from presslens.codec import to_jsonable
 from presslens.model import Article
 
-
-def to_jsonable(value: Any) -> Any:
-    """Dataclasses to dicts (``None`` fields dropped), tuples/sets to lists, mappings to dicts."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out: dict[str, Any] = {}
-        for f in dataclasses.fields(value):
-            v = getattr(value, f.name)
-            if v is None:
-                continue
-            out[f.name] = to_jsonable(v)
-        return out
-    if isinstance(value, Mapping):
-        return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, tuple | list):
-        return [to_jsonable(v) for v in value]
-    if isinstance(value, set | frozenset):
-        return [to_jsonable(v) for v in sorted(value, key=str)]
-    return value
+__all__ = ["article_to_dict", "to_jsonable"]
 
 
 def article_to_dict(article: Article) -> dict[str, Any]:

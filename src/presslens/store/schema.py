@@ -18,7 +18,9 @@ that rebuilds a referenced table should start with ``PRAGMA defer_foreign_keys =
 Add a test in ``tests/store/`` that opens a store of the previous version and checks the change.
 
 Version history: 1 articles + full-text index; 2 stories, their articles, run summaries;
-3 the story index state of incremental clustering.
+3 the story index state of incremental clustering; 4 the state of every stateful stage
+(``STAGE/PART`` keys; an index saved by version 3 is dropped and rebuilt from the articles)
+and the ``work`` table of finished work that an interrupted ingest resumes from.
 """
 
 from __future__ import annotations
@@ -96,7 +98,7 @@ CREATE TABLE runs (
 );
 """
 
-# The incremental story index (presslens.cluster.persist): one row per saved part.
+# The incremental story index: one row per saved part.
 _V3_CLUSTER_STATE = """
 CREATE TABLE cluster_state (
     key TEXT PRIMARY KEY,
@@ -105,7 +107,24 @@ CREATE TABLE cluster_state (
 );
 """
 
-MIGRATIONS: list[Migration] = [_V1_ARTICLES, _V2_STORIES_RUNS, _V3_CLUSTER_STATE]
+# Saved state is now kept per stage; finished work of an interrupted run lives in ``work``.
+_V4_STAGE_STATE_WORK = """
+DELETE FROM cluster_state;
+CREATE TABLE work (
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value BLOB NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (kind, key)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: list[Migration] = [
+    _V1_ARTICLES,
+    _V2_STORIES_RUNS,
+    _V3_CLUSTER_STATE,
+    _V4_STAGE_STATE_WORK,
+]
 """Migration ``n`` takes a store from version ``n`` to ``n + 1``; append only."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

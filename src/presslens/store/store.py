@@ -28,8 +28,9 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import quote
 
+from presslens.codec import from_jsonable
 from presslens.errors import StoreError
-from presslens.model import Article, Removed, normalise_for_hash, word_count
+from presslens.model import Article, Removed, Story, normalise_for_hash, word_count
 from presslens.store import schema
 
 BUSY_TIMEOUT_MS = 10_000
@@ -501,48 +502,59 @@ class Store:
         replaced, keeping its place in :meth:`stories`.  Every article id must be stored.
         Returns the number of stories written.
         """
-        docs: list[tuple[str, str | None, list[str], str]] = []
-        for story in stories:
-            story_id = story.get("id")
-            article_ids = story.get("article_ids")
-            if not isinstance(story_id, str) or not isinstance(article_ids, list | tuple):
-                raise StoreError(f"story needs a str 'id' and a list 'article_ids': {story!r:.200}")
-            if not all(isinstance(a, str) for a in article_ids):
-                raise StoreError(f"story {story_id!r}: article ids must be strings")
-            title = story.get("title")
-            docs.append(
-                (
-                    _scrub(story_id),
-                    _scrub(title) if isinstance(title, str) else None,
-                    [_scrub(a) for a in article_ids],
-                    _dumps(story),
-                )
-            )
+        docs = [self._story_row(s) for s in stories]
         with self._write() as conn:
-            for story_id, title, article_ids, doc in docs:
-                missing = [
-                    a
-                    for a in article_ids
-                    if conn.execute("SELECT 1 FROM articles WHERE id = ?", (a,)).fetchone() is None
-                ]
-                if missing:
-                    raise StoreError(
-                        f"story {story_id!r} names {len(missing)} article(s) not in the store,"
-                        f" e.g. {missing[:3]}"
-                    )
-                conn.execute(
-                    "INSERT INTO stories (id, title, doc, updated_at) VALUES (?, ?, ?, ?)"
-                    " ON CONFLICT (id) DO UPDATE SET title = excluded.title, doc = excluded.doc,"
-                    " updated_at = excluded.updated_at",
-                    (story_id, title, doc, _now()),
-                )
-                conn.execute("DELETE FROM story_articles WHERE story_id = ?", (story_id,))
-                conn.executemany(
-                    "INSERT OR IGNORE INTO story_articles (story_id, article_id, position)"
-                    " VALUES (?, ?, ?)",
-                    [(story_id, a, i) for i, a in enumerate(article_ids)],
-                )
+            for doc in docs:
+                self._write_story(conn, *doc)
         return len(docs)
+
+    @staticmethod
+    def _story_row(story: Mapping[str, Any]) -> tuple[str, str | None, list[str], str]:
+        """A story document checked and ready to write: id, title, article ids, JSON."""
+        story_id = story.get("id")
+        article_ids = story.get("article_ids")
+        if not isinstance(story_id, str) or not isinstance(article_ids, list | tuple):
+            raise StoreError(f"story needs a str 'id' and a list 'article_ids': {story!r:.200}")
+        if not all(isinstance(a, str) for a in article_ids):
+            raise StoreError(f"story {story_id!r}: article ids must be strings")
+        title = story.get("title")
+        return (
+            _scrub(story_id),
+            _scrub(title) if isinstance(title, str) else None,
+            [_scrub(a) for a in article_ids],
+            _dumps(story),
+        )
+
+    @staticmethod
+    def _write_story(
+        conn: sqlite3.Connection,
+        story_id: str,
+        title: str | None,
+        article_ids: list[str],
+        doc: str,
+    ) -> None:
+        missing = [
+            a
+            for a in article_ids
+            if conn.execute("SELECT 1 FROM articles WHERE id = ?", (a,)).fetchone() is None
+        ]
+        if missing:
+            raise StoreError(
+                f"story {story_id!r} names {len(missing)} article(s) not in the store,"
+                f" e.g. {missing[:3]}"
+            )
+        conn.execute(
+            "INSERT INTO stories (id, title, doc, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET title = excluded.title, doc = excluded.doc,"
+            " updated_at = excluded.updated_at",
+            (story_id, title, doc, _now()),
+        )
+        conn.execute("DELETE FROM story_articles WHERE story_id = ?", (story_id,))
+        conn.executemany(
+            "INSERT OR IGNORE INTO story_articles (story_id, article_id, position)"
+            " VALUES (?, ?, ?)",
+            [(story_id, a, i) for i, a in enumerate(article_ids)],
+        )
 
     def delete_stories(self, story_ids: Iterable[str]) -> int:
         """Remove the named stories (e.g. merged into others); returns how many existed."""
@@ -558,6 +570,16 @@ class Store:
                 " (SELECT 1 FROM story_articles AS sa WHERE sa.article_id = a.id) ORDER BY a.seq"
             ).fetchall()
         return [_article(r) for r in rows]
+
+    def story_ids(self) -> list[str]:
+        """Ids of the stored stories, in the order they were first stored."""
+        with self._read() as conn:
+            return [r[0] for r in conn.execute("SELECT id FROM stories ORDER BY seq").fetchall()]
+
+    def story_records(self) -> Iterator[Story]:
+        """The stored stories as :class:`~presslens.model.Story` records, in story order."""
+        for doc in self.stories():
+            yield from_jsonable(Story, doc)
 
     def stories(self) -> Iterator[dict[str, Any]]:
         """Stored story documents, in the order they were first stored."""
@@ -598,27 +620,87 @@ class Store:
             rows = conn.execute("SELECT id, recorded_at, summary FROM runs ORDER BY id").fetchall()
         return [{"id": i, "recorded_at": t, "summary": json.loads(s)} for i, t, s in rows]
 
-    # --- cluster state ---------------------------------------------------------------------
+    # --- stage state and finished work ---------------------------------------------------
 
-    def cluster_state(self) -> dict[str, bytes] | None:
-        """The saved state of incremental clustering as ``{part name: bytes}``, or ``None``.
+    def stage_states(self) -> dict[str, dict[str, bytes]]:
+        """The saved state of every stateful stage: stage name → ``{part name: bytes}``.
 
-        ``None`` means nothing was saved yet.  The parts are opaque to the store; their meaning
-        belongs to :mod:`presslens.cluster.persist`.
+        The parts are opaque to the store; their meaning belongs to the stage.
         """
         with self._read() as conn:
             rows = conn.execute("SELECT key, value FROM cluster_state").fetchall()
-        return {key: bytes(value) for key, value in rows} or None
+        out: dict[str, dict[str, bytes]] = {}
+        for key, value in rows:
+            stage, sep, part = str(key).partition("/")
+            if sep:
+                out.setdefault(stage, {})[part] = bytes(value)
+        return out
 
-    def save_cluster_state(self, parts: Mapping[str, bytes]) -> None:
-        """Replace the saved state of incremental clustering by ``parts``, in one transaction."""
-        now = _now()
-        rows = [(_scrub(key), bytes(value), now) for key, value in parts.items()]
+    def work_get(self, kind: str, key: str) -> bytes | None:
+        """Finished work kept under ``kind``/``key`` by an earlier, interrupted run."""
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT value FROM work WHERE kind = ? AND key = ?", (kind, key)
+            ).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def work_put(self, kind: str, key: str, value: bytes) -> None:
+        """Keep finished work (committed at once: it must survive the run being killed)."""
         with self._write() as conn:
-            conn.execute("DELETE FROM cluster_state")
-            conn.executemany(
-                "INSERT INTO cluster_state (key, value, updated_at) VALUES (?, ?, ?)", rows
+            conn.execute(
+                "INSERT INTO work (kind, key, value, updated_at) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value,"
+                " updated_at = excluded.updated_at",
+                (_scrub(kind), _scrub(key), value, _now()),
             )
+
+    def work_clear(self) -> None:
+        """Forget all kept work (the run that needed it has committed its results)."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM work")
+
+    def commit_update(
+        self,
+        *,
+        states: Mapping[str, Mapping[str, bytes]],
+        syndication: Iterable[Article] = (),
+        stories: Iterable[Mapping[str, Any]] = (),
+        removed: Iterable[str] = (),
+        run: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Write everything an ingest decided, in one transaction: the stages' state, the
+        articles' new syndication fields, the stories touched, the stories merged away and
+        the run summary.  A run killed before this leaves the store as it was, with its new
+        articles in no story; the next ingest finds them and places them."""
+        docs = [self._story_row(s) for s in stories]
+        now = _now()
+        with self._write() as conn:
+            for stage, parts in states.items():
+                prefix = _scrub(stage) + "/"
+                conn.execute(
+                    "DELETE FROM cluster_state WHERE substr(key, 1, ?) = ?", (len(prefix), prefix)
+                )
+                conn.executemany(
+                    "INSERT INTO cluster_state (key, value, updated_at) VALUES (?, ?, ?)",
+                    [(_scrub(f"{stage}/{part}"), bytes(v), now) for part, v in parts.items()],
+                )
+            for a in syndication:
+                conn.execute(
+                    "UPDATE articles SET syndication_group = ?, original = ? WHERE id = ?",
+                    (
+                        _scrub_opt(a.syndication_group),
+                        None if a.original is None else int(a.original),
+                        a.id,
+                    ),
+                )
+            for story_id in removed:
+                conn.execute("DELETE FROM stories WHERE id = ?", (_scrub(story_id),))
+            for doc in docs:
+                self._write_story(conn, *doc)
+            if run is not None:
+                conn.execute(
+                    "INSERT INTO runs (recorded_at, summary) VALUES (?, ?)", (now, _dumps(run))
+                )
 
     def data_version(self) -> int:
         """A number that changes whenever another connection commits to the store.

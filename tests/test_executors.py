@@ -1,0 +1,178 @@
+"""Executors: the same report in this process, in worker processes and on Dask; workers that
+die are replaced; a run that is killed resumes; the spaCy model loads once per worker."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import presslens
+from presslens import engine
+from presslens.errors import ExecutorError
+from presslens.executors import Executor
+from presslens.executors.local import InProcess
+from presslens.executors.processes import LocalProcesses
+from presslens.nlp.load import load_nlp
+
+
+def comparable(report: presslens.Report) -> dict[str, Any]:
+    """The report without what legitimately differs between runs (times, the executor)."""
+    doc = report.to_dict()
+    doc.pop("generated")
+    for key in ("timings", "started", "finished", "executor", "resumed"):
+        doc["run"].pop(key, None)
+    return doc
+
+
+@pytest.fixture
+def small_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cut even the demo corpus into several pieces, so that every worker gets some."""
+    monkeypatch.setattr(engine, "_CHUNK_MIN", 2)
+    monkeypatch.setattr(engine, "_STORY_CHUNK_MIN", 2)
+
+
+@pytest.fixture(scope="module")
+def in_process(demo_dir: Path) -> dict[str, Any]:
+    return comparable(presslens.analyze([demo_dir], executor=InProcess()))
+
+
+def _dask(workers: int = 2) -> Executor:
+    pytest.importorskip("distributed", reason="the Dask executor needs the extra 'dask'")
+    from presslens.executors.dask import DaskExecutor
+
+    return DaskExecutor(workers)
+
+
+@pytest.mark.slow
+def test_local_processes_give_the_in_process_report(
+    demo_dir: Path, in_process: dict[str, Any], small_chunks: None
+) -> None:
+    with LocalProcesses(2) as ex:
+        report = presslens.analyze([demo_dir], executor=ex)
+        assert len(ex._pool) == 2  # the work really went to two workers
+    assert comparable(report) == in_process
+    assert report.run.executor == "2 local worker processes"
+
+
+@pytest.mark.slow
+def test_a_dask_local_cluster_gives_the_in_process_report(
+    demo_dir: Path, in_process: dict[str, Any], small_chunks: None
+) -> None:
+    with _dask() as ex:
+        report = presslens.analyze([demo_dir], executor=ex)
+    assert comparable(report) == in_process
+    assert report.run.executor == "Dask LocalCluster of 2 workers"
+
+
+def _loads(_: int) -> tuple[int, int]:
+    load_nlp()
+    return os.getpid(), load_nlp.cache_info().misses
+
+
+@pytest.mark.slow
+def test_the_model_loads_once_per_worker() -> None:
+    with LocalProcesses(2) as ex:
+        seen = ex.map(_loads, list(range(12)))
+    per_worker: dict[int, set[int]] = {}
+    for pid, misses in seen:
+        per_worker.setdefault(pid, set()).add(misses)
+    assert len(per_worker) == 2 and os.getpid() not in per_worker
+    assert all(m == {1} for m in per_worker.values())
+
+
+@pytest.mark.slow
+def test_a_worker_that_dies_is_replaced_and_the_result_is_unchanged(
+    demo_dir: Path,
+    in_process: dict[str, Any],
+    small_chunks: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PRESSLENS_FAULT", "story-chunk")
+    monkeypatch.setenv("PRESSLENS_FAULT_ONCE", str(tmp_path / "died-once"))
+    with LocalProcesses(2) as ex:
+        report = presslens.analyze([demo_dir], executor=ex)
+    assert (tmp_path / "died-once").exists()  # a worker was killed part way
+    assert comparable(report) == in_process
+
+
+@pytest.mark.slow
+def test_a_dask_worker_that_dies_is_replaced(
+    demo_dir: Path,
+    in_process: dict[str, Any],
+    small_chunks: None,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PRESSLENS_FAULT", "story-chunk")
+    monkeypatch.setenv("PRESSLENS_FAULT_ONCE", str(tmp_path / "died-once"))
+    with _dask() as ex:
+        report = presslens.analyze([demo_dir], executor=ex)
+    assert (tmp_path / "died-once").exists()
+    assert comparable(report) == in_process
+
+
+@pytest.mark.slow
+def test_work_that_keeps_killing_workers_stops_the_run_naming_it(
+    demo_dir: Path, small_chunks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PRESSLENS_FAULT", "story-chunk")
+    with LocalProcesses(2, retries=1) as ex, pytest.raises(ExecutorError) as info:
+        presslens.analyze([demo_dir], executor=ex)
+    assert "died 2 times while running stories story-" in str(info.value)
+
+
+def test_an_unreachable_scheduler_fails_within_seconds_naming_it() -> None:
+    pytest.importorskip("distributed", reason="the Dask executor needs the extra 'dask'")
+    from presslens.executors.dask import DaskExecutor
+
+    t0 = time.monotonic()
+    with pytest.raises(ExecutorError, match=r"tcp://127\.0\.0\.1:9 "):
+        DaskExecutor(scheduler="tcp://127.0.0.1:9", connect_timeout=2)
+    assert time.monotonic() - t0 < 15
+
+
+def _analyze(demo_dir: Path, out: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "presslens.cli", "analyze", str(demo_dir), "--out", str(out)],
+        env={**os.environ, "PRESSLENS_WORKERS": "1", **env},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _report(out: Path) -> dict[str, Any]:
+    doc: dict[str, Any] = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    return doc
+
+
+def _strip(doc: dict[str, Any]) -> dict[str, Any]:
+    doc.pop("generated")
+    for key in ("timings", "started", "finished", "executor", "resumed"):
+        doc["run"].pop(key, None)
+    return doc
+
+
+@pytest.mark.slow
+def test_a_killed_run_resumes_from_its_finished_work(demo_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    killed = _analyze(demo_dir, out, PRESSLENS_FAULT="after:story-chunk")
+    assert killed.returncode == -9  # SIGKILL, as the OOM killer would stop it
+    assert not (out / "report.json").exists()
+    assert len(list((out / ".work" / "stories").iterdir())) == 1  # one chunk was finished
+    resumed = _analyze(demo_dir, out)
+    assert resumed.returncode == 0, resumed.stderr
+    fresh = tmp_path / "fresh"
+    assert _analyze(demo_dir, fresh).returncode == 0
+    first, second = _report(out), _report(fresh)
+    assert first["run"]["resumed"] >= 2  # the shards read and the finished chunk came back
+    assert second["run"]["resumed"] == 0
+    assert _strip(first) == _strip(second)
