@@ -114,6 +114,44 @@ def test_ingest_is_incremental_and_export(demo_dir: Path, tmp_path: Path) -> Non
     assert len(lines) == first
 
 
+def test_export_tables_for_pandas_r_and_duckdb(demo_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "s.db"
+    assert main(["ingest", str(demo_dir), "--db", str(db), "--quiet"]) == 0
+    from presslens.store import Store
+
+    with Store(db, readonly=True) as store:
+        n_articles = store.count_articles()
+        stories = list(store.story_records())
+    n_quotes = sum(len(s.quotes or ()) for s in stories)
+    n_values = sum(len(d.values) for s in stories for d in s.discrepancies or ())
+    assert n_quotes and n_values
+    out = tmp_path / "csv"
+    assert main(["export", "--db", str(db), "--format", "csv", "--out", str(out), "--quiet"]) == 0
+    import csv
+
+    with (out / "quotes.csv").open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert len(rows) == n_quotes
+    assert {r["story_id"] for r in rows} <= {s.id for s in stories}
+    pq = pytest.importorskip("pyarrow.parquet", reason="parquet export needs the extra 'parquet'")
+    out = tmp_path / "parquet"
+    assert main(["export", "--db", str(db), "--format", "parquet", "--out", str(out)]) == 0
+    articles = pq.read_table(out / "articles.parquet")
+    assert articles.num_rows == n_articles
+    assert "syndication_group" in articles.column_names
+    assert pq.read_table(out / "discrepancies.parquet").num_rows == n_values
+    story_table = pq.read_table(out / "stories.parquet").to_pylist()
+    assert [r["article_ids"] for r in story_table] == [list(s.article_ids) for s in stories]
+
+
+def test_bad_executor_flags_are_usage_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = _bad_inputs(tmp_path / "in")
+    assert main(["analyze", str(src), "--out", str(tmp_path / "o"), "--workers", "0"]) == 2
+    assert "--workers must be at least 1, got 0" in capsys.readouterr().err
+
+
 def test_version_and_help(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as e:
         main(["--version"])

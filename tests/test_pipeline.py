@@ -49,7 +49,11 @@ class Count(ArticleStage):
         return [len(a.text) for a in articles]
 
     def fit(
-        self, articles: Sequence[Article], observed: Sequence[Any], state: Any, mapper: Mapper
+        self,
+        articles: Sequence[Article],
+        observed: Sequence[Any],
+        state: Any,
+        mapper: Mapper | None,
     ) -> int:
         return sum(observed)
 
@@ -65,7 +69,7 @@ class OneStory(GroupStage):
         self,
         articles: Sequence[Article],
         state: Any,
-        mapper: Mapper,
+        mapper: Mapper | None,
         revised: Sequence[Article] = (),
     ) -> Grouping:
         return Grouping((Story("s1", tuple(a.id for a in articles)),))

@@ -9,8 +9,9 @@ decision taken here, on the driver:
 1. **read** each input shard and run the first article stage's ``prepare`` on it (map);
 2. give every article a run-unique id, in shard order (driver);
 3. for each article stage: its ``prepare`` and ``observe`` (map, fused with the previous
-   stage's ``finish``), then its ``fit`` over the whole corpus (driver; a stage may spread its
-   own work with the executor's mapper); the last ``finish`` runs on the driver;
+   stage's ``finish``), then its ``fit`` over the whole corpus (driver; on a cluster the stage
+   is handed the executor's mapper to spread its own work, partitioned by its key); the last
+   ``finish`` runs on the driver;
 4. the group stage forms stories (driver, same mapper);
 5. every story stage over chunks of stories (map), each chunk through all story stages.
 
@@ -266,6 +267,7 @@ class _Run:
         self.progress = progress
         self.timings: dict[str, float] = {}
         self.skipped: list[Skip] = []
+        self.mapper = executor.mapper() if executor.spread else None
 
     def state(self, name: str) -> Any:
         stage = next(s for s in self.pipeline.stages if s.name == name)
@@ -380,7 +382,7 @@ class _Run:
             if fits:
                 t0 = time.perf_counter()
                 state = self.state(stage.name) if stateful else stage.new_state()
-                model = stage.fit(articles, observed, state, self.executor.mapper())
+                model = stage.fit(articles, observed, state, self.mapper)
                 _add(self.timings, {stage.name: time.perf_counter() - t0})
                 again = stage.revised(model)
                 if again:
@@ -412,7 +414,7 @@ class _Run:
         assert stage is not None
         t0 = time.perf_counter()
         state = self.state(stage.name) if stage.contract.state else stage.new_state()
-        grouping = stage.group(articles, state, self.executor.mapper(), revised)
+        grouping = stage.group(articles, state, self.mapper, revised)
         by_id = {a.id: a for a in revised}
         by_id.update((a.id, a) for a in articles)
         missing = sorted({i for s in grouping.stories for i in s.article_ids} - set(by_id))

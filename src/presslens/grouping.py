@@ -69,7 +69,7 @@ class GivenStories(GroupStage):
         self,
         articles: Sequence[Article],
         state: Any,
-        mapper: Mapper,
+        mapper: Mapper | None,
         revised: Sequence[Article] = (),
     ) -> Grouping:
         """One story per key, articles in input order, titled by its first titled article."""

@@ -38,14 +38,10 @@ from presslens.model import Article, Skip, Story, StoryDocs
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: ``mapper(fn, items)``: ``[fn(x) for x in items]``, computed wherever the executor runs work
-#: (in this process, in worker processes, on a Dask cluster); results come back in order.
+#: ``mapper(fn, items)``: ``[fn(x) for x in items]``, computed on the executor's workers
+#: (a Dask cluster); results come back in order.  A corpus stage is handed one when its
+#: corpus-wide work is worth spreading, and ``None`` when it should do that work in place.
 Mapper = Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]
-
-
-def local_map(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
-    """A :data:`Mapper` that runs everything here, in order."""
-    return [fn(x) for x in items]
 
 
 class Scope(StrEnum):
@@ -161,7 +157,11 @@ class ArticleStage(Stage):
         return [None] * len(articles)
 
     def fit(
-        self, articles: Sequence[Article], observed: Sequence[Any], state: Any, mapper: Mapper
+        self,
+        articles: Sequence[Article],
+        observed: Sequence[Any],
+        state: Any,
+        mapper: Mapper | None,
     ) -> Any:
         """Learn from the corpus; the model is handed to :meth:`finish`.  ``state`` is updated
         in place when the stage keeps one."""
@@ -180,7 +180,7 @@ class ArticleStage(Stage):
         prepared = self.prepare(list(items))
         kept = [a for a in prepared if isinstance(a, Article)]
         yield from (s for s in prepared if isinstance(s, Skip))
-        model = self.fit(kept, self.observe(kept), self.new_state(), local_map)
+        model = self.fit(kept, self.observe(kept), self.new_state(), None)
         yield from self.finish(kept, model)
 
 
@@ -202,7 +202,7 @@ class GroupStage(Stage):
         self,
         articles: Sequence[Article],
         state: Any,
-        mapper: Mapper,
+        mapper: Mapper | None,
         revised: Sequence[Article] = (),
     ) -> Grouping:
         """Place ``articles`` in stories; ``revised`` are articles of an earlier run whose
@@ -212,7 +212,7 @@ class GroupStage(Stage):
         """Every story with its articles, in this process."""
         articles = list(items)
         by_id = {a.id: a for a in articles}
-        grouping = self.group(articles, self.new_state(), local_map)
+        grouping = self.group(articles, self.new_state(), None)
         for story in grouping.stories:
             yield StoryDocs(story, tuple(by_id[i] for i in story.article_ids))
 

@@ -1,4 +1,9 @@
-"""Progress for people: a rich bar per stage on a terminal, plain lines otherwise, or nothing."""
+"""Progress for people: a rich bar per step on a terminal, plain lines otherwise, or nothing.
+
+Each step of a run (reading, each article stage, clustering, the story stages) reports how
+many of its items are done, however many workers do them; the bar and the plain lines show
+the rate and, once a step has gone on a while, the time left.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from rich.progress import (
     TaskID,
     TextColumn,
     TimeElapsedColumn,
+    TimeRemainingColumn,
 )
 from rich.table import Table
 
@@ -37,6 +43,13 @@ class Reporter:
         self._progress: Progress | None = None
         self._tasks: dict[str, TaskID] = {}
         self._last_line: dict[str, float] = {}
+        self._started: dict[str, tuple[float, int]] = {}
+
+    def _rate(self, stage: str, done: int) -> float | None:
+        """Items a second since the stage's first report (``None`` until there is a rate)."""
+        now = time.monotonic()
+        t0, done0 = self._started.setdefault(stage, (now, done))
+        return (done - done0) / (now - t0) if now > t0 and done > done0 else None
 
     @contextmanager
     def live(self) -> Iterator[Reporter]:
@@ -48,7 +61,10 @@ class Reporter:
             TextColumn("{task.description:<12}"),
             BarColumn(),
             MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
             TimeElapsedColumn(),
+            TextColumn("left"),
+            TimeRemainingColumn(),
             console=self.console,
             transient=True,
         ) as progress:
@@ -63,19 +79,27 @@ class Reporter:
         """Stage ``stage`` has handled ``done`` of ``total`` items."""
         if self.quiet:
             return
+        rate = self._rate(stage, done)
+        shown = "" if rate is None else f"{rate:,.1f}/s"
         if self._progress is not None:
             task = self._tasks.get(stage)
             if task is None:
-                task = self._progress.add_task(stage, total=total)
+                task = self._progress.add_task(stage, total=total, rate=shown)
                 self._tasks[stage] = task
-            self._progress.update(task, completed=done, total=total)
+            self._progress.update(task, completed=done, total=total, rate=shown)
             return
         now = time.monotonic()
         finished = total is not None and done >= total
         if finished or now - self._last_line.get(stage, 0.0) >= PLAIN_INTERVAL:
             self._last_line[stage] = now
             of = f"/{total}" if total is not None else ""
-            print(f"presslens: {stage}: {done}{of}", file=self.stream, flush=True)
+            more = ""
+            if rate is not None:
+                more = f" ({shown}"
+                if total is not None and not finished:
+                    more += f", about {_duration((total - done) / rate)} left"
+                more += ")"
+            print(f"presslens: {stage}: {done}{of}{more}", file=self.stream, flush=True)
 
     def skip(self, skip: Skip) -> None:
         """One clear line for an input that was skipped."""
@@ -103,3 +127,13 @@ class Reporter:
             table.add_row("stories", str(stories))
         table.add_row("time", f"{seconds:.2f} s")
         self.console.print(table)
+
+
+def _duration(seconds: float) -> str:
+    """``1h02m``, ``3m05s`` or ``12s``."""
+    s = round(seconds)
+    if s >= 3600:
+        return f"{s // 3600}h{s % 3600 // 60:02d}m"
+    if s >= 60:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s}s"

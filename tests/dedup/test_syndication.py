@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import pickle
 import random
+from typing import Any
 
 import numpy as np
 import pytest
@@ -16,6 +18,7 @@ from presslens.dedup.syndication import (
     estimate_jaccard,
     minhash_signatures,
     sample_pairs,
+    text_features,
 )
 from presslens.errors import ConfigError
 from presslens.model import Article
@@ -220,6 +223,34 @@ def test_a_later_unrelated_text_inside_a_container_is_not_linked() -> None:
     assert result.group_of["first"] == result.group_of["page"]
     assert result.group_of["second"] != result.group_of["page"]
     assert result.counts["roundup"] == 1
+
+
+def test_linking_spread_over_tasks_groups_exactly_as_in_place() -> None:
+    rnd = random.Random(25)
+    story = _text(rnd, 1200)
+    stories = [_text(rnd, 150) for _ in range(3)]
+    arts = [
+        *_corpus(3),
+        Article(id="wire", text=story, published="2024-05-01"),
+        Article(id="lead", text=" ".join(story.split()[:200])),
+        *(Article(id=f"short{k}", text=t) for k, t in enumerate(stories)),
+        Article(id="briefs", text="News in brief. " + " ".join(stories)),
+    ]
+    tasks: list[str] = []
+
+    def mapper(fn: Any, items: Any) -> list[Any]:
+        # a stand-in for a cluster: every job must survive being sent to a worker
+        tasks.extend([fn.__name__] * len(items))
+        return [fn(pickle.loads(pickle.dumps(x))) for x in items]
+
+    here, spread = SyndicationIndex(), SyndicationIndex()
+    features = text_features(arts, DedupConfig())
+    here.add_features(arts, features)
+    spread.add_features(arts, features, mapper)
+    assert spread.result().group_of == here.result().group_of
+    assert spread.result().groups == here.result().groups
+    assert spread.counts == here.counts and here.counts["roundup"] == 1
+    assert tasks.count("_band_candidates") == here.bands and "_pair_scores" in tasks
 
 
 def test_sample_pairs_need_enough_shared_samples_and_skip_boilerplate() -> None:

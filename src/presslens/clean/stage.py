@@ -172,7 +172,11 @@ class CleanStage(ArticleStage):
         ]
 
     def fit(
-        self, articles: Sequence[Article], observed: Sequence[Any], state: Any, mapper: Mapper
+        self,
+        articles: Sequence[Article],
+        observed: Sequence[Any],
+        state: Any,
+        mapper: Mapper | None,
     ) -> BoilerplateRules:
         """Learn each outlet's boilerplate from its articles."""
         learner = OutletBoilerplate.from_config(self.config)

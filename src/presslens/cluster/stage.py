@@ -44,7 +44,7 @@ class ClusterStage(GroupStage):
         self,
         articles: Sequence[Article],
         state: Any,
-        mapper: Mapper,
+        mapper: Mapper | None,
         revised: Sequence[Article] = (),
     ) -> Grouping:
         """Place ``articles`` in the index's stories; the stories touched come out, largest

@@ -65,13 +65,17 @@ class SyndicationStage(ArticleStage):
         return list(text_features(articles, self.config))
 
     def fit(
-        self, articles: Sequence[Article], observed: Sequence[Any], state: Any, mapper: Mapper
+        self,
+        articles: Sequence[Article],
+        observed: Sequence[Any],
+        state: Any,
+        mapper: Mapper | None,
     ) -> SyndicationModel:
         """Add the batch to the index and group it with everything the index holds."""
         index: SyndicationIndex = state
         before = index.result() if len(index) else None
         features: list[TextFeatures] = list(observed)
-        index.add_features(articles, features)
+        index.add_features(articles, features, mapper)
         result = index.result()
         changed: tuple[str, ...] = ()
         if before is not None:

@@ -43,9 +43,11 @@ from presslens.dedup.shingles import (
     containment,
     exact_jaccard,
     normalised_words,
+    shared_count,
     shingle_hashes,
 )
 from presslens.model import Article, SyndicationGroup, hash_normalised, normalise_for_hash
+from presslens.pipeline import Mapper
 
 Signatures = npt.NDArray[np.uint32]
 
@@ -65,6 +67,12 @@ _SAMPLE_MIN_SHARED = 2
 # Two texts held by one longer text are unrelated (so the longer one is a round-up) when they
 # share less than this share of the shorter one's shingles.
 _UNRELATED = 0.1
+# Candidate pairs verified per task when the linking is spread over a cluster: a task then
+# carries at most twice this many texts' shingles (a few MB).
+_PAIRS_PER_TASK = 1000
+# Tasks of candidate pairs sent out at once; the pairs of a wave are checked against the groups
+# that earlier waves formed.
+_TASKS_PER_WAVE = 8
 # Odd multipliers that fold the rows of a band into one 64-bit key (any odd constants work).
 _FOLD = np.array(
     [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93],
@@ -185,6 +193,30 @@ def sample_pairs(
     per_doc = np.bincount(docs)
     fewer = np.minimum(per_doc[unique[:, 0]], per_doc[unique[:, 1]])
     out: npt.NDArray[np.int64] = unique[(counts >= _SAMPLE_MIN_SHARED) & (counts >= share * fewer)]
+    return out
+
+
+def _band_candidates(
+    job: tuple[Hashes, Hashes, npt.NDArray[np.bool_]],
+) -> npt.NDArray[np.int64]:
+    """The candidate pairs of one partition of LSH bands (a task of a spread fit)."""
+    keys, order_key, fresh = job
+    return bucket_pairs(keys, order_key, fresh)
+
+
+def _pair_scores(
+    job: tuple[list[tuple[int, int]], dict[int, Hashes]],
+) -> list[tuple[float, float]]:
+    """Jaccard and containment of each pair, from the shingles the job carries."""
+    pairs, shingles = job
+    out: list[tuple[float, float]] = []
+    for i, j in pairs:
+        a, b = shingles[i], shingles[j]
+        if len(a) == 0 or len(b) == 0:
+            out.append((0.0, 0.0))
+            continue
+        inter = shared_count(a, b)
+        out.append((inter / (len(a) + len(b) - inter), inter / min(len(a), len(b))))
     return out
 
 
@@ -324,9 +356,15 @@ class SyndicationIndex:
         batch = list(articles)
         self.add_features(batch, text_features(batch, self.config))
 
-    def add_features(self, articles: Sequence[Article], features: Sequence[TextFeatures]) -> None:
+    def add_features(
+        self,
+        articles: Sequence[Article],
+        features: Sequence[TextFeatures],
+        mapper: Mapper | None = None,
+    ) -> None:
         """:meth:`add_all` with each article's :func:`text_features` already computed
-        (anywhere: they depend on the text and the configuration only)."""
+        (anywhere: they depend on the text and the configuration only); with a ``mapper``,
+        the linking is spread over its tasks, partitioned by LSH band."""
         start = len(self.ids)
         pending: list[int] = []
         signatures: list[Signatures] = []
@@ -341,7 +379,7 @@ class SyndicationIndex:
         self._sig_docs = np.concatenate([self._sig_docs, np.asarray(pending, dtype=np.int64)])
         self._keys = np.concatenate([self._keys, band_keys(sigs, self.bands, self.rows)])
         self._add_samples(pending)
-        self._link(start)
+        self._link(start, mapper)
 
     def _add_samples(self, docs: Iterable[int]) -> None:
         """Record the containment samples of ``docs`` (a text too short to contain has none)."""
@@ -394,22 +432,57 @@ class SyndicationIndex:
             return None
         return i
 
-    def _link(self, start: int) -> None:
-        """Verify the LSH candidates that involve a text added from index ``start`` on."""
-        docs = self._sig_docs
-        pairs = bucket_pairs(self._keys, _fingerprint(self._keys), docs >= start)
-        min_jac = self.config.min_jaccard
-        for p, q in docs[pairs].tolist():
-            i, j = min(p, q), max(p, q)
-            if self._find(i) == self._find(j):
-                continue
-            jac = exact_jaccard(self.shingles[i], self.shingles[j])
-            if jac >= min_jac:
-                self.jaccard[(i, j)] = jac
-                self._union(i, j)
-        self._link_contained(start)
+    def _link(self, start: int, mapper: Mapper | None = None) -> None:
+        """Verify the LSH candidates that involve a text added from index ``start`` on.
 
-    def _link_contained(self, start: int) -> None:
+        With a ``mapper`` the work is spread: one task per LSH band finds that band's
+        candidates, and the pairs are verified in tasks that carry only their texts' shingles.
+        The result is the same: candidates are the union over bands either way, and every
+        candidate not already joined is verified.
+        """
+        docs = self._sig_docs
+        order_key, fresh = _fingerprint(self._keys), docs >= start
+        if mapper is None:
+            pairs = bucket_pairs(self._keys, order_key, fresh)
+        else:
+            parts = mapper(
+                _band_candidates,
+                [(self._keys[:, b : b + 1], order_key, fresh) for b in range(self.bands)],
+            )
+            pairs = np.unique(np.concatenate([np.empty((0, 2), np.int64), *parts]), axis=0)
+        candidates = np.sort(docs[pairs], axis=1).tolist()
+        min_jac = self.config.min_jaccard
+        # A candidate already in the group is not verified (in a crowded bucket of copies that
+        # saves all but one pair per copy); spread, the candidates go out in waves so that
+        # later waves still skip what earlier ones joined.
+        wave = 1 if mapper is None else _PAIRS_PER_TASK * _TASKS_PER_WAVE
+        for k in range(0, len(candidates), wave):
+            todo = self._unjoined(candidates[k : k + wave])
+            for (i, j), (jac, _) in zip(todo, self._scores(todo, mapper), strict=True):
+                if jac >= min_jac:
+                    self.jaccard[(i, j)] = jac
+                    self._union(i, j)
+        self._link_contained(start, mapper)
+
+    def _unjoined(self, pairs: list[list[int]]) -> list[tuple[int, int]]:
+        """The pairs whose texts are not in one group yet."""
+        return [(i, j) for i, j in pairs if self._find(i) != self._find(j)]
+
+    def _scores(
+        self, pairs: list[tuple[int, int]], mapper: Mapper | None
+    ) -> list[tuple[float, float]]:
+        """(Jaccard, containment) of each pair's shingles, here or in the mapper's tasks."""
+        if mapper is None:
+            return _pair_scores((pairs, {i: self.shingles[i] for p in pairs for i in p}))
+        jobs = [
+            (chunk, {i: self.shingles[i] for p in chunk for i in p})
+            for chunk in (
+                pairs[k : k + _PAIRS_PER_TASK] for k in range(0, len(pairs), _PAIRS_PER_TASK)
+            )
+        ]
+        return [score for part in mapper(_pair_scores, jobs) for score in part]
+
+    def _link_contained(self, start: int, mapper: Mapper | None = None) -> None:
         """Link the texts added from ``start`` on that lie inside another, or hold another.
 
         Every candidate of the batch is verified before any is linked, so the round-up test
@@ -419,15 +492,14 @@ class SyndicationIndex:
         held: dict[int, dict[int, float]] = {}
         # a text with containment c shares about c of its samples: half of that is a bound
         # that a true pair misses only by a freak of sampling
-        for i, j in sample_pairs(
+        candidates = sample_pairs(
             self._samples, self._sample_docs, self._sample_docs >= start, min_contained / 2
-        ).tolist():
-            if self._find(i) == self._find(j):
-                continue
-            a, b = self.shingles[i], self.shingles[j]
-            if containment(a, b) >= min_contained:
-                short, long = (i, j) if len(a) <= len(b) else (j, i)
-                held.setdefault(long, {})[short] = exact_jaccard(a, b)
+        )
+        todo = self._unjoined(candidates.tolist())
+        for (i, j), (jac, contained) in zip(todo, self._scores(todo, mapper), strict=True):
+            if contained >= min_contained:
+                short, long = (i, j) if len(self.shingles[i]) <= len(self.shingles[j]) else (j, i)
+                held.setdefault(long, {})[short] = jac
         for long in sorted(held):
             earlier = self.contains.get(long, [])
             new = sorted(held[long])

@@ -41,6 +41,9 @@ class Executor(ABC):
 
     #: how many items can run at once
     workers: int = 1
+    #: whether a corpus stage's own work is worth shipping to the workers (on a cluster it
+    #: is; on one machine, moving the features costs more than computing them in place)
+    spread: bool = False
 
     @abstractmethod
     def map(

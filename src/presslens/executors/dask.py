@@ -34,6 +34,8 @@ class DaskExecutor(Executor):
     """Work as Dask tasks; ``scheduler`` is an address (``tcp://host:8786``) or ``None`` for a
     LocalCluster of ``workers`` single-threaded worker processes."""
 
+    spread = True
+
     def __init__(
         self,
         workers: int = 2,
