@@ -2,17 +2,22 @@
 
 __version__ = "0.1.0"
 
-from presslens.api import IngestResult, analyze, export, ingest_into
+from presslens.api import IngestResult, analyze, export, ingest_into, run_pipeline
 from presslens.config import Config, load_config
+from presslens.engine import RunResult
 from presslens.errors import (
     ConfigError,
+    ExecutorError,
     InputError,
     MissingDependencyError,
+    PipelineError,
     PresslensError,
     SchemaError,
     StoreError,
 )
+from presslens.executors import Executor, make_executor
 from presslens.model import Article, Removed, Skip, Story, StoryDocs
+from presslens.pipeline import Pipeline
 from presslens.report import Report, RunInfo, validate_report
 from presslens.store import Store
 
@@ -20,13 +25,18 @@ __all__ = [
     "Article",
     "Config",
     "ConfigError",
+    "Executor",
+    "ExecutorError",
     "IngestResult",
     "InputError",
     "MissingDependencyError",
+    "Pipeline",
+    "PipelineError",
     "PresslensError",
     "Removed",
     "Report",
     "RunInfo",
+    "RunResult",
     "SchemaError",
     "Skip",
     "Store",
@@ -38,5 +48,7 @@ __all__ = [
     "export",
     "ingest_into",
     "load_config",
+    "make_executor",
+    "run_pipeline",
     "validate_report",
 ]
