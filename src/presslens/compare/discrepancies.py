@@ -178,6 +178,8 @@ _NOT_FIRST_NAMES = (
 )
 
 Occurrence = tuple[int, int]  # (sentence index, fact index)
+# The unit under which facts are grouped by what they count (Fact.counted), apart from keys.
+_COUNTED = "counted"
 
 
 def _window(sent: Sent, fact: Fact) -> set[str]:
@@ -327,8 +329,15 @@ def find_discrepancies(
             if f.key is not None:
                 # A person's titles of every family meet ("Gen." and "Attorney General").
                 keyed[(f.key, f.quantity if f.quantity == "role" else f.unit)].append((si, fi))
+            if f.counted is not None:
+                keyed[(f.counted, _COUNTED)].append((si, fi))
     main = _main_names(sents)
-    for occs in keyed.values():
+    for (key, unit), occs in keyed.items():
+        # The key itself names the subject: a person ("age:hunter"; other names near "Hunter,
+        # 41, is a congressman representing San Diego" say nothing about whose age it is) or
+        # a qualified counted thing ("Russian intelligence officers"; "the 100 pages of
+        # e-mails" is the same figure next to "White House" as next to "Petraeus").
+        subject_in_key = unit == _COUNTED or key.startswith("age:")
         names = [_near_names(sents[si], sents[si].facts[fi]) for si, fi in occs]
         for x, o in enumerate(occs):
             sets.find(o)
@@ -337,7 +346,7 @@ def find_discrepancies(
                 o2, names_2 = occs[y], names[y]
                 # The same key about other places or people ("12 killed in Marrowby" in a
                 # story about Ostrey) is another event.
-                if _same_subject_names(names_o, names_2, main):
+                if subject_in_key or _same_subject_names(names_o, names_2, main):
                     sets.union(o, o2)
 
     # Incompatible values count only between facts that met directly (a shared key or a
@@ -590,9 +599,11 @@ def _judge(
                 soft = soft or fa.vague != fb.vague
                 soft = soft or (fa.approximate != fb.approximate and centre_a != centre_b)
                 continue
-            met = (fa.key is not None and fa.key == fb.key) or frozenset(
-                ((si, fi), (sj, fj))
-            ) in direct
+            met = (
+                (fa.key is not None and fa.key == fb.key)
+                or (fa.counted is not None and fa.counted == fb.counted)
+                or frozenset(((si, fi), (sj, fj))) in direct
+            )
             if not met:
                 continue
             if fa.vague or fb.vague:

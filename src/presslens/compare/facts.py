@@ -292,6 +292,10 @@ class Fact:
     marks values without a figure ("decades"), ``approximate`` those hedged or vague
     ("about 3,000"), ``yearless`` dates whose year was guessed from the article's date,
     ``relative_day`` days named by weekday ("on Thursday"), resolved to the latest such day.
+    ``counted`` says what a figure counts when the text qualifies its noun or unit ("12
+    Russian intelligence officers" → ``n:officer|intelligence russian``, "234 miles of steel
+    wall" → ``m|of:wall``, "a 48-page indictment" → ``n:page|indictment``): figures of two
+    outlets with the same ``counted`` are about one thing, however the sentences differ.
     """
 
     quantity: str
@@ -308,6 +312,7 @@ class Fact:
     yearless: bool = False
     approximate: bool = False
     relative_day: bool = False
+    counted: str | None = None
 
 
 def parse_number(text: str) -> float | None:
@@ -385,6 +390,12 @@ _AGE_APPOSITION = re.compile(
     r"(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}),\s+(?:aged\s+)?(?P<num>\d{1,3}),"
 )
 _LOWER_WORD_AFTER = re.compile(r"\s+[a-z]+\b")
+_CAP_WORDS = r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?"
+# "Malia and Sasha Obama, aged 16 and 13 respectively": each age belongs to its own name.
+_AGES_RESPECTIVELY = re.compile(
+    rf"(?P<n1>{_CAP_WORDS})\s+and\s+(?P<n2>{_CAP_WORDS}),?\s+(?:aged|ages)\s+"
+    r"(?P<a1>\d{1,3})\s+and\s+(?P<a2>\d{1,3}),?\s+respectively\b"
+)
 _CUR = r"(?:US\$|\$|£|€)"
 _MONEY_RE = re.compile(
     rf"(?:\b{_HEDGE})?(?:(?P<cur>{_CUR})\s?(?P<num>{_DIGITNUM})"
@@ -496,7 +507,9 @@ def _durations(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
         taken.append((m.start(), m.end()))
     for m in _AGE_APPOSITION.finditer(s):
         age = float(m.group("num"))
-        if not 0 < age < 120:
+        # Whatever its size, a number set off after a name is the age given ("Weiner, 145,"
+        # is a misprint for another outlet's "Weiner, 46," and worth showing).
+        if age <= 0:
             continue
         name = m.group("name")
         last = name.split()[-1]
@@ -508,6 +521,20 @@ def _durations(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
         out.append(Fact("age", m.group("num"), f"{int(age)} years old", age, age, "year",
                         f"age:{light_stem(last)}", name, start, m.end("num")))  # fmt: skip
         taken.append((start, m.end("num")))
+    for m in _AGES_RESPECTIVELY.finditer(s):
+        one, two = m.group("n1").split(), m.group("n2").split()
+        # "Malia and Sasha Obama" share the family name: each is known by the first name,
+        # as other outlets write "Malia, 16," (so too "Ann Smith and Bob Smith").
+        by_first = len(one) < len(two) or one[-1] == two[-1]
+        for words, group in ((one, "a1"), (two, "a2")):
+            if _overlaps(m.start(group), m.end(group), taken):
+                continue
+            age = float(m.group(group))
+            known_as = words[0] if by_first else words[-1]
+            out.append(Fact("age", m.group(group), f"{int(age)} years old", age, age, "year",
+                            f"age:{light_stem(known_as)}", " ".join(words), m.start(group),
+                            m.end(group)))  # fmt: skip
+            taken.append((m.start(group), m.end(group)))
 
 
 def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
@@ -619,7 +646,8 @@ def _lengths(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
         if m.group("hedge"):
             norm = f"{' '.join(m.group('hedge').lower().split())} {norm}"
         out.append(Fact("length", m.group(0), norm, lo * factor, hi * factor, "m", None, "",
-                        m.start(), m.end(), approximate=bool(m.group("hedge"))))  # fmt: skip
+                        m.start(), m.end(), approximate=bool(m.group("hedge")),
+                        counted=_counted("m", [], s[m.end() :])))  # fmt: skip
         taken.append((m.start(), m.end()))
 
 
@@ -643,7 +671,69 @@ def _distant_noun(s: str, pos: int) -> tuple[str | None, int]:
     return None, pos
 
 
+# Words before a counted noun that say how many, not what ("11 million", "19 other").
+_NOT_MODIFIERS = frozenset([*NUMBER_WORDS, *_COUNT_ADJECTIVES])
+_OF_PHRASE = re.compile(
+    r"\s+of\s+(?:(?:the|its|their|his|her)\s+)?(?P<words>[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*)?)"
+)
+
+
+def _of_head(after: str) -> str | None:
+    """The noun of an "of" phrase just after a counted noun ("miles of border wall" → wall),
+    or None; a verb ends the phrase ("pages of e-mails showed ...")."""
+    m = _OF_PHRASE.match(after)
+    if m is None:
+        return None
+    words: list[str] = []
+    for w in m.group("words").split():
+        lw = w.lower()
+        if lw in STOPWORDS or lw.endswith("ed"):
+            break
+        words.append(lw)
+    return light_stem(words[-1].replace("-", "")) if words else None
+
+
+def _counted(unit: str, modifiers: list[str], after: str) -> str | None:
+    """``unit`` qualified by the words before its noun and the noun of an "of" phrase after
+    it, or None when nothing qualifies it ("23 states": many things come in states)."""
+    mods = {
+        light_stem(w.lower().replace("-", ""))
+        for w in modifiers
+        if w.lower() not in STOPWORDS and w.lower() not in _NOT_MODIFIERS and w[:1].isalpha()
+    }
+    of = _of_head(after)
+    if of:
+        mods.add(f"of:{of}")
+    return f"{unit}|{' '.join(sorted(mods))}" if mods else None
+
+
+# "a 48-page indictment", "a five-member panel": a figure joined to its unit, before the noun
+# the whole describes.  Durations and lengths ("17-year war", "10-mile") are read before.
+_COMPOUND_RE = re.compile(
+    rf"\b(?P<num>{NUM})-(?P<unit>[a-z]+)\s+(?P<head>[a-z][\w’'-]*)", re.IGNORECASE
+)
+
+
+def _compound_counts(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
+    for m in _COMPOUND_RE.finditer(s):
+        unit, head = m.group("unit").lower(), m.group("head").lower()
+        if _overlaps(m.start(), m.end("unit"), taken) or unit in STOPWORDS or unit == "plus":
+            continue
+        if head in STOPWORDS:
+            continue
+        value = parse_number(m.group("num"))
+        if value is None:
+            continue
+        lo, hi = _interval(m.group("num"), value, None)
+        stem = light_stem(unit)
+        out.append(Fact("count", m.group(0), f"{_fmt(value)} {unit}", lo, hi, f"n:{stem}", None,
+                        f"{unit} {head}", m.start(), m.end(),
+                        counted=f"n:{stem}|{light_stem(head)}"))  # fmt: skip
+        taken.append((m.start(), m.end()))
+
+
 def _counts(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
+    _compound_counts(s, out, taken)
     for m in _COUNT_RE.finditer(s):
         num = m.group("num")
         if _overlaps(m.start("num"), m.end("num"), taken):
@@ -667,9 +757,50 @@ def _counts(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
         if m.group("hedge"):
             norm = f"{' '.join(m.group('hedge').lower().split())} {norm}"
         subject = f"{noun} {pred}" if pred and pred != noun else noun
-        out.append(Fact("count", s[m.start() : end], norm, lo, hi, f"n:{light_stem(noun)}", key,
-                        subject, m.start(), end, approximate=bool(m.group("hedge"))))  # fmt: skip
+        unit = f"n:{light_stem(noun)}"
+        modifiers = re.findall(r"[A-Za-z][\w’'.-]*", s[m.end("num") : end])[:-1]
+        counted = _counted(unit, modifiers, s[end:])
+        out.append(Fact("count", s[m.start() : end], norm, lo, hi, unit, key, subject, m.start(),
+                        end, approximate=bool(m.group("hedge")), counted=counted))  # fmt: skip
         taken.append((m.start(), end))
+
+
+# --- tallies ----------------------------------------------------------------------------
+
+# "won by a 134-to-63 vote", "by a vote of 134 to 63", "Ms. Pelosi won, 134 to 63", "a 5-4
+# decision": two figures of one vote.  A word of voting or winning must stand within the
+# reach (characters) before or just after, so that "25 to 30 people" stays a range.
+_TALLY_RE = re.compile(
+    r"(?<![\w.,$£€-])(?P<a>\d{1,4})(?:-to-|\s+to\s+|\s*[-–]\s*)(?P<b>\d{1,4})(?![\w%]|[.,]\d)"
+)
+_TALLY_WORDS = re.compile(
+    r"\b(?:vot(?:e|es|ed|ing)|won|wins?|defeat(?:ed|s)?|beat|passed|approved|rejected|"
+    r"confirmed|margin|tally|decision|rul(?:ed|ing)|ballots?)\b",
+    re.IGNORECASE,
+)
+_TALLY_REACH = 40
+
+
+def _tallies(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
+    """Each side of a vote tally as a fact of its own, known by the tally's other side.
+
+    Two outlets' tallies are one vote when one side agrees ("134-to-63" / "134 to 196"):
+    the side written second is keyed by the first and the other way round, so a changed
+    side meets its counterpart and two different votes of a story ("230-190", "52-48")
+    never meet.
+    """
+    for m in _TALLY_RE.finditer(s):
+        near = s[max(0, m.start() - _TALLY_REACH) : m.end() + 20]
+        if not _TALLY_WORDS.search(near):
+            continue
+        a, b = int(m.group("a")), int(m.group("b"))
+        norm = f"{a}-{b}"
+        for side, (mine, other) in (("a", (a, b)), ("b", (b, a))):
+            order = "first" if side == "a" else "second"
+            out.append(Fact("tally", m.group(0), norm, float(mine), float(mine), f"tally:{order}",
+                            None, "vote", m.start(side), m.end(side),
+                            counted=f"tally:{order}|{other}"))  # fmt: skip
+        taken.append((m.start(), m.end()))
 
 
 # --- dates ------------------------------------------------------------------------------
@@ -840,6 +971,7 @@ def roles_compatible(a: str, b: str, family: str) -> bool:
 # --- entry points -----------------------------------------------------------------------
 
 _EXTRACTORS: tuple[Callable[[str, list[Fact], list[tuple[int, int]]], None], ...] = (
+    _tallies,
     _durations,
     _money,
     _percents,
@@ -946,6 +1078,7 @@ def _per_period(sentence: str, f: Fact) -> Fact:
         f,
         unit=f"{f.unit}/{period}",
         key=None if f.key is None else f"{f.key}/{period}",
+        counted=None if f.counted is None else f"{f.counted}/{period}",
         normalised=f"{f.normalised} a {period}",
     )
 
