@@ -16,12 +16,15 @@ The check of the figures issue, through the CLI as a user runs it:
   story's) has the changed article's sentence among its evidence.  Other new hard
   discrepancies count against precision.
 
-``--all`` also runs every candidate (not only two a story), a steadier figure.  Each figure is
+``--all`` also runs every candidate (not only two a story), a steadier figure; ``--ecbplus``
+runs the same check on the ECB+ DEV stories (a set nothing was tuned on; an article without
+an outlet counts as an outlet of its own).  Each figure is
 given for the even and the odd stories (sorted position), to tune on one half and confirm on
 the other.  The alternative in the same run: sentences of two outlets whose words (numbers
 aside) are at least half the same, reported when a number of one is missing from the other.
 
-Run: .venv/bin/python bench/figures.py [--all]  (writes out/bench/figures.json)
+Run: .venv/bin/python bench/figures.py [--all] [--ecbplus]
+     (writes out/bench/figures.json, or figures_ecbplus.json)
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from presslens.model import Article, Story, StoryDocs
 
 REPO = Path(__file__).resolve().parents[1]
 BASIL = REPO.parent / "shared" / "benchdata" / "clustering" / "basil"
+ECBPLUS = BASIL.parent / "ecbplus"
 OUT = REPO / "out" / "bench" / "figures.json"
 SEED = 11
 PER_STORY = 2
@@ -62,17 +66,18 @@ _NAME_BEFORE = re.compile(r"\b([A-Z][a-z]+)\.?\s$")
 Candidate = tuple[str, int, int]  # (article id, start, end)
 
 
-def load() -> list[StoryDocs]:
-    """BASIL DEV stories, sorted by story id."""
+def load(folder: Path = BASIL) -> list[StoryDocs]:
+    """The stories of a clustering set (BASIL or ECB+ DEV), sorted by story id; an article
+    without an outlet (most of ECB+) is an outlet of its own."""
     arts = {}
-    for line in (BASIL / "articles.jsonl").open(encoding="utf-8"):
+    for line in (folder / "articles.jsonl").open(encoding="utf-8"):
         r = json.loads(line)
         arts[r["id"]] = Article(
-            id=r["id"], text=r["text"], source=r["source"], title=r["title"],
+            id=r["id"], text=r["text"], source=r["source"] or r["id"], title=r["title"],
             published=r["published"],
         )  # fmt: skip
     stories: dict[str, list[Article]] = defaultdict(list)
-    for line in (BASIL / "gold.jsonl").open(encoding="utf-8"):
+    for line in (folder / "gold.jsonl").open(encoding="utf-8"):
         g = json.loads(line)
         stories[g["story"]].append(arts[g["id"]])
     return [
@@ -188,7 +193,8 @@ def main() -> int:
         print(f"needs {BASIL}", file=sys.stderr)
         return 2
     every = "--all" in sys.argv[1:]
-    stories = load()
+    ecbplus = "--ecbplus" in sys.argv[1:]
+    stories = load(ECBPLUS if ecbplus else BASIL)
     rng = random.Random(SEED)
     trials: list[tuple[str, int, StoryDocs, Candidate, bool]] = []
     for position, docs in enumerate(stories):
@@ -244,8 +250,8 @@ def main() -> int:
         return f"{a}/{b} = {a / b:.3f}" if b else "0/0"
 
     results: dict[str, Any] = {"seconds": round(seconds, 1), "trials": len(trials)}
-    print(f"BASIL DEV: {len(stories)} stories, {len(trials)} trials, one `presslens compare` "
-          f"call ({seconds:.1f} s)")  # fmt: skip
+    print(f"{'ECB+' if ecbplus else 'BASIL'} DEV: {len(stories)} stories, {len(trials)} trials, "
+          f"one `presslens compare` call ({seconds:.1f} s)")  # fmt: skip
     print(f"{'set':8} {'half':5} {'presslens recall':>20} {'precision of new':>20} "
           f"{'alternative recall':>20}")  # fmt: skip
     for name, halves in tally.items():
@@ -272,9 +278,10 @@ def main() -> int:
     theirs = ", ".join(f"{h} {ratio(a, n)}" for h, (a, n) in alt_alarms.items())
     print(f"unchanged stories with a hard discrepancy: presslens {ours}; alternative {theirs}")
     results["missed_sampled"] = missed
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
-    print(f"written {OUT}")
+    out_path = OUT.with_name("figures_ecbplus.json") if ecbplus else OUT
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(f"written {out_path}")
     return 0
 
 

@@ -446,6 +446,48 @@ def _matches(
                     cosine_containment(*_dot_norms(sentence_vecs[o1[0]], sentence_vecs[o2[0]])),
                     sim if sim is not None and alone(o1[0], f1) and alone(o2[0], f2) else None,
                 )
+    # Shares held by one name ("Romney leads the pack at 21 percent", "Romney ... with 21
+    # percent of primary voters") are about one subject, however the sentences are built;
+    # the holder names the subgroup a share is of ("among Tea Party supporters ... Romney
+    # (17 percent)"), and the agreement rule of _pair_up still holds.
+    by_holder: dict[tuple[str, str], list[Occurrence]] = defaultdict(list)
+    for o in locals_:
+        f = sents[o[0]].facts[o[1]]
+        if f.quantity == "percent" and f.subject:
+            by_holder[(f.unit, f.subject.lower())].append(o)
+    held: set[tuple[Occurrence, Occurrence]] = set()
+    for occs in by_holder.values():
+        for x, o1 in enumerate(occs):
+            for o2 in occs[x + 1 :]:
+                if sents[o1[0]].group != sents[o2[0]].group:
+                    held.add((o1, o2))
+                    parts.setdefault((o1, o2), (0.0, 0.0, None))
+    # Two sentences that give the same precise figure ("800,000 workers") tell the same
+    # passage: the only figure of another kind in each ("for 35 days") meets the other as in
+    # aligned sentences, however differently the rest is worded.
+    anchored: dict[tuple[int, int], float] = {}
+    by_figure: dict[tuple[str, float], set[int]] = defaultdict(set)
+    for si, s in enumerate(sents):
+        for f in s.facts:
+            if _is_anchor(f):
+                # The figure, not what it is said to count ("800,000 employees", "800,000
+                # workers").
+                by_figure[(f.quantity if f.quantity == "count" else f.unit, _centre(f))].add(si)
+    for found in by_figure.values():
+        ordered = sorted(found)
+        for x, si in enumerate(ordered):
+            for sj in ordered[x + 1 :]:
+                if sents[si].group != sents[sj].group:
+                    anchored[(si, sj)] = aligned_similarity
+    for (si, sj), sim in anchored.items():
+        for fi, f1 in enumerate(sents[si].facts):
+            if (si, fi) not in locals_ or _is_anchor(f1) or not alone(si, f1):
+                continue
+            for fj, f2 in enumerate(sents[sj].facts):
+                if (sj, fj) not in locals_ or f2.unit != f1.unit or not alone(sj, f2):
+                    continue
+                local, whole, old = parts.get(((si, fi), (sj, fj)), (0.0, 0.0, None))
+                parts[((si, fi), (sj, fj))] = (local, whole, max(old or 0.0, sim))
     vecs = None
     if encoder is not None:
         # Only figures of candidate pairs are encoded, so the cost follows those pairs.
@@ -462,9 +504,24 @@ def _matches(
         sc = _LOCAL_SHARE * local + (1.0 - _LOCAL_SHARE) * whole
         if sim is not None:
             sc = max(sc, sim)
+        if (o1, o2) in held:
+            sc = 1.0
         if sc > 0.0:
             scored[(o1, o2)] = sc
     return _pair_up(sents, scored, min_similarity)
+
+
+# A figure this large, given exactly by two outlets, marks one passage ("800,000 workers"):
+# small figures ("three", "10") recur in unrelated sentences of one story.
+_ANCHOR_MIN = 100.0
+
+
+def _is_anchor(f: Fact) -> bool:
+    return (
+        f.quantity in {"count", "money", "length"}
+        and not (f.vague or f.approximate)
+        and f.lo >= _ANCHOR_MIN
+    )
 
 
 def _figure_context(sent: Sent, fact: Fact) -> str:

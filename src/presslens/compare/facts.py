@@ -450,6 +450,13 @@ _CURRENCY = {"$": "USD", "us$": "USD", "dollars": "USD", "£": "GBP", "pounds": 
              "€": "EUR", "euros": "EUR"}  # fmt: skip
 
 
+# "solvent for the next 75 years", "jailed for 10 years": the word before "for" says what
+# lasts that long.
+_FOR_BEFORE = re.compile(
+    r"\b(?P<word>[a-z][\w’'-]*)\s+for\s+(?:(?:the|a|another)\s+)?(?:(?:next|past|last|first)\s+)?$"
+)
+
+
 def _durations(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
     for m in _DURATION_RE.finditer(s):
         if m.group("vague"):
@@ -499,6 +506,11 @@ def _durations(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
             if of and of.group("head").lower() in _SAME_EVENT:
                 subject = of.group("head").lower()
                 key = f"duration:{_SAME_EVENT[subject]}"
+        if key is None and not hyphenated:
+            state = _FOR_BEFORE.search(s, max(0, m.start() - 40), m.start())
+            if state and state.group("word").lower() not in STOPWORDS:
+                subject = state.group("word").lower()
+                key = f"duration:for:{light_stem(subject)}"
         if quantity == "age":
             norm = f"{_fmt(lo + (hi - lo) / 2)} years old" if not vague else norm
         approx = vague or bool(m.groupdict().get("hedge"))
@@ -554,6 +566,58 @@ def _money(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
         taken.append((m.start(), m.end()))
 
 
+# A share's holder is the last name in its clause; these marks end a clause (quotation marks
+# do not: 'Romney's remark about the "47 percent"').
+_CLAUSE_END = re.compile(r"[,;:()\[\]—–]|\s-\s")
+_HOLDER = re.compile(r"\b[A-Z][a-z]*[A-Z]?[a-z]{2,}\b")
+# "Huckabee (14 percent)": a share in brackets belongs to the name just before them.
+_BRACKETED_AFTER = re.compile(r"\b([A-Z][a-z]*[A-Z]?[a-z]{2,})\s*\(\s*$")
+
+
+# "among Tea Party supporters": the share is of a subgroup, not of everyone asked.
+_AMONG = re.compile(r"\bamong\s+(?P<group>(?:[\w’'-]+\s+){0,3}?[\w’'-]+?)(?=\s*[,;:(.)]|$)")
+
+
+def _share_holder(s: str, start: int) -> str:
+    """The name a percentage belongs to ("Romney leads the pack at 21 percent", "Huckabee
+    (14 percent)") with the subgroup it is of ("Romney among Tea Party supporters"), or ""
+    when its clause names nobody."""
+    name = _holder_name(s, start)
+    among = list(_AMONG.finditer(s, 0, start))
+    if name and among:
+        return f"{name} among {among[-1].group('group')}"
+    return name
+
+
+# What marks a capitalised word as a person's name: a first name or a title before it, or
+# a possessive after it ("Mitt Romney", "Mr. Romney", "McCarthy's").  "The Kathimerini
+# newspaper gave a 4.5 percent margin" names a paper, not whose share it is.
+_FIRST_OR_TITLE_BEFORE = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Adm|Maj|Prof)\.|"
+    r"\b(?P<first>[A-Z][a-z]+)|\b[A-Z]\.)\s+$"
+)
+_POSSESSIVE_AFTER = re.compile(r"['’]s\b")
+
+
+def _holder_name(s: str, start: int) -> str:
+    bracketed = _BRACKETED_AFTER.search(s, max(0, start - 30), start)
+    if bracketed:
+        return bracketed.group(1)
+    before = s[:start]
+    ends = list(_CLAUSE_END.finditer(before))
+    clause_start = ends[-1].end() if ends else dateline_end(s)
+    for m in reversed(list(_HOLDER.finditer(before, clause_start))):
+        word = m.group().lower()
+        if word in STOPWORDS or word in MONTHS or word in WEEKDAYS:
+            continue
+        title = _FIRST_OR_TITLE_BEFORE.search(before, max(0, m.start() - 20), m.start())
+        first = title.group("first") if title else None
+        person = title is not None and (first is None or first.lower() not in STOPWORDS)
+        if person or _POSSESSIVE_AFTER.match(before, m.end()):
+            return m.group()
+    return ""
+
+
 def _percents(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
     for m in _PERCENT_RE.finditer(s):
         value = parse_number(m.group("num"))
@@ -563,8 +627,9 @@ def _percents(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
         lo, hi = _interval(m.group("num"), value, m.group("hedge"))
         unit = "points" if points else "%"
         out.append(Fact("percent", m.group(0), f"{_fmt(value)}{'' if points else '%'}"
-                        f"{' points' if points else ''}", lo, hi, unit, None, "",
-                        m.start(), m.end(), approximate=bool(m.group("hedge"))))  # fmt: skip
+                        f"{' points' if points else ''}", lo, hi, unit, None,
+                        _share_holder(s, m.start()), m.start(), m.end(),
+                        approximate=bool(m.group("hedge"))))  # fmt: skip
         taken.append((m.start(), m.end()))
 
 
