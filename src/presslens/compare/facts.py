@@ -732,7 +732,7 @@ def _distant_noun(s: str, pos: int) -> tuple[str | None, int]:
         if w.group()[:1].islower() and (
             lw in _COUNT_NOUNS or (lw.endswith("s") and not lw.endswith("ss") and len(lw) > 3)
         ):
-            return lw, pos + w.end()
+            return lw, pos + w.start() + len(w.group().rstrip("."))  # not the full stop
     return None, pos
 
 
@@ -834,16 +834,18 @@ def _counts(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
 
 # "won by a 134-to-63 vote", "by a vote of 134 to 63", "Ms. Pelosi won, 134 to 63", "a 5-4
 # decision": two figures of one vote.  A word of voting or winning must stand within the
-# reach (characters) before or just after, so that "25 to 30 people" stays a range.
+# reach (characters) before or just after, and no counted noun after ("25 to 30 people
+# voted" is a range).
 _TALLY_RE = re.compile(
     r"(?<![\w.,$£€-])(?P<a>\d{1,4})(?:-to-|\s+to\s+|\s*[-–]\s*)(?P<b>\d{1,4})(?![\w%]|[.,]\d)"
 )
 _TALLY_WORDS = re.compile(
     r"\b(?:vot(?:e|es|ed|ing)|won|wins?|defeat(?:ed|s)?|beat|passed|approved|rejected|"
-    r"confirmed|margin|tally|decision|rul(?:ed|ing)|ballots?)\b",
+    r"confirmed|margin|tally|decision|rul(?:ed|ing)|ballots?|majority|split)\b",
     re.IGNORECASE,
 )
 _TALLY_REACH = 40
+_WORD_AFTER = re.compile(r"\s+([A-Za-z][\w’'-]*)")
 
 
 def _tallies(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
@@ -858,6 +860,10 @@ def _tallies(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
         near = s[max(0, m.start() - _TALLY_REACH) : m.end() + 20]
         if not _TALLY_WORDS.search(near):
             continue
+        after = _WORD_AFTER.match(s, m.end())
+        if after and after.group(1).lower() not in STOPWORDS:
+            if not _TALLY_WORDS.fullmatch(after.group(1)):
+                continue  # "25 to 30 people voted": a range of a count
         a, b = int(m.group("a")), int(m.group("b"))
         norm = f"{a}-{b}"
         for side, (mine, other) in (("a", (a, b)), ("b", (b, a))):
