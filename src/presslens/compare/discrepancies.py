@@ -1,7 +1,11 @@
 """Where outlets disagree: the same fact given different values by independent sources.
 
 Facts meet in two ways. A fact whose text names its subject ("17-year war", "Sen. Ted Cruz",
-"12 people killed") meets every fact with the same key in the story. Any other fact meets
+"12 people killed", "solvent for 75 years") meets every fact with the same key in the story,
+and a figure whose text qualifies what it counts ("12 Russian intelligence officers", "234
+miles of steel wall", "a 48-page indictment", the second side of a "134-to-63" vote) meets
+every figure that counts the same thing, whatever the rest of either sentence says. Any
+other fact meets
 the facts of the same quantity and unit (counts: of a noun one sentence shares with the
 other, "544 store managers" / "544 women who serve as store managers") in other independent
 sources whose *context* is alike: the words around each figure, weighted by how close they
@@ -12,6 +16,9 @@ matters: the evidence that another source gives a subject one value adds up over
 passage of that source that gives the value. Between two sources, figures that agree are
 paired first, and a figure already paired that way is not also set against another, so "$600
 million" said by both outlets is not held against "$200 million" said next to it by one.
+Two shares held by one name ("Romney leads the pack at 21 percent") meet as if their contexts
+were the same, and so do the only figures of a kind in two sentences that give one precise
+figure alike ("800,000 workers ... for 35 days"), both still under that agreement rule.
 
 Facts that met form a subject; it is a discrepancy when two independent sources give it
 values that cannot both be true (intervals that do not overlap).  A vague value ("decades",

@@ -6,8 +6,10 @@ is three days as ordinal day numbers.  Two values agree when their intervals ove
 same value written another way ("seventeen years", "17 years") never counts as a conflict.
 
 A fact carries a ``key`` when the text names what it measures ("17-year war" → the war's
-duration, "Sen. Ted Cruz" → Cruz's role); facts without a key ("$5 million", "on Thursday")
-are compared only inside sentences that say the same thing.
+duration, "Sen. Ted Cruz" → Cruz's role), and ``counted`` when it qualifies what a figure
+counts ("12 Russian intelligence officers", "a 48-page indictment", one side of a vote
+tally); facts with neither ("$5 million", "on Thursday") are compared only inside sentences
+that say the same thing.
 """
 
 from __future__ import annotations
