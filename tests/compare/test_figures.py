@@ -158,3 +158,13 @@ def test_a_shared_precise_figure_pairs_the_sentences_other_figures(
         "800,000 workers without pay.",
     )
     assert d.quantity == "duration" and _values(d) == {"35 days", "40 days"}
+
+
+def test_length_of_an_investigation_however_written(make_story: MakeStory) -> None:
+    (d,) = _hard(
+        make_story,
+        "The decision follows a five-year FBI investigation into the congressman's businesses.",
+        '"After more than two years of investigation plagued by leaks, this is a vendetta," '
+        "his lawyer said.",
+    )
+    assert d.quantity == "duration" and d.subject == "investigation"

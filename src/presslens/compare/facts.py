@@ -79,6 +79,9 @@ _SAME_EVENT = {
 # Things a story usually has one of, so that their durations can be compared across
 # outlets on the noun alone; other nouns ("a two-year extension", "a 13-month extension")
 # are compared only inside matching sentences (generic nouns gave false alarms on BASIL DEV).
+# "investigation", "inquiry", "probe" ("a two-year FBI investigation", "two years of
+# investigation"): on BASIL DEV they found 3 more changed figures and no report on an
+# unchanged story; on ECB+ DEV no story gained a report.
 _KEYED_HEADS = frozenset(
     [
         "war",
@@ -103,6 +106,9 @@ _KEYED_HEADS = frozenset(
         "strike",
         "lockout",
         "drought",
+        "investigation",
+        "inquiry",
+        "probe",
     ]
 )
 _PERSON_NOUNS = frozenset(
@@ -505,9 +511,11 @@ def _durations(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
                         key = f"{quantity}:{cls}"
         elif not hyphenated:
             of = _OF_HEAD.match(s[m.end() :])
-            if of and of.group("head").lower() in _SAME_EVENT:
-                subject = of.group("head").lower()
-                key = f"duration:{_SAME_EVENT[subject]}"
+            head = of.group("head").lower() if of else ""
+            cls = _SAME_EVENT.get(head, light_stem(head))
+            if head in _SAME_EVENT or cls in _KEYED_HEADS:
+                subject = head
+                key = f"duration:{cls}"
         if key is None and not hyphenated:
             state = _FOR_BEFORE.search(s, max(0, m.start() - 40), m.start())
             if state and state.group("word").lower() not in STOPWORDS:
@@ -789,8 +797,8 @@ def _compound_counts(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> N
         if head in STOPWORDS:
             continue
         value = parse_number(m.group("num"))
-        if value is None:
-            continue
+        if value is None or m.group("num").lower() in _SCALES:
+            continue  # "a million-member union" gives a size, not a figure
         lo, hi = _interval(m.group("num"), value, None)
         stem = light_stem(unit)
         out.append(Fact("count", m.group(0), f"{_fmt(value)} {unit}", lo, hi, f"n:{stem}", None,
@@ -863,9 +871,9 @@ def _tallies(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
         if not _TALLY_WORDS.search(near):
             continue
         after = _WORD_AFTER.match(s, m.end())
-        if after and after.group(1).lower() not in STOPWORDS:
-            if not _TALLY_WORDS.fullmatch(after.group(1)):
-                continue  # "25 to 30 people voted": a range of a count
+        word = after.group(1) if after else ""
+        if word and word.lower() not in STOPWORDS and not _TALLY_WORDS.fullmatch(word):
+            continue  # "25 to 30 people voted": a range of a count
         a, b = int(m.group("a")), int(m.group("b"))
         norm = f"{a}-{b}"
         for side, (mine, other) in (("a", (a, b)), ("b", (b, a))):
