@@ -845,7 +845,8 @@ def _counts(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
 # "won by a 134-to-63 vote", "by a vote of 134 to 63", "Ms. Pelosi won, 134 to 63", "a 5-4
 # decision": two figures of one vote.  A word of voting or winning must stand within the
 # reach (characters) before or just after, and no counted noun after ("25 to 30 people
-# voted" is a range).
+# voted" is a range).  The reach was set by hand; 20 and 80 give the same figures on the BASIL
+# DEV benches (bench/figures.py, bench/compare.py) and the same stories with a report on ECB+.
 _TALLY_RE = re.compile(
     r"(?<![\w.,$£€-])(?P<a>\d{1,4})(?:-to-|\s+to\s+|\s*[-–]\s*)(?P<b>\d{1,4})(?![\w%]|[.,]\d)"
 )
