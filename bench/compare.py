@@ -27,6 +27,9 @@
    aligned with its original.
 3. Speed: stories/s for stories of 3, 10 and 50 articles, with candidate and all pairs.
 
+Every part runs the comparison through the ``presslens compare`` command, as a user does: all
+the trials of a part are stories of one input file (the ``"story"`` field), one process.
+
 Run: .venv/bin/python bench/compare.py  (writes out/bench/compare.json)
      .venv/bin/python bench/compare.py --embed  (the same trials with sentence embeddings,
      extra `embed`; writes out/bench/compare_embed.json)
@@ -39,14 +42,15 @@ import json
 import random
 import re
 import sys
-import time
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
+from compare_cli import Trial, run_compare
 from presslens.compare.core import compare
 from presslens.compare.text import content_terms
 from presslens.config import CompareConfig
-from presslens.model import Article, Discrepancy, Story, StoryDocs
+from presslens.model import Article, Story, StoryDocs
 
 REPO = Path(__file__).resolve().parents[1]
 BASIL = REPO.parent / "shared" / "benchdata" / "clustering" / "basil"
@@ -54,6 +58,7 @@ OUT = REPO / "out" / "bench" / "compare.json"
 SEED = 5
 # Eight trials a story give about 200 changed facts on DEV, enough for per-kind figures.
 TRIALS_PER_STORY = 8
+REPEATS = 3
 
 _REWORD = {
     "said": "stated", "says": "states", "about": "around", "but": "however", "big": "large",
@@ -224,24 +229,47 @@ def _apply(docs: StoryDocs, p: tuple[str, str, int, int, str]) -> StoryDocs:
     return StoryDocs(docs.story, arts)
 
 
-def _sig(d: Discrepancy) -> tuple[str, str, frozenset[str]]:
-    return (d.kind, d.subject, frozenset(v.normalised for v in d.values))
+def _sig(d: dict[str, Any]) -> tuple[str, str, frozenset[str]]:
+    return (d["kind"], d["subject"], frozenset(v["normalised"] for v in d["values"]))
 
 
-def _hits(d: Discrepancy, aid: str, s: int, new: str) -> bool:
-    for v in d.values:
-        for ev in v.evidence:
-            if ev.article_id == aid and ev.start <= s < ev.end + len(new):
+def _hits(d: dict[str, Any], aid: str, s: int, new: str) -> bool:
+    for v in d["values"]:
+        for ev in v["evidence"]:
+            if ev["article_id"] == aid and ev["start"] <= s < ev["end"] + len(new):
                 return True
     return False
+
+
+def _hard(story: dict[str, Any]) -> list[dict[str, Any]]:
+    return [d for d in story.get("discrepancies") or [] if d["kind"] != "vague"]
 
 
 _REPORTED_KIND = {"quantity": "number", "date": "date", "role": "role"}
 
 
-def bench_discrepancies(stories: list[StoryDocs], cfg: CompareConfig) -> dict[str, object]:
+def bench_discrepancies(stories: list[StoryDocs], embed: bool) -> dict[str, object]:
     rng = random.Random(SEED)
-    base = {d.story.id: compare(d, cfg).story for d in stories}
+    # The trials are drawn first (the draws never depend on a result), then every unchanged
+    # story and every changed one go through one `presslens compare` call.
+    trials: list[tuple[int, StoryDocs, Perturbation | None]] = []
+    for position, docs in enumerate(stories):
+        cands = perturbations(docs)
+        for _ in range(TRIALS_PER_STORY):
+            if rng.random() < 0.5 or not cands:
+                trials.append((position, docs, None))
+                continue
+            types = sorted({c[0] for c in cands})
+            kind = rng.choice(types)
+            trials.append((position, docs, rng.choice([c for c in cands if c[0] == kind])))
+    runs: list[Trial] = [(f"base:{d.story.id}", d.articles) for d in stories]
+    runs += [
+        (f"t{k}:{docs.story.id}", _apply(docs, p).articles)
+        for k, (_pos, docs, p) in enumerate(trials)
+        if p is not None
+    ]
+    out, _seconds = run_compare(runs, embed=embed)
+    base = {d.story.id: out[f"base:{d.story.id}"] for d in stories}
     tp = fn = fp_new = 0
     changed = unchanged = unchanged_alarm = unchanged_reported = 0
     by_type: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -251,65 +279,60 @@ def bench_discrepancies(stories: list[StoryDocs], cfg: CompareConfig) -> dict[st
     # Per half of the stories (even / odd position), to tune on one and confirm on the other:
     # [changed facts reported, changed, other new reports, unchanged trials, with an alarm].
     halves = {"even": [0, 0, 0, 0, 0], "odd": [0, 0, 0, 0, 0]}
-    for position, docs in enumerate(stories):
+    for k, (position, docs, p) in enumerate(trials):
         half = halves["odd" if position % 2 else "even"]
-        cands = perturbations(docs)
-        for _ in range(TRIALS_PER_STORY):
-            if rng.random() < 0.5 or not cands:
-                unchanged += 1
-                hard = [d for d in base[docs.story.id].discrepancies or () if d.kind != "vague"]
-                unchanged_reported += len(hard)
-                unchanged_alarm += bool(hard)
-                half[3] += 1
-                half[4] += bool(hard)
-                continue
-            types = sorted({c[0] for c in cands})
-            kind = rng.choice(types)
-            p = rng.choice([c for c in cands if c[0] == kind])
-            changed += 1
-            got = compare(_apply(docs, p), cfg).story.discrepancies or ()
-            old = {_sig(d) for d in base[docs.story.id].discrepancies or ()}
-            new = [d for d in got if _sig(d) not in old and d.kind != "vague"]
-            hit = [d for d in new if _hits(d, p[1], p[2], p[4])]
-            by_type[kind][1] += 1
-            for d in new:
-                by_kind[d.kind][0 if d in hit[:1] else 1] += 1
-            half[1] += 1
-            half[2] += len(new) - min(1, len(hit))
-            if hit:
-                tp += 1
-                half[0] += 1
-                by_type[kind][0] += 1
-            else:
-                fn += 1
-                art = next(a for a in docs.articles if a.id == p[1])
-                missed.append(f"{kind}: {art.text[max(0, p[2] - 60) : p[3] + 40]!r} -> {p[4]}")
-            fp_new += len(new) - min(1, len(hit))
+        if p is None:
+            unchanged += 1
+            hard = _hard(base[docs.story.id])
+            unchanged_reported += len(hard)
+            unchanged_alarm += bool(hard)
+            half[3] += 1
+            half[4] += bool(hard)
+            continue
+        kind = p[0]
+        changed += 1
+        old = {_sig(d) for d in base[docs.story.id].get("discrepancies") or []}
+        new = [d for d in _hard(out[f"t{k}:{docs.story.id}"]) if _sig(d) not in old]
+        hit = [d for d in new if _hits(d, p[1], p[2], p[4])]
+        by_type[kind][1] += 1
+        for d in new:
+            by_kind[d["kind"]][0 if hit and d is hit[0] else 1] += 1
+        half[1] += 1
+        half[2] += len(new) - min(1, len(hit))
+        if hit:
+            tp += 1
+            half[0] += 1
+            by_type[kind][0] += 1
+        else:
+            fn += 1
+            art = next(a for a in docs.articles if a.id == p[1])
+            missed.append(f"{kind}: {art.text[max(0, p[2] - 60) : p[3] + 40]!r} -> {p[4]}")
+        fp_new += len(new) - min(1, len(hit))
     precision = tp / (tp + fp_new) if tp + fp_new else 0.0
     strict = tp / (tp + fp_new + unchanged_reported) if tp + fp_new + unchanged_reported else 0.0
     found = []
     for docs in stories:
-        for d in base[docs.story.id].discrepancies or ():
+        for d in base[docs.story.id].get("discrepancies") or []:
             found.append(
                 {
                     "story": docs.story.id,
-                    "kind": d.kind,
-                    "subject": d.subject,
+                    "kind": d["kind"],
+                    "subject": d["subject"],
                     "values": [
                         {
-                            "value": v.value,
-                            "articles": v.article_ids,
-                            "evidence": v.evidence[0].text[:160],
+                            "value": v["value"],
+                            "articles": v["article_ids"],
+                            "evidence": v["evidence"][0]["text"][:160],
                         }
-                        for v in d.values
+                        for v in d["values"]
                     ],
                 }
             )
     per_kind = {}
     for t, (a, b) in sorted(by_type.items()):
-        k = _REPORTED_KIND[t]
-        good, bad = by_kind.get(k, [0, 0])
-        per_kind[k] = {
+        kname = _REPORTED_KIND[t]
+        good, bad = by_kind.get(kname, [0, 0])
+        per_kind[kname] = {
             "recall": f"{a}/{b} = {a / b:.3f}" if b else "0/0",
             "precision": f"{good}/{good + bad} = {good / (good + bad):.3f}" if good + bad else "-",
         }
@@ -349,14 +372,15 @@ def _reword(sentence: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
-def bench_alignment(stories: list[StoryDocs], cfg: CompareConfig) -> dict[str, object]:
+def bench_alignment(stories: list[StoryDocs], embed: bool, threshold: float) -> dict[str, object]:
     rng = random.Random(SEED)
-    tp = fp = fn = 0
+    from presslens.summarize.sentences import split_sentences
+
+    # (story, source article, its sentence's start, the sentence, the target article, the
+    # injected copy); every base story and every injected one run in one call.
+    injections = []
     for docs in stories:
         src, dst = rng.sample(list(docs.articles), 2)
-        base = compare(docs, cfg)
-        from presslens.summarize.sentences import split_sentences
-
         spans = [(s, e) for s, e in split_sentences(src.text) if len(src.text[s:e].split()) >= 10]
         if not spans:
             continue
@@ -369,21 +393,28 @@ def bench_alignment(stories: list[StoryDocs], cfg: CompareConfig) -> dict[str, o
         arts = tuple(
             dataclasses.replace(a, text=new_text) if a.id == dst.id else a for a in docs.articles
         )
-        story = compare(StoryDocs(docs.story, arts), cfg).story
+        injections.append((docs, src.id, s, original, dst.id, injected, arts))
+    runs: list[Trial] = [(f"base:{d.story.id}", d.articles) for d in stories]
+    runs += [(f"inj:{inj[0].story.id}", inj[6]) for inj in injections]
+    out, _seconds = run_compare(runs, embed=embed, settings={"align_threshold": threshold})
+    tp = fp = fn = 0
+    for docs, src_id, s, original, dst_id, injected, _arts in injections:
+        base = out[f"base:{docs.story.id}"]
         partners_of_original = {
-            (r.article_id, r.text)
-            for g in base.story.alignment or ()
-            if any(r.article_id == src.id and r.start == s for r in g.sentences)
-            for r in g.sentences
-        } | {(src.id, original)}
+            (r["article_id"], r["text"])
+            for g in base.get("alignment") or []
+            if any(r["article_id"] == src_id and r["start"] == s for r in g["sentences"])
+            for r in g["sentences"]
+        } | {(src_id, original)}
         found = False
-        for g in story.alignment or ():
-            if not any(r.article_id == dst.id and r.text == injected for r in g.sentences):
+        for g in out[f"inj:{docs.story.id}"].get("alignment") or []:
+            refs = g["sentences"]
+            if not any(r["article_id"] == dst_id and r["text"] == injected for r in refs):
                 continue
-            for r in g.sentences:
-                if r.article_id == dst.id and r.text == injected:
+            for r in refs:
+                if r["article_id"] == dst_id and r["text"] == injected:
                     continue
-                if (r.article_id, r.text) in partners_of_original:
+                if (r["article_id"], r["text"]) in partners_of_original:
                     found = True
                     tp += 1
                 else:
@@ -408,9 +439,20 @@ def _variant(arts: list[Article], k: int, rng: random.Random, pool: list[Article
     return Article(id=f"{base.id}-v{k}", text="\n\n".join(keep), source=f"outlet{k}")
 
 
-def bench_speed(stories: list[StoryDocs], cfg: CompareConfig) -> list[dict[str, object]]:
+def bench_speed(stories: list[StoryDocs], embed: bool) -> list[dict[str, object]]:
+    """Stories/s of `presslens compare` per story size, the command's start-up (imports,
+    reading, the embedding model with --embed: timed on a two-sentence story) taken off;
+    each time is the least of three runs.
+    The sentence pairs are counted by the comparison itself in an untimed pass: they say what
+    the time was spent on."""
     rng = random.Random(SEED)
     pool = [a for d in stories for a in d.articles]
+    tiny = (
+        Article(id="x", text="The council approved the budget on Monday.", source="one"),
+        Article(id="y", text="The council approved its budget on Monday night.", source="two"),
+    )
+    # The machine is shared: each time is the least of REPEATS runs (the one least slowed).
+    startup = min(run_compare([("tiny", tiny)], embed=embed)[1] for _ in range(REPEATS))
     rows = []
     for size in (3, 10, 50):
         built = []
@@ -419,19 +461,17 @@ def bench_speed(stories: list[StoryDocs], cfg: CompareConfig) -> list[dict[str, 
             extra = [_variant(arts, k, rng, pool) for k in range(size - len(arts))]
             all_ = arts + extra
             built.append(StoryDocs(Story(docs.story.id, tuple(a.id for a in all_)), tuple(all_)))
-        if cfg.embed:
-            # Each size is timed as a run of its own: no sentence is remembered from before.
-            from presslens.embed import default_embedder
-
-            default_embedder().forget()
-        t0 = time.perf_counter()
-        results = [compare(d, cfg) for d in built]
-        dt = time.perf_counter() - t0
+        trials = [(d.story.id, d.articles) for d in built]
+        seconds = min(run_compare(trials, embed=embed)[1] for _ in range(REPEATS))
+        dt = max(seconds - startup, 1e-3)
+        results = [compare(d, CompareConfig()) for d in built]
         rows.append(
             {
                 "articles": size,
                 "stories": len(built),
                 "stories_per_s": round(len(built) / dt, 2),
+                "command_seconds": round(seconds, 2),
+                "startup_seconds": round(startup, 2),
                 "sentences": sum(r.sentences for r in results),
                 "candidate_pairs": sum(r.candidate_pairs for r in results),
                 "all_pairs": sum(r.all_pairs for r in results),
@@ -454,21 +494,14 @@ def main() -> int:
     every_part = {"discrepancies", "alignment", "speed"}
     parts = (args - {"--embed"}) or every_part
     stories = load()
-    cfg = CompareConfig(embed=use_embed)
+    default_threshold = CompareConfig().align_threshold
     results: dict[str, object] = {"embed": use_embed}
     print(
-        f"BASIL DEV: {len(stories)} stories" + (", with sentence embeddings" if use_embed else "")
+        f"BASIL DEV: {len(stories)} stories, through `presslens compare`"
+        + (" --embed" if use_embed else "")
     )
-    if use_embed:
-        from presslens.embed import default_embedder
-
-        t0 = time.perf_counter()
-        default_embedder()
-        # Loaded before the speed section so that it is not counted there; the sentences of
-        # each part are encoded inside it (and remembered across parts, as in one run).
-        print(f"embedding model loaded in {time.perf_counter() - t0:.1f} s")
     if "discrepancies" in parts:
-        disc = bench_discrepancies(stories, cfg)
+        disc = bench_discrepancies(stories, use_embed)
         results["discrepancies"] = disc
         print("\n(1) discrepancies (perturbation set)")
         for k in ("trials_changed", "trials_unchanged", "precision_new", "precision_strict",
@@ -483,17 +516,17 @@ def main() -> int:
     if "alignment" in parts:
         sweep = {}
         for th in (0.3, 0.4, 0.5, 0.6, 0.7):
-            sweep[th] = bench_alignment(stories, dataclasses.replace(cfg, align_threshold=th))
+            sweep[th] = bench_alignment(stories, use_embed, th)
         results["alignment_sweep"] = sweep
         print("\n(2) alignment of injected reworded copies (threshold sweep)")
         print("  threshold  precision  recall")
         for th, r in sweep.items():
-            mark = " <- default" if th == cfg.align_threshold else ""
+            mark = " <- default" if th == default_threshold else ""
             print(f"  {th:9}  {r['precision']:9}  {r['recall']:6}{mark}")
     if "speed" in parts:
-        speed = bench_speed(stories, cfg)
+        speed = bench_speed(stories, use_embed)
         results["speed"] = speed
-        print("\n(3) speed")
+        print(f"\n(3) speed (command start-up {speed[0]['startup_seconds']} s taken off)")
         print("  articles  stories/s  sentences  candidate_pairs  all_pairs  ms/candidate")
         for r in speed:
             cells = (r["stories_per_s"], r["sentences"], r["candidate_pairs"], r["all_pairs"])

@@ -339,7 +339,7 @@ class Discrepancy:
 
     ``kind`` is ``number``, ``date``, ``role`` or ``name`` for a conflict, ``vague`` when only
     a vague value ("decades") stands against precise ones; ``quantity`` says what was
-    measured (duration, count, money, percent, age, date, role, name).
+    measured (duration, count, money, percent, length, age, tally, date, role, name).
     """
 
     kind: str

@@ -6,8 +6,10 @@ is three days as ordinal day numbers.  Two values agree when their intervals ove
 same value written another way ("seventeen years", "17 years") never counts as a conflict.
 
 A fact carries a ``key`` when the text names what it measures ("17-year war" → the war's
-duration, "Sen. Ted Cruz" → Cruz's role); facts without a key ("$5 million", "on Thursday")
-are compared only inside sentences that say the same thing.
+duration, "Sen. Ted Cruz" → Cruz's role), and ``counted`` when it qualifies what a figure
+counts ("12 Russian intelligence officers", "a 48-page indictment", one side of a vote
+tally); facts with neither ("$5 million", "on Thursday") are compared only inside sentences
+that say the same thing.
 """
 
 from __future__ import annotations
@@ -77,6 +79,9 @@ _SAME_EVENT = {
 # Things a story usually has one of, so that their durations can be compared across
 # outlets on the noun alone; other nouns ("a two-year extension", "a 13-month extension")
 # are compared only inside matching sentences (generic nouns gave false alarms on BASIL DEV).
+# "investigation", "inquiry", "probe" ("a two-year FBI investigation", "two years of
+# investigation"): on BASIL DEV they found 3 more changed figures and no report on an
+# unchanged story; on ECB+ DEV no story gained a report.
 _KEYED_HEADS = frozenset(
     [
         "war",
@@ -101,6 +106,9 @@ _KEYED_HEADS = frozenset(
         "strike",
         "lockout",
         "drought",
+        "investigation",
+        "inquiry",
+        "probe",
     ]
 )
 _PERSON_NOUNS = frozenset(
@@ -292,6 +300,10 @@ class Fact:
     marks values without a figure ("decades"), ``approximate`` those hedged or vague
     ("about 3,000"), ``yearless`` dates whose year was guessed from the article's date,
     ``relative_day`` days named by weekday ("on Thursday"), resolved to the latest such day.
+    ``counted`` says what a figure counts when the text qualifies its noun or unit ("12
+    Russian intelligence officers" → ``n:officer|intelligence russian``, "234 miles of steel
+    wall" → ``m|of:wall``, "a 48-page indictment" → ``n:page|indictment``): figures of two
+    outlets with the same ``counted`` are about one thing, however the sentences differ.
     """
 
     quantity: str
@@ -308,6 +320,7 @@ class Fact:
     yearless: bool = False
     approximate: bool = False
     relative_day: bool = False
+    counted: str | None = None
 
 
 def parse_number(text: str) -> float | None:
@@ -385,6 +398,12 @@ _AGE_APPOSITION = re.compile(
     r"(?P<name>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+){0,2}),\s+(?:aged\s+)?(?P<num>\d{1,3}),"
 )
 _LOWER_WORD_AFTER = re.compile(r"\s+[a-z]+\b")
+_CAP_WORDS = r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)?"
+# "Malia and Sasha Obama, aged 16 and 13 respectively": each age belongs to its own name.
+_AGES_RESPECTIVELY = re.compile(
+    rf"(?P<n1>{_CAP_WORDS})\s+and\s+(?P<n2>{_CAP_WORDS}),?\s+(?:aged|ages)\s+"
+    r"(?P<a1>\d{1,3})\s+and\s+(?P<a2>\d{1,3}),?\s+respectively\b"
+)
 _CUR = r"(?:US\$|\$|£|€)"
 _MONEY_RE = re.compile(
     rf"(?:\b{_HEDGE})?(?:(?P<cur>{_CUR})\s?(?P<num>{_DIGITNUM})"
@@ -439,6 +458,13 @@ _CURRENCY = {"$": "USD", "us$": "USD", "dollars": "USD", "£": "GBP", "pounds": 
              "€": "EUR", "euros": "EUR"}  # fmt: skip
 
 
+# "solvent for the next 75 years", "jailed for 10 years": the word before "for" says what
+# lasts that long.
+_FOR_BEFORE = re.compile(
+    r"\b(?P<word>[a-z][\w’'-]*)\s+for\s+(?:(?:the|a|another)\s+)?(?:(?:next|past|last|first)\s+)?$"
+)
+
+
 def _durations(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
     for m in _DURATION_RE.finditer(s):
         if m.group("vague"):
@@ -485,9 +511,16 @@ def _durations(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
                         key = f"{quantity}:{cls}"
         elif not hyphenated:
             of = _OF_HEAD.match(s[m.end() :])
-            if of and of.group("head").lower() in _SAME_EVENT:
-                subject = of.group("head").lower()
-                key = f"duration:{_SAME_EVENT[subject]}"
+            head = of.group("head").lower() if of else ""
+            cls = _SAME_EVENT.get(head, light_stem(head))
+            if head in _SAME_EVENT or cls in _KEYED_HEADS:
+                subject = head
+                key = f"duration:{cls}"
+        if key is None and not hyphenated:
+            state = _FOR_BEFORE.search(s, max(0, m.start() - 40), m.start())
+            if state and state.group("word").lower() not in STOPWORDS:
+                subject = state.group("word").lower()
+                key = f"duration:for:{light_stem(subject)}"
         if quantity == "age":
             norm = f"{_fmt(lo + (hi - lo) / 2)} years old" if not vague else norm
         approx = vague or bool(m.groupdict().get("hedge"))
@@ -496,7 +529,9 @@ def _durations(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
         taken.append((m.start(), m.end()))
     for m in _AGE_APPOSITION.finditer(s):
         age = float(m.group("num"))
-        if not 0 < age < 120:
+        # Whatever its size, a number set off after a name is the age given ("Weiner, 145,"
+        # is a misprint for another outlet's "Weiner, 46," and worth showing).
+        if age <= 0:
             continue
         name = m.group("name")
         last = name.split()[-1]
@@ -508,6 +543,20 @@ def _durations(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
         out.append(Fact("age", m.group("num"), f"{int(age)} years old", age, age, "year",
                         f"age:{light_stem(last)}", name, start, m.end("num")))  # fmt: skip
         taken.append((start, m.end("num")))
+    for m in _AGES_RESPECTIVELY.finditer(s):
+        one, two = m.group("n1").split(), m.group("n2").split()
+        # "Malia and Sasha Obama" share the family name: each is known by the first name,
+        # as other outlets write "Malia, 16," (so too "Ann Smith and Bob Smith").
+        by_first = len(one) < len(two) or one[-1] == two[-1]
+        for words, group in ((one, "a1"), (two, "a2")):
+            if _overlaps(m.start(group), m.end(group), taken):
+                continue
+            age = float(m.group(group))
+            known_as = words[0] if by_first else words[-1]
+            out.append(Fact("age", m.group(group), f"{int(age)} years old", age, age, "year",
+                            f"age:{light_stem(known_as)}", " ".join(words), m.start(group),
+                            m.end(group)))  # fmt: skip
+            taken.append((m.start(group), m.end(group)))
 
 
 def _overlaps(start: int, end: int, taken: list[tuple[int, int]]) -> bool:
@@ -527,6 +576,58 @@ def _money(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
         taken.append((m.start(), m.end()))
 
 
+# A share's holder is the last name in its clause; these marks end a clause (quotation marks
+# do not: 'Romney's remark about the "47 percent"').
+_CLAUSE_END = re.compile(r"[,;:()\[\]—–]|\s-\s")
+_HOLDER = re.compile(r"\b[A-Z][a-z]*[A-Z]?[a-z]{2,}\b")
+# "Huckabee (14 percent)": a share in brackets belongs to the name just before them.
+_BRACKETED_AFTER = re.compile(r"\b([A-Z][a-z]*[A-Z]?[a-z]{2,})\s*\(\s*$")
+
+
+# "among Tea Party supporters": the share is of a subgroup, not of everyone asked.
+_AMONG = re.compile(r"\bamong\s+(?P<group>(?:[\w’'-]+\s+){0,3}?[\w’'-]+?)(?=\s*[,;:(.)]|$)")
+
+
+def _share_holder(s: str, start: int) -> str:
+    """The name a percentage belongs to ("Romney leads the pack at 21 percent", "Huckabee
+    (14 percent)") with the subgroup it is of ("Romney among Tea Party supporters"), or ""
+    when its clause names nobody."""
+    name = _holder_name(s, start)
+    among = list(_AMONG.finditer(s, 0, start))
+    if name and among:
+        return f"{name} among {among[-1].group('group')}"
+    return name
+
+
+# What marks a capitalised word as a person's name: a first name or a title before it, or
+# a possessive after it ("Mitt Romney", "Mr. Romney", "McCarthy's").  "The Kathimerini
+# newspaper gave a 4.5 percent margin" names a paper, not whose share it is.
+_FIRST_OR_TITLE_BEFORE = re.compile(
+    r"(?:\b(?:Mr|Mrs|Ms|Dr|Sen|Rep|Gov|Gen|Lt|Col|Capt|Sgt|Adm|Maj|Prof)\.|"
+    r"\b(?P<first>[A-Z][a-z]+)|\b[A-Z]\.)\s+$"
+)
+_POSSESSIVE_AFTER = re.compile(r"['’]s\b")
+
+
+def _holder_name(s: str, start: int) -> str:
+    bracketed = _BRACKETED_AFTER.search(s, max(0, start - 30), start)
+    if bracketed:
+        return bracketed.group(1)
+    before = s[:start]
+    ends = list(_CLAUSE_END.finditer(before))
+    clause_start = ends[-1].end() if ends else dateline_end(s)
+    for m in reversed(list(_HOLDER.finditer(before, clause_start))):
+        word = m.group().lower()
+        if word in STOPWORDS or word in MONTHS or word in WEEKDAYS:
+            continue
+        title = _FIRST_OR_TITLE_BEFORE.search(before, max(0, m.start() - 20), m.start())
+        first = title.group("first") if title else None
+        person = title is not None and (first is None or first.lower() not in STOPWORDS)
+        if person or _POSSESSIVE_AFTER.match(before, m.end()):
+            return m.group()
+    return ""
+
+
 def _percents(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
     for m in _PERCENT_RE.finditer(s):
         value = parse_number(m.group("num"))
@@ -536,8 +637,9 @@ def _percents(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
         lo, hi = _interval(m.group("num"), value, m.group("hedge"))
         unit = "points" if points else "%"
         out.append(Fact("percent", m.group(0), f"{_fmt(value)}{'' if points else '%'}"
-                        f"{' points' if points else ''}", lo, hi, unit, None, "",
-                        m.start(), m.end(), approximate=bool(m.group("hedge"))))  # fmt: skip
+                        f"{' points' if points else ''}", lo, hi, unit, None,
+                        _share_holder(s, m.start()), m.start(), m.end(),
+                        approximate=bool(m.group("hedge"))))  # fmt: skip
         taken.append((m.start(), m.end()))
 
 
@@ -619,7 +721,8 @@ def _lengths(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
         if m.group("hedge"):
             norm = f"{' '.join(m.group('hedge').lower().split())} {norm}"
         out.append(Fact("length", m.group(0), norm, lo * factor, hi * factor, "m", None, "",
-                        m.start(), m.end(), approximate=bool(m.group("hedge"))))  # fmt: skip
+                        m.start(), m.end(), approximate=bool(m.group("hedge")),
+                        counted=_counted("m", [], s[m.end() :])))  # fmt: skip
         taken.append((m.start(), m.end()))
 
 
@@ -639,11 +742,73 @@ def _distant_noun(s: str, pos: int) -> tuple[str | None, int]:
         if w.group()[:1].islower() and (
             lw in _COUNT_NOUNS or (lw.endswith("s") and not lw.endswith("ss") and len(lw) > 3)
         ):
-            return lw, pos + w.end()
+            return lw, pos + w.start() + len(w.group().rstrip("."))  # not the full stop
     return None, pos
 
 
+# Words before a counted noun that say how many, not what ("11 million", "19 other").
+_NOT_MODIFIERS = frozenset([*NUMBER_WORDS, *_COUNT_ADJECTIVES])
+_OF_PHRASE = re.compile(
+    r"\s+of\s+(?:(?:the|its|their|his|her)\s+)?(?P<words>[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*)?)"
+)
+
+
+def _of_head(after: str) -> str | None:
+    """The noun of an "of" phrase just after a counted noun ("miles of border wall" → wall),
+    or None; a verb ends the phrase ("pages of e-mails showed ...")."""
+    m = _OF_PHRASE.match(after)
+    if m is None:
+        return None
+    words: list[str] = []
+    for w in m.group("words").split():
+        lw = w.lower()
+        if lw in STOPWORDS or lw.endswith("ed"):
+            break
+        words.append(lw)
+    return light_stem(words[-1].replace("-", "")) if words else None
+
+
+def _counted(unit: str, modifiers: list[str], after: str) -> str | None:
+    """``unit`` qualified by the words before its noun and the noun of an "of" phrase after
+    it, or None when nothing qualifies it ("23 states": many things come in states)."""
+    mods = {
+        light_stem(w.lower().replace("-", ""))
+        for w in modifiers
+        if w.lower() not in STOPWORDS and w.lower() not in _NOT_MODIFIERS and w[:1].isalpha()
+    }
+    of = _of_head(after)
+    if of:
+        mods.add(f"of:{of}")
+    return f"{unit}|{' '.join(sorted(mods))}" if mods else None
+
+
+# "a 48-page indictment", "a five-member panel": a figure joined to its unit, before the noun
+# the whole describes.  Durations and lengths ("17-year war", "10-mile") are read before.
+_COMPOUND_RE = re.compile(
+    rf"\b(?P<num>{NUM})-(?P<unit>[a-z]+)\s+(?P<head>[a-z][\w’'-]*)", re.IGNORECASE
+)
+
+
+def _compound_counts(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
+    for m in _COMPOUND_RE.finditer(s):
+        unit, head = m.group("unit").lower(), m.group("head").lower()
+        if _overlaps(m.start(), m.end("unit"), taken) or unit in STOPWORDS or unit == "plus":
+            continue
+        if head in STOPWORDS:
+            continue
+        value = parse_number(m.group("num"))
+        if value is None or m.group("num").lower() in _SCALES:
+            continue  # "a million-member union" gives a size, not a figure
+        lo, hi = _interval(m.group("num"), value, None)
+        stem = light_stem(unit)
+        out.append(Fact("count", m.group(0), f"{_fmt(value)} {unit}", lo, hi, f"n:{stem}", None,
+                        f"{unit} {head}", m.start(), m.end(),
+                        counted=f"n:{stem}|{light_stem(head)}"))  # fmt: skip
+        taken.append((m.start(), m.end()))
+
+
 def _counts(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
+    _compound_counts(s, out, taken)
     for m in _COUNT_RE.finditer(s):
         num = m.group("num")
         if _overlaps(m.start("num"), m.end("num"), taken):
@@ -667,9 +832,57 @@ def _counts(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
         if m.group("hedge"):
             norm = f"{' '.join(m.group('hedge').lower().split())} {norm}"
         subject = f"{noun} {pred}" if pred and pred != noun else noun
-        out.append(Fact("count", s[m.start() : end], norm, lo, hi, f"n:{light_stem(noun)}", key,
-                        subject, m.start(), end, approximate=bool(m.group("hedge"))))  # fmt: skip
+        unit = f"n:{light_stem(noun)}"
+        modifiers = re.findall(r"[A-Za-z][\w’'.-]*", s[m.end("num") : end])[:-1]
+        counted = _counted(unit, modifiers, s[end:])
+        out.append(Fact("count", s[m.start() : end], norm, lo, hi, unit, key, subject, m.start(),
+                        end, approximate=bool(m.group("hedge")), counted=counted))  # fmt: skip
         taken.append((m.start(), end))
+
+
+# --- tallies ----------------------------------------------------------------------------
+
+# "won by a 134-to-63 vote", "by a vote of 134 to 63", "Ms. Pelosi won, 134 to 63", "a 5-4
+# decision": two figures of one vote.  A word of voting or winning must stand within the
+# reach (characters) before or just after, and no counted noun after ("25 to 30 people
+# voted" is a range).  The reach was set by hand; 20 and 80 give the same figures on the BASIL
+# DEV benches (bench/figures.py, bench/compare.py) and the same stories with a report on ECB+.
+_TALLY_RE = re.compile(
+    r"(?<![\w.,$£€-])(?P<a>\d{1,4})(?:-to-|\s+to\s+|\s*[-–]\s*)(?P<b>\d{1,4})(?![\w%]|[.,]\d)"
+)
+_TALLY_WORDS = re.compile(
+    r"\b(?:vot(?:e|es|ed|ing)|won|wins?|defeat(?:ed|s)?|beat|passed|approved|rejected|"
+    r"confirmed|margin|tally|decision|rul(?:ed|ing)|ballots?|majority|split)\b",
+    re.IGNORECASE,
+)
+_TALLY_REACH = 40
+_WORD_AFTER = re.compile(r"\s+([A-Za-z][\w’'-]*)")
+
+
+def _tallies(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
+    """Each side of a vote tally as a fact of its own, known by the tally's other side.
+
+    Two outlets' tallies are one vote when one side agrees ("134-to-63" / "134 to 196"):
+    the side written second is keyed by the first and the other way round, so a changed
+    side meets its counterpart and two different votes of a story ("230-190", "52-48")
+    never meet.
+    """
+    for m in _TALLY_RE.finditer(s):
+        near = s[max(0, m.start() - _TALLY_REACH) : m.end() + 20]
+        if not _TALLY_WORDS.search(near):
+            continue
+        after = _WORD_AFTER.match(s, m.end())
+        word = after.group(1) if after else ""
+        if word and word.lower() not in STOPWORDS and not _TALLY_WORDS.fullmatch(word):
+            continue  # "25 to 30 people voted": a range of a count
+        a, b = int(m.group("a")), int(m.group("b"))
+        norm = f"{a}-{b}"
+        for side, (mine, other) in (("a", (a, b)), ("b", (b, a))):
+            order = "first" if side == "a" else "second"
+            out.append(Fact("tally", m.group(0), norm, float(mine), float(mine), f"tally:{order}",
+                            None, "vote", m.start(side), m.end(side),
+                            counted=f"tally:{order}|{other}"))  # fmt: skip
+        taken.append((m.start(), m.end()))
 
 
 # --- dates ------------------------------------------------------------------------------
@@ -840,6 +1053,7 @@ def roles_compatible(a: str, b: str, family: str) -> bool:
 # --- entry points -----------------------------------------------------------------------
 
 _EXTRACTORS: tuple[Callable[[str, list[Fact], list[tuple[int, int]]], None], ...] = (
+    _tallies,
     _durations,
     _money,
     _percents,
@@ -946,6 +1160,7 @@ def _per_period(sentence: str, f: Fact) -> Fact:
         f,
         unit=f"{f.unit}/{period}",
         key=None if f.key is None else f"{f.key}/{period}",
+        counted=None if f.counted is None else f"{f.counted}/{period}",
         normalised=f"{f.normalised} a {period}",
     )
 
