@@ -14,6 +14,7 @@ from presslens.summarize.extractive import (
     cite,
     consensus,
     extract_brief,
+    headline_span,
     relative_position,
     source_agreement,
 )
@@ -358,6 +359,41 @@ def test_a_later_repeat_of_the_headline_is_not_a_brief_sentence() -> None:
     repeats = [c for c in sm.candidates if c.located_in == "text" and c.text == title + "."]
     assert len(repeats) == 1 and not repeats[0].eligible
     assert sm.candidates[0].located_in == "title" and sm.candidates[0].eligible
+
+
+HEAD = "Flood closes the Tess bridge"
+SITE = "harbourherald.example"
+
+
+@pytest.mark.parametrize(
+    ("title", "source", "headline"),
+    [
+        (f"{HEAD} | Harbour Herald", None, HEAD),
+        (f"Harbour Herald | Local | {HEAD}", None, HEAD),
+        (f"{HEAD} – Harbour Herald", SITE, HEAD),
+        (f"HarbourHerald - {HEAD}", SITE, HEAD),
+        # a dash that does not name the site is the headline's own
+        ("Bridge stays shut — for now", SITE, "Bridge stays shut — for now"),
+        (f"{HEAD} – Harbour Herald", None, f"{HEAD} – Harbour Herald"),
+        (f"  {HEAD}  ", None, HEAD),
+        (" | ", None, ""),
+        ("", None, ""),
+    ],
+)
+def test_the_headline_of_a_page_title_leaves_the_site_name_out(
+    title: str, source: str | None, headline: str
+) -> None:
+    start, end = headline_span(title, source)
+    assert title[start:end] == headline
+
+
+def test_a_headline_with_its_site_name_is_read_without_it() -> None:
+    title = "Flood forces 2,000 residents out of Aldmoor | Harbour Herald"
+    art = Article(id="a", text=" ".join(FLOOD[1:]), title=title, source="harbourherald.example")
+    head = build_matrix([art]).candidates[0]
+    assert head.located_in == "title"
+    assert title[head.start : head.end] == "Flood forces 2,000 residents out of Aldmoor"
+    assert head.text == "Flood forces 2,000 residents out of Aldmoor."
 
 
 def normalise(text: str) -> str:

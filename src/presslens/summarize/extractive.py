@@ -252,7 +252,12 @@ def _units(article: Article, params: BriefParams) -> list[_Unit]:
         for k, (s, e) in enumerate(spans)
     ]
     title = article.title or ""
-    heads = [(s, e) for s, e in split_sentences(title) if title[s:e].strip()]
+    first, last = headline_span(title, article.source)
+    heads = [
+        (first + s, first + e)
+        for s, e in split_sentences(title[first:last])
+        if title[first + s : first + e].strip()
+    ]
     if not heads:
         return units
     key = [_same(title[s:e]) for s, e in heads]
@@ -261,7 +266,7 @@ def _units(article: Article, params: BriefParams) -> list[_Unit]:
             dataclasses.replace(u, headline=True) if k < len(key) else u
             for k, u in enumerate(units)
         ]
-    whole = _same(title)
+    whole = _same(title[first:last])
     # a later repeat of the headline (a caption, a pull quote) is not a brief sentence
     units = [
         dataclasses.replace(u, candidate=False) if _same(u.text) == whole else u for u in units
@@ -270,6 +275,61 @@ def _units(article: Article, params: BriefParams) -> list[_Unit]:
         *(_Unit(s, e, title[s:e], "title", True, headline=True) for s, e in heads),
         *units,
     ]
+
+
+# "Headline | Site", "Site | Section | Headline": a page title's parts
+_TITLE_PIPE = re.compile(r"\s*\|\s*")
+# "Headline – Site"; a dash also joins a headline's own clauses ("… ban case — for now")
+_TITLE_DASH = re.compile(r"\s+[-–—]\s+")
+# a site's name runs to a few words ("The Anti-June Cleaver"); a longer part is news
+_SITE_MAX_WORDS = 4
+
+
+def headline_span(title: str, source: str | None = None) -> tuple[int, int]:
+    """Where the headline stands in ``title``, without the site name a page title carries.
+
+    Of the parts split by " | " (site, section, headline) the longest is the headline.  A
+    first or last part split off by a dash is dropped when it names the article's ``source``
+    ("… – TechCrunch" from techcrunch.com); any other dash belongs to the headline.
+    """
+    if not title.strip():
+        return 0, 0
+    start, end = len(title) - len(title.lstrip()), len(title.rstrip())
+    parts = _parts(title, start, end, _TITLE_PIPE)
+    if not parts:
+        return start, start
+    start, end = max(parts, key=lambda p: (len(title[p[0] : p[1]].split()), -p[0]))
+    site = _letters(source or "")
+    parts = _parts(title, start, end, _TITLE_DASH)
+    if not site or len(parts) < 2:
+        return start, end
+
+    def names_site(part: tuple[int, int]) -> bool:
+        words = title[part[0] : part[1]]
+        name = _letters(words)
+        return len(words.split()) <= _SITE_MAX_WORDS and len(name) >= 3 and name in site
+
+    if names_site(parts[-1]):
+        end = parts[-2][1]
+    elif names_site(parts[0]):
+        start = parts[1][0]
+    return start, end
+
+
+def _parts(text: str, start: int, end: int, sep: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The spans of ``text[start:end]`` between matches of ``sep``."""
+    out: list[tuple[int, int]] = []
+    at = start
+    for m in sep.finditer(text, start, end):
+        out.append((at, m.start()))
+        at = m.end()
+    out.append((at, end))
+    return [(s, e) for s, e in out if e > s]
+
+
+def _letters(text: str) -> str:
+    """``text`` case-folded, letters and digits only: "TechCrunch" is in "techcrunch.com"."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
 
 
 def _same(text: str) -> str:
