@@ -281,7 +281,8 @@ def _units(article: Article, params: BriefParams) -> list[_Unit]:
 _TITLE_PIPE = re.compile(r"\s*\|\s*")
 # "Headline – Site"; a dash also joins a headline's own clauses ("… ban case — for now")
 _TITLE_DASH = re.compile(r"\s+[-–—]\s+")
-# a site's name runs to a few words ("The Anti-June Cleaver"); a longer part is news
+# a site's name runs to a few words: the longest among the scrapinghub DEV page titles have
+# three ("The Anti-June Cleaver", "The Beachbody Blog"); a longer part is news
 _SITE_MAX_WORDS = 4
 
 
