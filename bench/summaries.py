@@ -3,23 +3,30 @@
     .venv/bin/python bench/summaries.py [--limit N] [--sets multinews,neus] [--fresh]
                                         [--half even|odd]
 
-Reads ../shared/benchdata/summarization/{multinews,neus}/stories.jsonl.  Every system is cut
-to the reference's whitespace word count (benchdata README, "Summaries"); ours is asked for
-that many words.  LexRank is sumy's, over the concatenated articles, split into sentences by
-the same splitter as ours (sumy's own needs NLTK data that is not installed).  Lead is the
-concatenated articles from the start.  NeuS headlines are put on top of their article's
-text for every system.  ROUGE is rouge-score with Porter stemming, F1 averaged
-over stories, ROUGE-Lsum with one sentence a line.
+Reads ../shared/benchdata/summarization/{multinews,neus}/stories.jsonl.  presslens is run as a
+user runs it: ``presslens summarize IN.jsonl -o OUT.jsonl`` (a subprocess, default settings)
+on the story records ``{"story", "articles": [{"id", "title", "text"}], "words": N}`` with
+each article as the data gives it (a NeuS headline in its ``title`` field, not in the text)
+and N the reference's whitespace word count.  Where the set has headlines, a second run gives
+presslens the same stories with each headline put on top of its article's text instead
+("headline in text").  Every system is cut to the reference's word count (benchdata README,
+"Summaries").  LexRank is sumy's, over the concatenated articles, split into sentences by
+presslens's splitter (sumy's own needs NLTK data that is not installed).  Lead is the
+concatenated articles from the start.  LexRank and Lead read NeuS headlines on top of their
+article's text: they have no other place for them.  ROUGE is rouge-score with Porter
+stemming, F1 averaged over stories, ROUGE-Lsum with one sentence a line.
 
 Citation faithfulness: the share of brief sentences whose every cited article has one sentence
-holding at least half of the brief sentence's (rouge-score, stemmed) tokens; a check
-independent of the summarizer's own citation rule.
+(its headline counts as one) holding at least half of the brief sentence's (rouge-score,
+stemmed) tokens; a check independent of the summarizer's own citation rule.
 
-LexRank's output and time per story are cached under out/cache/ keyed by the data file's
-hash (it takes most of the run and does not change while presslens is tuned); ``--fresh``
-recomputes them.  ``--half`` scores only the even- or odd-numbered stories of each set (their
-position in the data file, counted from 0): tune on one half, confirm on the other.
-Writes out/bench/summaries.json (summaries_even.json / summaries_odd.json for a half).
+presslens's speed is stories over the wall time of the whole command (process start, reading,
+briefs, timelines, writing).  LexRank's output and time per story are cached under out/cache/
+keyed by the data file's hash (it takes most of the run and does not change while presslens is
+tuned); ``--fresh`` recomputes them.  ``--half`` scores only the even- or odd-numbered stories
+of each set (their position in the data file, counted from 0): tune on one half, confirm on
+the other.  Writes out/bench/summaries.json (summaries_even.json / summaries_odd.json for a
+half).
 """
 
 from __future__ import annotations
@@ -27,6 +34,9 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -38,12 +48,14 @@ from sumy.parsers.plaintext import PlaintextParser
 from sumy.summarizers.lex_rank import LexRankSummarizer
 from sumy.utils import get_stop_words
 
-from presslens.model import Article
-from presslens.summarize.extractive import extract_brief
+# the sentence splitter and tokenizer give LexRank the same sentences presslens reads (sumy's
+# own need NLTK data); nothing of presslens's brief is called here
 from presslens.summarize.sentences import split_sentences
 from presslens.summarize.terms import tokens
 
 REPO = Path(__file__).resolve().parents[1]
+#: the console script of the environment running this bench, as a user would call it
+PRESSLENS = Path(sys.executable).with_name("presslens")
 DATA = REPO.parent / "shared" / "benchdata" / "summarization"
 OUT = REPO / "out" / "bench" / "summaries.json"
 CACHE = REPO / "out" / "cache"
@@ -82,20 +94,20 @@ def cut(lines: Sequence[str], words: int) -> str:
     return "\n".join(out)
 
 
-def lead(articles: Sequence[Article], words: int) -> list[str]:
+def lead(texts: Sequence[str], words: int) -> list[str]:
     lines: list[str] = []
-    for a in articles:
-        lines.extend(sentences_of(a.text))
+    for text in texts:
+        lines.extend(sentences_of(text))
     return lines
 
 
-def make_lexrank() -> Callable[[Sequence[Article], int], list[str]]:
+def make_lexrank() -> Callable[[Sequence[str], int], list[str]]:
     summarizer = LexRankSummarizer(Stemmer("english"))
     summarizer.stop_words = get_stop_words("english")
     tok = SplitterTokenizer()
 
-    def run(articles: Sequence[Article], words: int) -> list[str]:
-        doc = PlaintextParser.from_string("\n\n".join(a.text for a in articles), tok).document
+    def run(texts: Sequence[str], words: int) -> list[str]:
+        doc = PlaintextParser.from_string("\n\n".join(texts), tok).document
         total = len(doc.sentences)
         count = 1
         while True:
@@ -107,15 +119,11 @@ def make_lexrank() -> Callable[[Sequence[Article], int], list[str]]:
     return run
 
 
-def ours(articles: Sequence[Article], words: int) -> list[str]:
-    return [" ".join(s.text.split()) for s in extract_brief(articles, words)]
-
-
 def with_title(record: dict[str, Any]) -> str:
-    """The article text as every system sees it: a NeuS headline on top, as a paragraph.
+    """The article text with its headline on top, as a paragraph (as LexRank and Lead read it).
 
     The issue's LexRank figure on NeuS (0.438) is reproduced only with the headlines in the
-    text (0.415 without), so every system gets them.
+    text (0.415 without).
     """
     title = record.get("title")
     return f"{title}\n\n{record['text']}" if title else str(record["text"])
@@ -133,57 +141,80 @@ def load(name: str, limit: int | None, half: str | None = None) -> tuple[list[di
     return rows, hashlib.sha256(raw).hexdigest()
 
 
-class Timed:
-    """A system run on each story, with its time; its output is kept in ``path`` between runs.
+def story_record(row: dict[str, Any], headline_in_text: bool) -> dict[str, Any]:
+    """The input line of one story for ``presslens summarize``, with the reference's budget."""
+    articles = []
+    for a in row["articles"]:
+        if headline_in_text:
+            articles.append({"id": a["id"], "text": with_title(a)})
+        else:
+            articles.append({k: a[k] for k in ("id", "title", "text") if a.get(k) is not None})
+    return {"story": row["story"], "articles": articles, "words": len(row["reference"].split())}
 
-    ``path`` is None for a system that is always run (presslens, and Lead which costs nothing).
-    """
+
+def presslens_summarize(
+    rows: Sequence[dict[str, Any]], headline_in_text: bool
+) -> tuple[dict[str, list[dict[str, Any]]], float]:
+    """Each story's brief from ``presslens summarize`` (defaults), and the command's wall time."""
+    with tempfile.TemporaryDirectory(prefix="presslens-bench-") as tmp:
+        src, dst = Path(tmp) / "stories.jsonl", Path(tmp) / "briefs.jsonl"
+        src.write_text(
+            "".join(json.dumps(story_record(r, headline_in_text)) + "\n" for r in rows),
+            encoding="utf-8",
+        )
+        t0 = time.perf_counter()
+        subprocess.run(
+            [str(PRESSLENS), "summarize", str(src), "-o", str(dst), "--quiet"],
+            check=True,
+            capture_output=True,
+        )
+        seconds = time.perf_counter() - t0
+        out = [json.loads(line) for line in dst.read_text(encoding="utf-8").splitlines()]
+    return {o["story"]: o["brief"] for o in out}, seconds
+
+
+class Cached:
+    """A system run on each story, with its time; its output is kept in ``path`` between runs."""
 
     def __init__(
-        self,
-        system: Callable[[Sequence[Article], int], list[str]],
-        path: Path | None = None,
-        fresh: bool = False,
+        self, system: Callable[[Sequence[str], int], list[str]], path: Path, fresh: bool = False
     ) -> None:
         self.system = system
         self.path = path
         self.entries: dict[str, Any] = {}
-        if path is not None and not fresh and path.exists():
+        if not fresh and path.exists():
             self.entries = json.loads(path.read_text(encoding="utf-8"))
         self.hits = 0
 
-    def run(self, story: str, articles: Sequence[Article], words: int) -> tuple[list[str], float]:
+    def run(self, story: str, texts: Sequence[str], words: int) -> tuple[list[str], float]:
         key = f"{story}:{words}"
         hit = self.entries.get(key)
         if hit is not None:
             self.hits += 1
             return list(hit["lines"]), float(hit["seconds"])
         t0 = time.perf_counter()
-        lines = self.system(articles, words)
+        lines = self.system(texts, words)
         seconds = time.perf_counter() - t0
-        if self.path is not None:
-            self.entries[key] = {"lines": lines, "seconds": seconds}
+        self.entries[key] = {"lines": lines, "seconds": seconds}
         return lines, seconds
 
     def save(self) -> None:
-        if self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.path.write_text(json.dumps(self.entries) + "\n", encoding="utf-8")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps(self.entries) + "\n", encoding="utf-8")
 
 
-def faithful(articles: Sequence[Article], text: str, cites: Sequence[str], tok: Any) -> bool:
+def faithful(articles: Sequence[dict[str, Any]], text: str, cites: Sequence[str], tok: Any) -> bool:
+    """Every cited article has a sentence (or its headline) holding half the sentence's tokens."""
     want = set(tok.tokenize(text))
     if not want:
         return True
-    by_id = {a.id: a for a in articles}
+    by_id = {a["id"]: a for a in articles}
     for aid in cites:
         art = by_id.get(aid)
         if art is None:
             return False
-        if not any(
-            len(want & set(tok.tokenize(s))) / len(want) >= FAITHFUL_RECALL
-            for s in sentences_of(art.text)
-        ):
+        own = sentences_of(art["text"]) + ([art["title"]] if art.get("title") else [])
+        if not any(len(want & set(tok.tokenize(s))) / len(want) >= FAITHFUL_RECALL for s in own):
             return False
     return True
 
@@ -194,39 +225,50 @@ def run_set(
     rows, digest = load(name, limit, half)
     scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
     tok = tokenizers.DefaultTokenizer(use_stemmer=True)
-    systems = {
-        "presslens": Timed(ours),
-        "lexrank": Timed(
-            make_lexrank(), CACHE / f"summaries_lexrank_{name}_{digest[:16]}.json", fresh
-        ),
-        "lead": Timed(lead),
-    }
+    has_titles = any(a.get("title") for r in rows for a in r["articles"])
+    briefs: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    seconds: dict[str, float] = {}
+    briefs["presslens"], seconds["presslens"] = presslens_summarize(rows, False)
+    if has_titles:
+        briefs["presslens, headline in text"], seconds["presslens, headline in text"] = (
+            presslens_summarize(rows, True)
+        )
+    lexrank = Cached(make_lexrank(), CACHE / f"summaries_lexrank_{name}_{digest[:16]}.json", fresh)
+    systems = [*briefs, "lexrank", "lead"]
     sums: dict[str, dict[str, float]] = {s: dict.fromkeys(METRICS, 0.0) for s in systems}
-    seconds: dict[str, float] = dict.fromkeys(systems, 0.0)
+    seconds.update(lexrank=0.0, lead=0.0)
     words_out: dict[str, int] = dict.fromkeys(systems, 0)
-    brief_sentences = faithful_sentences = 0
+    brief_sentences = faithful_sentences = headlines = 0
     supports: list[int] = []
     for row in rows:
-        articles = [Article(id=a["id"], text=with_title(a)) for a in row["articles"]]
+        texts = [with_title(a) for a in row["articles"]]
         ref_words = len(row["reference"].split())
         reference = "\n".join(sentences_of(row["reference"]))
-        for sname, system in systems.items():
-            lines, spent = system.run(row["story"], articles, ref_words)
-            seconds[sname] += spent
+        outputs: dict[str, list[str]] = {
+            sname: [" ".join(b["text"].split()) for b in got[row["story"]]]
+            for sname, got in briefs.items()
+        }
+        outputs["lexrank"], spent = lexrank.run(row["story"], texts, ref_words)
+        seconds["lexrank"] += spent
+        t0 = time.perf_counter()
+        outputs["lead"] = lead(texts, ref_words)
+        seconds["lead"] += time.perf_counter() - t0
+        for sname, lines in outputs.items():
             summary = cut(lines, ref_words)
             words_out[sname] += len(summary.split())
             scores = scorer.score(reference, summary)
             for m in METRICS:
                 sums[sname][m] += scores[m].fmeasure
-        for s in extract_brief(articles, ref_words):
+        for b in briefs["presslens"][row["story"]]:
             brief_sentences += 1
-            supports.append(s.support)
-            faithful_sentences += faithful(articles, s.text, s.cites, tok)
-    systems["lexrank"].save()
+            headlines += b.get("located_in") == "title"
+            supports.append(b["support"])
+            faithful_sentences += faithful(row["articles"], b["text"], b["cites"], tok)
+    lexrank.save()
     n = len(rows)
     return {
         "stories": n,
-        "lexrank_cached": systems["lexrank"].hits,
+        "lexrank_cached": lexrank.hits,
         "rouge": {s: {m: round(v / n, 4) for m, v in ms.items()} for s, ms in sums.items()},
         "stories_per_s": {s: round(n / seconds[s], 2) if seconds[s] else None for s in systems},
         "mean_words": {s: round(words_out[s] / n, 1) for s in systems},
@@ -234,6 +276,7 @@ def run_set(
         if brief_sentences
         else None,
         "brief_sentences": brief_sentences,
+        "headline_sentences": headlines,
         "mean_support": round(sum(supports) / len(supports), 3) if supports else None,
     }
 
@@ -259,16 +302,17 @@ def main() -> None:
         label = f"DEV {args.half} half" if args.half else "DEV"
         cached = res["lexrank_cached"]
         print(f"\n{name} {label} ({res['stories']} stories, LexRank cached: {cached})")
-        print(f"{'system':<10} " + " ".join(f"{m:>9}" for m in METRICS) + "  stories/s  words")
+        print(f"{'system':<28} " + " ".join(f"{m:>9}" for m in METRICS) + "  stories/s  words")
         for sname, ms in res["rouge"].items():
             print(
-                f"{sname:<10} "
+                f"{sname:<28} "
                 + " ".join(f"{ms[m]:>9.4f}" for m in METRICS)
                 + f"  {res['stories_per_s'][sname]:>9}  {res['mean_words'][sname]:>5}"
             )
         print(
             f"citation faithfulness {res['citation_faithfulness']} over "
-            f"{res['brief_sentences']} brief sentences; mean support {res['mean_support']}"
+            f"{res['brief_sentences']} brief sentences ({res['headline_sentences']} headlines); "
+            f"mean support {res['mean_support']}"
         )
     # a half's figures go beside the full run's, never over them
     out = OUT.with_name(f"summaries_{args.half}.json") if args.half else OUT

@@ -1,19 +1,25 @@
-"""Syndication quality (pair precision/recall on a perturbation set) and clustering speed.
+"""Syndication quality (pair precision/recall on a perturbation set) and clustering speed,
+both through ``presslens cluster`` as a user runs it.
 
 Quality: every DEV article of ECB+ and BASIL with at least 80 words gets four copies: a new
 headline, the last paragraph trimmed, a footer added, and 3-10% of its words changed.  The
-other articles of the same story (other outlets) are the negatives.  Pairs are scored over
-the articles' predicted groups.  DEV has a few true near-duplicates of its own: their gold
-groups are joined (half of the shorter text's 5-word shingles shared; DEV articles too short
-to be copied take part in this, so a short wire brief and its long version are one group), and
-a pair of two unperturbed DEV articles is left out of both precision and recall (predicted
-ones are counted separately): the copies are what the benchmark knows the truth of.
+other articles of the same story (other outlets) are the negatives.  The corpus is written as
+article records and ``presslens cluster IN.jsonl -o OUT.jsonl`` (defaults) groups it; pairs are
+scored over its ``syndication_group`` field.  The alternative in the same run is Jaccard alone:
+two texts are copies when the exact Jaccard of their 5-word shingle sets reaches 0.3 (the
+common near-duplicate rule, every pair sharing a shingle checked), grouped transitively.  DEV
+has a few true near-duplicates of its own: their gold groups are joined (half of the shorter
+text's 5-word shingles shared; DEV articles too short to be copied take part in this, so a
+short wire brief and its long version are one group), and a pair of two unperturbed DEV
+articles is left out of both precision and recall (predicted ones are counted separately):
+the copies are what the benchmark knows the truth of.
 
-Speed: ``cluster`` (syndication + stories) on 1k, 10k and 100k articles made by replicating
-the DEV texts: each replica shifts its dates by 40 days and renames half of its word types
-(so replicas are new events, not copies), keeping about 17 articles a day at every size.
-Each size runs in a fresh process, which reports its peak memory.  The baseline (TF-IDF +
-average linkage) runs where it fits in memory (1k, 10k).
+Speed: ``presslens cluster`` (reading, syndication + stories, writing) on 1k, 10k and 100k
+articles made by replicating the DEV texts: each replica shifts its dates by 40 days and
+renames half of its word types (so replicas are new events, not copies), keeping about 17
+articles a day at every size.  Each size runs in a fresh worker process that writes the
+articles and times the command, with the command's CPU time and peak memory.  The baseline
+(TF-IDF + average linkage, in the worker itself) runs where it fits in memory (1k, 10k).
 
     .venv/bin/python bench/syndication.py [--sizes 1000 10000 100000] [--baseline-max 10000]
 
@@ -28,32 +34,71 @@ import hashlib
 import itertools
 import json
 import random
+import re
 import resource
 import subprocess
 import sys
+import tempfile
 import time
+import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
-
-from presslens.config import DedupConfig, IngestConfig
-from presslens.dedup.shingles import words
-from presslens.dedup.syndication import find_syndication
-from presslens.ingest import read_inputs
-from presslens.model import Article
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "benchdata" / "clustering"
+#: the console script of the environment running this bench, as a user would call it
+PRESSLENS = Path(sys.executable).with_name("presslens")
+WORD = re.compile(r"\w+")
+#: the alternative's rule: exact Jaccard of 5-word shingles (not tuned here)
+JACCARD_ALONE = 0.3
 FOOTER = (
     "\n\nThis article was distributed by a wire service. Copyright the publisher; all rights"
     " reserved. Sign up for our newsletter to get the day's top stories in your inbox."
 )
 
 
-def load_dev() -> list[Article]:
-    """Every DEV article of the two clustering sets."""
-    paths = [DATA / name / "articles.jsonl" for name in ("ecbplus", "basil")]
-    arts = [a for a in read_inputs(paths, IngestConfig()) if isinstance(a, Article)]
-    return arts
+Record = dict[str, Any]
+
+
+def load_dev() -> list[Record]:
+    """Every DEV article record of the two clustering sets, as the data gives it."""
+    out: list[Record] = []
+    for name in ("ecbplus", "basil"):
+        with (DATA / name / "articles.jsonl").open(encoding="utf-8") as fh:
+            out.extend(json.loads(line) for line in fh if line.strip())
+    return out
+
+
+def words(text: str) -> list[str]:
+    """The ``\\w+`` words of the text, NFKC-normalised and case-folded."""
+    return WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+
+
+def shingle_set(text: str) -> set[tuple[str, ...]]:
+    """The text's 5-word shingles (a shorter text is one shingle)."""
+    w = words(text)
+    return {tuple(w[i : i + 5]) for i in range(max(1, len(w) - 4))}
+
+
+def run_cluster(records: Iterable[Record]) -> list[Record]:
+    """``presslens cluster`` (defaults) over ``records``: its output lines."""
+    with tempfile.TemporaryDirectory(prefix="presslens-bench-") as tmp:
+        src, dst = Path(tmp) / "articles.jsonl", Path(tmp) / "clusters.jsonl"
+        write_jsonl(records, src)
+        subprocess.run(
+            [str(PRESSLENS), "cluster", str(src), "-o", str(dst), "--quiet"],
+            check=True,
+            capture_output=True,
+        )
+        return [json.loads(line) for line in dst.read_text(encoding="utf-8").splitlines()]
+
+
+def write_jsonl(records: Iterable[Record], path: Path) -> None:
+    with path.open("w", encoding="utf-8") as fh:
+        for r in records:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 
 def _change_words(text: str, share: float, vocab: list[str], rnd: random.Random) -> str:
@@ -73,29 +118,30 @@ def _trim(text: str) -> str:
     return " ".join(words[: int(len(words) * 0.85)])
 
 
-def perturbation_set(dev: list[Article], seed: int = 7) -> tuple[list[Article], dict[str, str]]:
+def perturbation_set(dev: list[Record], seed: int = 7) -> tuple[list[Record], dict[str, str]]:
     """The corpus (DEV articles + copies) and the gold group of every copy and its base."""
     rnd = random.Random(seed)
-    vocab = sorted({w for a in dev for w in a.text.split() if w.isalpha()})
+    vocab = sorted({w for a in dev for w in a["text"].split() if w.isalpha()})
     corpus = list(dev)
     gold: dict[str, str] = {}
     for a in dev:
-        if len(a.text.split()) < 80:
+        aid, text, title = a["id"], a["text"], a.get("title")
+        if len(text.split()) < 80:
             continue
-        gold[a.id] = a.id
-        copies = {
-            "headline": Article(id=a.id + "~h", text=a.text, title="Breaking: " + (a.title or "")),
-            "trim": Article(id=a.id + "~t", text=_trim(a.text), title=a.title),
-            "footer": Article(id=a.id + "~f", text=a.text + FOOTER, title=a.title),
-            "edit": Article(
-                id=a.id + "~e",
-                text=_change_words(a.text, rnd.uniform(0.03, 0.10), vocab, rnd),
-                title=a.title,
-            ),
-        }
-        for c in copies.values():
+        gold[aid] = aid
+        copies = [
+            {"id": aid + "~h", "title": "Breaking: " + (title or ""), "text": text},
+            {"id": aid + "~t", "title": title, "text": _trim(text)},
+            {"id": aid + "~f", "title": title, "text": text + FOOTER},
+            {
+                "id": aid + "~e",
+                "title": title,
+                "text": _change_words(text, rnd.uniform(0.03, 0.10), vocab, rnd),
+            },
+        ]
+        for c in copies:
             corpus.append(c)
-            gold[c.id] = a.id
+            gold[c["id"]] = aid
     return corpus, gold
 
 
@@ -107,7 +153,7 @@ def _pairs(groups: dict[str, list[str]]) -> set[tuple[str, str]]:
 
 
 def _close_over_dev_duplicates(
-    dev: list[Article], gold: dict[str, str], gold_groups: dict[str, list[str]]
+    dev: list[Record], gold: dict[str, str], gold_groups: dict[str, list[str]]
 ) -> None:
     """Join the gold groups of DEV articles that already are near-duplicates of each other.
 
@@ -118,10 +164,9 @@ def _close_over_dev_duplicates(
     for a in dev:
         # a DEV article under the copy threshold has no copies but may still be a
         # near-duplicate of one that has: it is its own gold group until joined
-        gold.setdefault(a.id, a.id)
-        gold_groups.setdefault(a.id, [a.id])
-        w = words(a.text)
-        shingles[a.id] = {tuple(w[i : i + 5]) for i in range(max(1, len(w) - 4))}
+        gold.setdefault(a["id"], a["id"])
+        gold_groups.setdefault(a["id"], [a["id"]])
+        shingles[a["id"]] = shingle_set(a["text"])
     ids = sorted(shingles)
     parent = {i: i for i in ids}
 
@@ -149,41 +194,79 @@ def _close_over_dev_duplicates(
     gold_groups.update(merged)
 
 
-def quality(config: DedupConfig) -> dict[str, float]:
-    """Pair precision and recall of syndication on the perturbation set."""
-    dev = load_dev()
-    corpus, gold = perturbation_set(dev)
-    t0 = time.perf_counter()
-    result = find_syndication(corpus, config)
-    seconds = time.perf_counter() - t0
-    originals = {a.id for a in dev}
+def jaccard_alone(corpus: list[Record]) -> dict[str, str]:
+    """The alternative: groups of texts linked by a 5-word-shingle Jaccard of 0.3 or more."""
+    shingles = {a["id"]: shingle_set(a["text"]) for a in corpus}
+    parent = {i: i for i in shingles}
+
+    def find(i: str) -> str:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    postings: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for i, sh in shingles.items():
+        for g in sh:
+            postings[g].append(i)
+    shared: dict[tuple[str, str], int] = defaultdict(int)
+    for members in postings.values():
+        for a, b in itertools.combinations(members, 2):
+            shared[(a, b)] += 1
+    for (a, b), n in shared.items():
+        if n / (len(shingles[a]) + len(shingles[b]) - n) >= JACCARD_ALONE:
+            parent[find(a)] = find(b)
+    return {i: find(i) for i in shingles}
+
+
+def pair_scores(
+    group_of: dict[str, str], gold_groups: dict[str, list[str]], originals: set[str]
+) -> dict[str, float]:
+    """Pair precision and recall of predicted groups against the gold, copies' pairs only."""
     pred_groups: dict[str, list[str]] = defaultdict(list)
-    for aid, g in result.group_of.items():
+    for aid, g in group_of.items():
         pred_groups[g].append(aid)
-    gold_groups: dict[str, list[str]] = defaultdict(list)
-    for aid, g in gold.items():
-        gold_groups[g].append(aid)
-    _close_over_dev_duplicates(dev, gold, gold_groups)
     pred = _pairs(pred_groups)
     dev_pairs = {p for p in pred if p[0] in originals and p[1] in originals}
     pred -= dev_pairs
     truth = {p for p in _pairs(gold_groups) if not (p[0] in originals and p[1] in originals)}
     tp = len(pred & truth)
     return {
-        "articles": len(corpus),
-        "gold_pairs": len(truth),
         "precision": tp / len(pred) if pred else 1.0,
         "recall": tp / len(truth) if truth else 1.0,
+        "gold_pairs": len(truth),
         "dev_near_duplicate_pairs": len(dev_pairs),
-        "seconds": seconds,
     }
 
 
-def synthetic(n: int, seed: int = 11) -> list[Article]:
-    """``n`` articles replicated from DEV: each replica a new epoch with renamed words."""
-    dev = [a for a in load_dev() if a.text.strip()]
+def quality() -> dict[str, Any]:
+    """Pair precision and recall of presslens and of Jaccard alone on the perturbation set."""
+    dev = load_dev()
+    corpus, gold = perturbation_set(dev)
+    t0 = time.perf_counter()
+    lines = run_cluster(corpus)
+    seconds = time.perf_counter() - t0
+    presslens = {r["id"]: r["syndication_group"] or r["id"] for r in lines}
+    t0 = time.perf_counter()
+    alone = jaccard_alone(corpus)
+    alone_seconds = time.perf_counter() - t0
+    originals = {a["id"] for a in dev}
+    gold_groups: dict[str, list[str]] = defaultdict(list)
+    for aid, g in gold.items():
+        gold_groups[g].append(aid)
+    _close_over_dev_duplicates(dev, gold, gold_groups)
+    return {
+        "articles": len(corpus),
+        "presslens": {**pair_scores(presslens, gold_groups, originals), "seconds": seconds},
+        "jaccard_alone": {**pair_scores(alone, gold_groups, originals), "seconds": alone_seconds},
+    }
+
+
+def synthetic(n: int, seed: int = 11) -> list[Record]:
+    """``n`` article records replicated from DEV: each replica a new epoch with renamed words."""
+    dev = [a for a in load_dev() if a["text"].strip()]
     rnd = random.Random(seed)
-    out: list[Article] = []
+    out: list[Record] = []
     start = dt.date(2000, 1, 1)
     for k in range(n):
         base = dev[k % len(dev)]
@@ -195,50 +278,59 @@ def synthetic(n: int, seed: int = 11) -> list[Article]:
             h = hashlib.blake2b(f"{rep}:{word}".encode(), digest_size=2).digest()
             return word + f"q{rep}" if h[0] < 128 else word
 
-        text = " ".join(rename(w) for w in base.text.split(" "))
-        title = " ".join(rename(w) for w in base.title.split(" ")) if base.title else None
+        text = " ".join(rename(w) for w in base["text"].split(" "))
+        title = " ".join(rename(w) for w in base["title"].split(" ")) if base["title"] else None
         day = start + dt.timedelta(days=rep * 40 + rnd.randrange(10))
         out.append(
-            Article(
-                id=f"syn{k}",
-                text=text,
-                title=title,
-                source=base.source,
-                published=day.isoformat(),
-            )
+            {
+                "id": f"syn{k}",
+                "source": base["source"],
+                "title": title,
+                "published": day.isoformat(),
+                "text": text,
+            }
         )
     return out
 
 
 def _worker(n: int, which: str) -> None:
     arts = synthetic(n)
-    t0 = time.perf_counter()
-    c0 = time.process_time()
     if which == "presslens":
-        from presslens.cluster.index import StoryIndex
-
-        index = StoryIndex()
-        index.add(arts)
-        stories = len(index.stories_by_key)
+        with tempfile.TemporaryDirectory(prefix="presslens-bench-") as tmp:
+            src, dst = Path(tmp) / "articles.jsonl", Path(tmp) / "clusters.jsonl"
+            write_jsonl(arts, src)
+            before = resource.getrusage(resource.RUSAGE_CHILDREN)
+            t0 = time.perf_counter()
+            subprocess.run(
+                [str(PRESSLENS), "cluster", str(src), "-o", str(dst), "--quiet"], check=True
+            )
+            seconds = time.perf_counter() - t0
+            after = resource.getrusage(resource.RUSAGE_CHILDREN)
+            with dst.open(encoding="utf-8") as fh:
+                stories = len({json.loads(line)["story"] for line in fh})
+        # CPU seconds too: on a shared 2-core box the wall clock also counts other processes'
+        # turns; the command is this worker's only child, so its peak is the children's
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        peak_mb = after.ru_maxrss / 1024
     else:
         import numpy as np
         from scipy.cluster.hierarchy import fcluster, linkage
+        from scipy.spatial.distance import squareform
         from sklearn.feature_extraction.text import TfidfVectorizer
 
+        t0 = time.perf_counter()
+        c0 = time.process_time()
         x = TfidfVectorizer(stop_words="english", sublinear_tf=True).fit_transform(
-            [(a.title or "") + "\n" + a.text for a in arts]
+            [(a["title"] or "") + "\n" + a["text"] for a in arts]
         )
         dist = 1.0 - (x @ x.T).toarray()
         np.clip(dist, 0.0, None, out=dist)
         np.fill_diagonal(dist, 0.0)
-        from scipy.spatial.distance import squareform
-
         tree = linkage(squareform(dist, checks=False), "average")
         stories = len(set(fcluster(tree, 0.82, "distance")))
-    seconds = time.perf_counter() - t0
-    # CPU seconds too: on a shared 2-core box the wall clock also counts other processes' turns
-    cpu = time.process_time() - c0
-    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        seconds = time.perf_counter() - t0
+        cpu = time.process_time() - c0
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"n": n, "system": which, "seconds": seconds, "cpu_seconds": cpu,
                       "stories": stories, "articles_per_s": n / seconds,
                       "articles_per_cpu_s": n / cpu, "peak_mb": peak_mb}))  # fmt: skip
@@ -281,12 +373,15 @@ def main() -> int:
     if args.worker:
         _worker(int(args.worker[0]), args.worker[1])
         return 0
-    q = quality(DedupConfig())
-    print(
-        f"syndication pairs: precision {q['precision']:.3f} recall {q['recall']:.3f}"
-        f" ({q['gold_pairs']} gold pairs, {q['articles']} articles,"
-        f" {q['dev_near_duplicate_pairs']} DEV near-duplicate pairs left out)"
-    )
+    q = quality()
+    for name in ("presslens", "jaccard_alone"):
+        r = q[name]
+        print(
+            f"syndication pairs, {name.replace('_', ' ')}: precision {r['precision']:.3f}"
+            f" recall {r['recall']:.3f} ({r['gold_pairs']} gold pairs, {q['articles']} articles,"
+            f" {r['dev_near_duplicate_pairs']} DEV near-duplicate pairs left out;"
+            f" {r['seconds']:.1f} s)"
+        )
     print(f"{'n':>7} {'system':10} {'time':>9} {'rate':>10} {'cpu rate':>15} {'peak':>11}")
     rows = speed(args.sizes, args.baseline_max)
     per = {r["n"]: r["cpu_seconds"] / r["n"] for r in rows if r["system"] == "presslens"}

@@ -415,8 +415,10 @@ class BriefSentence:
 
     ``support`` counts independent sources (syndication groups) among ``cites``.  For an
     extractive sentence ``article_id``/``start``/``end`` locate the sentence it was taken
-    from and ``repair`` names what was changed so it reads alone ("connective", "pronoun",
-    "pronoun-speaker", "speaker"); a generated (LLM) sentence has ``article_id`` ``None``.
+    from, in the article field ``located_in`` names ("text", or "title" for a headline),
+    and ``repair`` names what was changed so it reads alone ("connective", "pronoun",
+    "pronoun-speaker", "speaker", "period" for a headline's added full stop); a generated
+    (LLM) sentence has ``article_id`` and ``located_in`` ``None``.
     """
 
     text: str
@@ -426,6 +428,7 @@ class BriefSentence:
     start: int | None = None
     end: int | None = None
     repair: str | None = None
+    located_in: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -100,3 +100,23 @@ def test_stage_is_registered_and_fills_brief_and_timeline() -> None:
     assert story.timeline and [e.date for e in story.timeline] == ["2024-03-04"]
     assert story.brief_rejected is None
     assert done[1].story.brief == () and done[1].story.timeline == ()
+
+
+def test_story_records_headlines_are_read_from_their_title_field(tmp_path: Path) -> None:
+    title = "Aldmoor flood forces 2,000 residents from their homes"
+    body = FLOOD.split(". ", 1)[1]  # the flood's opening sentence is left to the headline
+    src = tmp_path / "stories.jsonl"
+    story = {
+        "story": "s",
+        "words": 25,
+        "articles": [{"id": "a", "title": title, "text": body}, {"id": "b", "text": FLOOD}],
+    }
+    src.write_text(json.dumps(story) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["summarize", str(src), "-o", str(out), "--quiet"]) == 0
+    (rec,) = _lines(out)
+    heads = [b for b in rec["brief"] if b.get("located_in") == "title"]  # type: ignore[attr-defined]
+    assert heads, rec["brief"]
+    assert heads[0]["article_id"] == "a" and "a" in heads[0]["cites"]
+    assert heads[0]["text"] == title + "." and heads[0]["repair"] == "period"
+    assert title[heads[0]["start"] : heads[0]["end"]] == title

@@ -14,6 +14,7 @@ from presslens.summarize.extractive import (
     cite,
     consensus,
     extract_brief,
+    headline_span,
     relative_position,
     source_agreement,
 )
@@ -295,3 +296,105 @@ def test_unquoted_first_person_opinion_and_reader_furniture_are_not_brief_senten
     # an opinion nobody is said to hold is the outlet's own; a reported one is news
     assert not any(t.startswith("The league must") for t in eligible)
     assert any(t.startswith("The board said the chairman must") for t in eligible)
+
+
+# Two outlets' invented accounts of one event, each with a headline in its title field.
+HEADLINED = [
+    Article(
+        id="north",
+        title="Flood forces 2,000 residents out of Aldmoor",
+        text=" ".join(FLOOD[1:4]),
+        published="2024-03-04",
+    ),
+    Article(
+        id="south",
+        title="Aldmoor flood forces 2,000 residents from their homes.",
+        text=" ".join(FLOOD[2:]),
+        published="2024-03-04",
+    ),
+]
+
+
+def test_a_headline_in_the_title_field_is_a_cited_brief_sentence_located_in_the_title() -> None:
+    brief = extract_brief(HEADLINED, 60)
+    heads = [s for s in brief if s.located_in == "title"]
+    assert len(heads) == 1  # the two headlines repeat each other: one is chosen
+    head = heads[0]
+    art = next(a for a in HEADLINED if a.id == head.article_id)
+    assert art.title is not None and head.start is not None and head.end is not None
+    # the offsets index the title; an unterminated headline gains its full stop
+    assert head.text.rstrip(".") == art.title[head.start : head.end].rstrip(".")
+    assert head.text.endswith(".")
+    assert head.repair == ("period" if not art.title.endswith(".") else None)
+    # each outlet's headline carries it, so both are cited
+    assert set(head.cites) == {"north", "south"} and head.support == 2
+    for s in brief:
+        if s.located_in == "text":
+            src = next(a for a in HEADLINED if a.id == s.article_id)
+            assert s.start is not None and s.end is not None
+            assert src.text[s.start : s.end].rstrip(".") in s.text
+
+
+def test_a_headline_atop_the_text_is_read_once_whether_or_not_the_title_repeats_it() -> None:
+    body = " ".join(FLOOD[1:])
+    title = "Flood forces 2,000 residents out of Aldmoor"
+    pasted = Article(id="a", text=f"{title}\n\n{body}", title=title)
+    field = Article(id="a", text=body, title=title)
+    for art in (pasted, field):
+        sm = build_matrix([art])
+        heads = [c for c in sm.candidates if normalise(c.text) == normalise(title + ".")]
+        assert len(heads) == 1, art
+        assert heads[0].eligible and heads[0].index == 0
+    assert build_matrix([pasted]).candidates[0].located_in == "text"
+    assert build_matrix([field]).candidates[0].located_in == "title"
+    # the body's first sentence is the article's lead either way
+    for art in (pasted, field):
+        assert [c.prose_index for c in build_matrix([art]).candidates[:2]] == [0, 0]
+
+
+def test_a_later_repeat_of_the_headline_is_not_a_brief_sentence() -> None:
+    title = "Flood forces 2,000 residents out of Aldmoor"
+    art = Article(id="a", text=" ".join(FLOOD[1:3]) + f"\n\n{title}.\n\n" + FLOOD[3], title=title)
+    sm = build_matrix([art])
+    repeats = [c for c in sm.candidates if c.located_in == "text" and c.text == title + "."]
+    assert len(repeats) == 1 and not repeats[0].eligible
+    assert sm.candidates[0].located_in == "title" and sm.candidates[0].eligible
+
+
+HEAD = "Flood closes the Tess bridge"
+SITE = "harbourherald.example"
+
+
+@pytest.mark.parametrize(
+    ("title", "source", "headline"),
+    [
+        (f"{HEAD} | Harbour Herald", None, HEAD),
+        (f"Harbour Herald | Local | {HEAD}", None, HEAD),
+        (f"{HEAD} – Harbour Herald", SITE, HEAD),
+        (f"HarbourHerald - {HEAD}", SITE, HEAD),
+        # a dash that does not name the site is the headline's own
+        ("Bridge stays shut — for now", SITE, "Bridge stays shut — for now"),
+        (f"{HEAD} – Harbour Herald", None, f"{HEAD} – Harbour Herald"),
+        (f"  {HEAD}  ", None, HEAD),
+        (" | ", None, ""),
+        ("", None, ""),
+    ],
+)
+def test_the_headline_of_a_page_title_leaves_the_site_name_out(
+    title: str, source: str | None, headline: str
+) -> None:
+    start, end = headline_span(title, source)
+    assert title[start:end] == headline
+
+
+def test_a_headline_with_its_site_name_is_read_without_it() -> None:
+    title = "Flood forces 2,000 residents out of Aldmoor | Harbour Herald"
+    art = Article(id="a", text=" ".join(FLOOD[1:]), title=title, source="harbourherald.example")
+    head = build_matrix([art]).candidates[0]
+    assert head.located_in == "title"
+    assert title[head.start : head.end] == "Flood forces 2,000 residents out of Aldmoor"
+    assert head.text == "Flood forces 2,000 residents out of Aldmoor."
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.casefold().split())

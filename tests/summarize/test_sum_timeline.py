@@ -137,3 +137,16 @@ def test_a_wire_dateline_is_not_an_event() -> None:
     )
     (event,) = build_timeline([art])
     assert event.expression == "Friday" and event.text.startswith("The government")
+
+
+def test_a_headline_is_no_timeline_event_but_its_article_text_is() -> None:
+    art = Article(
+        id="a",
+        title="Aldmoor flooded on Monday as the river broke its banks",
+        text="Heavy rain flooded the river town of Aldmoor on Monday, forcing 2,000 residents out.",
+        published="2024-03-06",
+    )
+    events = build_timeline([art])
+    assert [e.date for e in events] == ["2024-03-04"]
+    assert events[0].text.startswith("Heavy rain")
+    assert events[0].start == 0 and art.text[events[0].start : events[0].end] == events[0].text

@@ -219,8 +219,9 @@ def brief_evidence(
 ) -> list[dict[str, str]]:
     """For each brief sentence, the sentence of each cited article that carries it.
 
-    The sentence the brief took is known by its offsets; for the other cited articles it is
-    the sentence sharing the most words with the brief sentence.
+    The sentence the brief took is known by its offsets (into the article's text, or its
+    title when the brief sentence is a headline); for the other cited articles it is the
+    sentence (or headline) sharing the most words with the brief sentence.
     """
     from presslens.summarize.sentences import split_sentences
 
@@ -235,11 +236,14 @@ def brief_evidence(
             if art is None:
                 continue
             text = art["text"]
+            title = art.get("title") or ""
             if aid == b.get("article_id") and isinstance(b.get("start"), int):
-                found[aid] = text[b["start"] : b["end"]]
+                located = title if b.get("located_in") == "title" else text
+                found[aid] = located[b["start"] : b["end"]]
                 continue
             if aid not in sentences:
-                sentences[aid] = [(text[s:e], _words(text[s:e])) for s, e in split_sentences(text)]
+                sentences[aid] = [(title, _words(title))] if title else []
+                sentences[aid] += [(text[s:e], _words(text[s:e])) for s, e in split_sentences(text)]
             best = max(sentences[aid], key=lambda sw: len(want & sw[1]), default=("", set()))[0]
             if best:
                 found[aid] = best

@@ -2,7 +2,8 @@
 
 Input lines are article records (one story, or several told apart by a ``"story"`` field) or
 story records ``{"story", "articles": [...], "words": N}`` as in the summarization benchmark
-data; a story's own ``"words"`` overrides ``--words``.  Output: one line per story,
+data; a story's own ``"words"`` overrides ``--words``.  An article's ``"title"`` is its headline,
+which the brief reads as the article's first sentence.  Output: one line per story,
 ``{"story", "words", "method", "brief": [{"text", "cites", "support", ...}], "timeline": [...]}``
 (plus ``"rejected"`` and ``"error"`` on the LLM path).  Bad lines are reported on stderr with
 their line numbers and counted; they never stop the run.  The stages are the brief stage of

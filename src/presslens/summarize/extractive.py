@@ -1,8 +1,9 @@
 """Extractive cited briefs: salient, corroborated, non-redundant sentences within a word budget.
 
-The story's sentences become TF-IDF vectors (IDF over the story's own sentences).  A sentence's
-salience mixes closeness to the story's centroid (each independent source weighs the same, so
-ten syndicated copies of one wire story count once) and its centrality in the sentence graph,
+The story's sentences, each article's headline (its title) among them, become TF-IDF vectors
+(IDF over the story's own sentences).  A sentence's salience mixes closeness to the story's
+centroid (each independent source weighs the same, so ten syndicated copies of one wire story
+count once) and its centrality in the sentence graph,
 how well the other independent sources corroborate it and use its words, how much its own
 source agrees with the others, and its position in its article (news puts the point first).
 Maximal marginal relevance then picks sentences within the word budget, the brief is
@@ -15,6 +16,7 @@ one in the sentence is said to hold.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections.abc import Sequence
@@ -177,8 +179,10 @@ class Candidate:
     # position among the article's prose sentences (headlines and captions not counted)
     prose_index: int = 0
     # what was changed in every case: "attribution" trimmed (and maybe a dateline too),
-    # "dateline" stripped, "quote" marks completed
+    # "dateline" stripped, "quote" marks completed, "period" added to a headline
     edit: str | None = None
+    # the article field that start/end index: "text", or "title" for the article's headline
+    located_in: str = "text"
 
 
 @dataclass(slots=True)
@@ -218,6 +222,122 @@ def _usable(text: str, words: int, params: BriefParams) -> bool:
     return not _FIRST_PERSON.search(unquoted)
 
 
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """One sentence of an article as the brief reads it."""
+
+    start: int
+    end: int
+    text: str
+    # the article field that start/end index ("text" or "title")
+    located_in: str
+    # starts a paragraph (a quotation never runs on across one)
+    paragraph: bool
+    # the article's headline: its title, or the first line of its text repeating the title
+    headline: bool = False
+    # may be a brief sentence (a later repeat of the headline may not)
+    candidate: bool = True
+
+
+def _units(article: Article, params: BriefParams) -> list[_Unit]:
+    """The article's headline and its first ``max_sentences`` sentences, in reading order.
+
+    The title's sentences are read as the article's first unless the text already opens
+    with them; a headline is often the best one-line summary a story has.
+    """
+    text = article.text
+    spans = split_sentences(text)[: params.max_sentences]
+    units = [
+        _Unit(s, e, text[s:e], "text", k == 0 or "\n" in text[spans[k - 1][1] : s])
+        for k, (s, e) in enumerate(spans)
+    ]
+    title = article.title or ""
+    first, last = headline_span(title, article.source)
+    heads = [
+        (first + s, first + e)
+        for s, e in split_sentences(title[first:last])
+        if title[first + s : first + e].strip()
+    ]
+    if not heads:
+        return units
+    key = [_same(title[s:e]) for s, e in heads]
+    if [_same(u.text) for u in units[: len(key)]] == key:
+        return [
+            dataclasses.replace(u, headline=True) if k < len(key) else u
+            for k, u in enumerate(units)
+        ]
+    whole = _same(title[first:last])
+    # a later repeat of the headline (a caption, a pull quote) is not a brief sentence
+    units = [
+        dataclasses.replace(u, candidate=False) if _same(u.text) == whole else u for u in units
+    ]
+    return [
+        *(_Unit(s, e, title[s:e], "title", True, headline=True) for s, e in heads),
+        *units,
+    ]
+
+
+# "Headline | Site", "Site | Section | Headline": a page title's parts
+_TITLE_PIPE = re.compile(r"\s*\|\s*")
+# "Headline – Site"; a dash also joins a headline's own clauses ("… ban case — for now")
+_TITLE_DASH = re.compile(r"\s+[-–—]\s+")
+# a site's name runs to a few words: the longest among the scrapinghub DEV page titles have
+# three ("The Anti-June Cleaver", "The Beachbody Blog"); a longer part is news
+_SITE_MAX_WORDS = 4
+
+
+def headline_span(title: str, source: str | None = None) -> tuple[int, int]:
+    """Where the headline stands in ``title``, without the site name a page title carries.
+
+    Of the parts split by " | " (site, section, headline) the longest is the headline.  A
+    first or last part split off by a dash is dropped when it names the article's ``source``
+    ("… – TechCrunch" from techcrunch.com); any other dash belongs to the headline.
+    """
+    if not title.strip():
+        return 0, 0
+    start, end = len(title) - len(title.lstrip()), len(title.rstrip())
+    parts = _parts(title, start, end, _TITLE_PIPE)
+    if not parts:
+        return start, start
+    start, end = max(parts, key=lambda p: (len(title[p[0] : p[1]].split()), -p[0]))
+    site = _letters(source or "")
+    parts = _parts(title, start, end, _TITLE_DASH)
+    if not site or len(parts) < 2:
+        return start, end
+
+    def names_site(part: tuple[int, int]) -> bool:
+        words = title[part[0] : part[1]]
+        name = _letters(words)
+        return len(words.split()) <= _SITE_MAX_WORDS and len(name) >= 3 and name in site
+
+    if names_site(parts[-1]):
+        end = parts[-2][1]
+    elif names_site(parts[0]):
+        start = parts[1][0]
+    return start, end
+
+
+def _parts(text: str, start: int, end: int, sep: re.Pattern[str]) -> list[tuple[int, int]]:
+    """The spans of ``text[start:end]`` between matches of ``sep``."""
+    out: list[tuple[int, int]] = []
+    at = start
+    for m in sep.finditer(text, start, end):
+        out.append((at, m.start()))
+        at = m.end()
+    out.append((at, end))
+    return [(s, e) for s, e in out if e > s]
+
+
+def _letters(text: str) -> str:
+    """``text`` case-folded, letters and digits only: "TechCrunch" is in "techcrunch.com"."""
+    return "".join(ch for ch in text.casefold() if ch.isalnum())
+
+
+def _same(text: str) -> str:
+    """``text`` as compared with a headline: normalised, without its closing punctuation."""
+    return normalise_for_hash(text).rstrip(".!?")
+
+
 def build_matrix(articles: Sequence[Article], params: BriefParams | None = None) -> StoryMatrix:
     """Split the story's articles, assess each sentence, and build TF-IDF vectors.
 
@@ -238,28 +358,34 @@ def build_matrix(articles: Sequence[Article], params: BriefParams | None = None)
     for i, a in enumerate(arts):
         if representative[i] != i:
             continue
-        spans = split_sentences(a.text)[: params.max_sentences]
-        # a headline repeated at the top of the text is not a brief sentence
-        title = normalise_for_hash(a.title or "").rstrip(".!?")
-        breaks = [k == 0 or "\n" in a.text[spans[k - 1][1] : s] for k, (s, _) in enumerate(spans)]
-        raw = [a.text[s:e] for s, e in spans]
-        undated = [strip_dateline(t) for t in raw]
-        texts, closer = complete_quotes(undated, breaks)
+        units = _units(a, params)
+        raw = [u.text for u in units]
+        # a headline carries no dateline
+        undated = [u.text if u.located_in == "title" else strip_dateline(u.text) for u in units]
+        texts, closer = complete_quotes(undated, [u.paragraph for u in units])
         prose = 0
-        for k, ((s, e), whole) in enumerate(zip(spans, texts, strict=True)):
+        for k, (u, whole) in enumerate(zip(units, texts, strict=True)):
             # assessed whole: a speaker named in a trimmed attribution still resolves a later
             # "He said"
             how = assess(texts, k, closer[k])
             text = strip_attribution(whole) if params.trim_attribution else whole
-            words = len(text.split())
-            usable = _usable(text, words, params) and not (
-                title and normalise_for_hash(text).rstrip(".!?") == title
+            edit = (
+                "attribution"
+                if text != whole
+                else "dateline"
+                if undated[k] != raw[k]
+                else ("quote" if texts[k] != undated[k] else None)
             )
+            if u.headline and not text.endswith(SENTENCE_END):
+                # a headline is written without its full stop; in a brief it is a sentence
+                text, edit = text + ".", "period"
+            words = len(text.split())
+            usable = u.candidate and _usable(text, words, params)
             cand = Candidate(
                 article=i,
                 index=k,
-                start=s,
-                end=e,
+                start=u.start,
+                end=u.end,
                 text=text,
                 words=words,
                 terms=content_terms(text),
@@ -267,14 +393,13 @@ def build_matrix(articles: Sequence[Article], params: BriefParams | None = None)
                 assessment=how,
                 eligible=how.ok and usable,
                 prose_index=prose,
-                edit="attribution"
-                if text != whole
-                else "dateline"
-                if undated[k] != raw[k]
-                else ("quote" if texts[k] != undated[k] else None),
+                edit=edit,
+                located_in=u.located_in,
             )
             # a first line standing alone as a paragraph is the headline, not the lead
-            headline = k == 0 and len(breaks) > 1 and breaks[1] and words <= 20
+            headline = u.headline or (
+                k == 0 and len(units) > 1 and units[1].paragraph and words <= 20
+            )
             prose += usable and not headline
             by_article.setdefault(i, []).append(len(candidates))
             candidates.append(cand)
@@ -561,6 +686,7 @@ def brief_from_matrix(
                 start=c.start,
                 end=c.end,
                 repair=how,
+                located_in=c.located_in,
             )
         )
         previous = c

@@ -200,7 +200,9 @@ def timeline_from_matrix(
     score = salience(sm, params, sim)
     events: list[_Event] = []
     for r, c in enumerate(sm.candidates):
-        if not c.eligible:
+        # an event's offsets index the article text, so a headline (the title) is no event;
+        # the article's text tells the same event with its date
+        if not c.eligible or c.located_in != "text":
             continue
         base = published_date(sm.articles[c.article].published)
         mentions = find_dates(c.text, base)
