@@ -42,3 +42,11 @@ class InputError(PresslensError):
         super().__init__(reason)
         self.reason = reason
         self.line = line
+
+
+class QueryRefused(StoreError):
+    """A search the store will not run as given (e.g. too many distinct terms); says why."""
+
+
+class QueryTimeout(StoreError):
+    """A read ran past its time budget and was stopped (see ``Store.time_budget``)."""
