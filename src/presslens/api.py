@@ -12,7 +12,7 @@ from typing import Any
 from presslens.config import Config, load_config
 from presslens.executors.local import ProgressFn, no_progress, run_local, run_story_stages
 from presslens.ingest import read_inputs
-from presslens.model import Article, Skip, StoryDocs
+from presslens.model import Article, Notice, Skip, StoryDocs
 from presslens.pipeline import Pipeline
 from presslens.report import Report, RunInfo
 from presslens.report.serialize import to_jsonable
@@ -24,11 +24,19 @@ def _now() -> str:
 
 
 def _read(
-    paths: Iterable[str | Path], config: Config, progress: ProgressFn
+    paths: Iterable[str | Path],
+    config: Config,
+    progress: ProgressFn,
+    notices: list[Notice] | None = None,
 ) -> tuple[list[Article], list[Skip]]:
+    """The articles and skips of ``paths``; their notices go to ``notices`` when given."""
     articles: list[Article] = []
     skipped: list[Skip] = []
     for item in read_inputs(paths, config.ingest):
+        if isinstance(item, Notice):
+            if notices is not None:
+                notices.append(item)
+            continue
         if isinstance(item, Skip):
             skipped.append(item)
         else:
@@ -59,22 +67,29 @@ def analyze(
     db: str | Path | None = None,
     progress: ProgressFn = no_progress,
     on_skip: Any = None,
+    on_notice: Any = None,
 ) -> Report:
     """Read ``paths``, run every registered stage, and return the :class:`Report`.
 
     With ``out`` the report files are written there (formats from ``config.report``); with
     ``db`` the articles, stories and the run summary are added to that SQLite store.
-    ``on_skip`` (a callable taking a :class:`Skip`) is told about each skipped input.
+    ``on_skip`` (a callable taking a :class:`Skip`) is told about each skipped input, and
+    ``on_notice`` (a callable taking a :class:`Notice`) about each input read in spite of
+    damage or with a library's warning; both are also in the report's ``run``.
     """
     cfg = resolve_config(config, config_path, {"ingest": {"source": source}})
     started, t0 = _now(), time.perf_counter()
     inputs = tuple(str(p) for p in paths)
-    articles, skipped = _read(inputs, cfg, progress)
+    notices: list[Notice] = []
+    articles, skipped = _read(inputs, cfg, progress, notices)
     timings = {"ingest": time.perf_counter() - t0}
     pipeline = Pipeline.default(cfg)
     result = run_local(pipeline, articles, progress)
     timings.update(result.timings)
     all_skipped = skipped + result.skipped
+    if on_notice is not None:
+        for n in notices:
+            on_notice(n)
     if on_skip is not None:
         for s in all_skipped:
             on_skip(s)
@@ -86,6 +101,7 @@ def analyze(
         stages=("ingest", *pipeline.names),
         started=started,
         finished=_now(),
+        warnings=tuple(notices),
     )
     report = Report(
         articles=tuple(result.articles),

@@ -56,6 +56,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             db=args.db,
             progress=reporter.update,
             on_skip=reporter.skip,
+            on_notice=reporter.notice,
         )
     stories = None if report.stories is None else len(report.stories)
     reporter.summary(report.run, len(report.articles), stories, time.perf_counter() - t0)

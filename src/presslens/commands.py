@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from presslens.config import IngestConfig
 from presslens.ingest import read_inputs
-from presslens.model import Article
+from presslens.model import Article, Notice
 
 
 @dataclass(frozen=True)
@@ -45,14 +45,18 @@ def read_articles(
 ) -> list[Article]:
     """The articles of one input for a single-stage command, texts as given (not cleaned).
 
-    Each skipped input gets a line on stderr (unless ``quiet``) and a count at the end, so
-    ``presslens quotes`` and the like treat bad input the way ``analyze`` does.
+    Each skipped input gets a line on stderr (unless ``quiet``) and a count at the end, and
+    each notice a warning line (unless ``quiet``), so ``presslens quotes`` and the like treat
+    bad input the way ``analyze`` does.
     """
     articles: list[Article] = []
     skipped = 0
     for item in read_inputs([path], config):
         if isinstance(item, Article):
             articles.append(item)
+        elif isinstance(item, Notice):
+            if not quiet:
+                print(f"presslens {command}: warning: {item}", file=sys.stderr)
         else:
             skipped += 1
             if not quiet:

@@ -28,7 +28,8 @@ from presslens.ingest.source import resolve_source
 from presslens.ingest.txt import read_txt
 from presslens.ingest.url import check_scheme, open_client, read_url
 from presslens.ingest.warc import read_warc
-from presslens.model import Article, Skip
+from presslens.messages import quietly
+from presslens.model import Article, Notice, Skip
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
@@ -108,17 +109,17 @@ def _expand(item: str | Path) -> Iterator[tuple[Path, str | None] | Skip]:
 
 def _read_capped(path: Path, size: int, cap: int) -> bytes:
     if size > cap:
-        raise InputError(f"file is {size} bytes, over the cap of {cap} (ingest.max_bytes)")
+        raise InputError(f"file over the size cap of {cap} bytes (ingest.max_bytes): {size} bytes")
     with path.open("rb") as f:
         data = f.read(cap + 1)
     if len(data) > cap:
-        raise InputError(f"file is over the cap of {cap} bytes (ingest.max_bytes)")
+        raise InputError(f"file over the size cap of {cap} bytes (ingest.max_bytes)")
     if not data:
         raise InputError("empty file")
     return data
 
 
-def _read_file(path: Path, config: IngestConfig) -> Iterator[Article | Skip]:
+def _read_file(path: Path, config: IngestConfig) -> Iterator[Article | Skip | Notice]:
     where = str(path)
     kind = _kind(path.name)
     if kind is None:
@@ -152,7 +153,9 @@ def _read_file(path: Path, config: IngestConfig) -> Iterator[Article | Skip]:
         yield read_txt(text, article_id=stem, origin=where)
 
 
-def _guarded(items: Iterator[Article | Skip], where: str) -> Iterator[Article | Skip]:
+def _guarded(
+    items: Iterator[Article | Skip | Notice], where: str
+) -> Iterator[Article | Skip | Notice]:
     """``items``, ending in a Skip instead of an exception when the input turns out bad."""
     try:
         yield from items
@@ -162,11 +165,14 @@ def _guarded(items: Iterator[Article | Skip], where: str) -> Iterator[Article | 
         yield Skip(where, f"cannot read: {_os_reason(e)}")
 
 
-def read_inputs(paths: Iterable[str | Path], config: IngestConfig) -> Iterator[Article | Skip]:
+def read_inputs(
+    paths: Iterable[str | Path], config: IngestConfig
+) -> Iterator[Article | Skip | Notice]:
     """Articles and skips from every path, directory or ``http(s)://`` URL in ``paths``.
 
     Never raises for bad input: each input that cannot become an article is a :class:`Skip`
-    naming it (and the line, for JSON Lines) and the run goes on.  Ids are unique within one
+    naming it (and the line, for JSON Lines) and the run goes on; an input read in spite of
+    damage, or one a library warned about, also gives a :class:`Notice`.  Ids are unique within one
     call: a repeated id gets ``-2``, ``-3``, ... in input order.  Each article's ``source``
     is resolved as :mod:`presslens.ingest.source` describes.
     """
@@ -186,7 +192,7 @@ def read_inputs(paths: Iterable[str | Path], config: IngestConfig) -> Iterator[A
                     yield Skip(item, e.reason)
                     continue
                 client = client or open_client(config)
-                yield from _finish(read_url(item, config, client), None, config, ids)
+                yield from _finish(quietly(read_url(item, config, client), item), None, config, ids)
                 continue
             for entry in _expand(item):
                 if isinstance(entry, Skip):
@@ -198,7 +204,7 @@ def read_inputs(paths: Iterable[str | Path], config: IngestConfig) -> Iterator[A
                     yield Skip(str(path), "already read in this run")
                     continue
                 read.add(real)
-                items = _guarded(_read_file(path, config), str(path))
+                items = quietly(_guarded(_read_file(path, config), str(path)), str(path))
                 yield from _finish(items, folder, config, ids)
     finally:
         if client is not None:
@@ -206,8 +212,11 @@ def read_inputs(paths: Iterable[str | Path], config: IngestConfig) -> Iterator[A
 
 
 def _finish(
-    items: Iterator[Article | Skip], folder: str | None, config: IngestConfig, ids: UniqueIds
-) -> Iterator[Article | Skip]:
+    items: Iterator[Article | Skip | Notice],
+    folder: str | None,
+    config: IngestConfig,
+    ids: UniqueIds,
+) -> Iterator[Article | Skip | Notice]:
     for item in items:
         if isinstance(item, Article):
             item = resolve_source(item, cli_source=config.source, folder=folder)

@@ -112,7 +112,7 @@ def read_json(text: str, path: str) -> Iterator[Article | Skip]:
         try:
             yield record_to_article(record, default_id=f"{stem}-{n}", origin=f"{path}#{n}")
         except InputError as e:
-            yield Skip(path, f"record {n}: {e.reason}")
+            yield Skip(path, e.reason, location=f"record {n}")
 
 
 class _Lines(Protocol):
@@ -155,7 +155,8 @@ def read_jsonl(path: Path, max_bytes: int) -> Iterator[Article | Skip]:
                 if oversize is not None:
                     seen = True
                     reason = (
-                        f"line is {oversize} bytes, over the cap of {max_bytes} (ingest.max_bytes)"
+                        f"line over the size cap of {max_bytes} bytes (ingest.max_bytes):"
+                        f" {oversize} bytes"
                     )
                     yield Skip(where, reason, line=n)
                     continue
@@ -164,7 +165,7 @@ def read_jsonl(path: Path, max_bytes: int) -> Iterator[Article | Skip]:
                     seen = True
                     yield _record(line, n, where, stem)
         except (OSError, EOFError, zlib.error) as e:
-            yield Skip(where, f"cannot read compressed data after line {n}: {e}")
+            yield Skip(where, f"cannot read compressed data: {e}", location=f"after line {n}")
             return
     if not seen:
         yield Skip(where, "no records (only blank lines)")
@@ -174,7 +175,9 @@ def _record(raw: bytes, n: int, where: str, stem: str) -> Article | Skip:
     try:
         line = raw.decode("utf-8").rstrip("\r\n")
     except UnicodeDecodeError as e:
-        return Skip(where, f"not valid UTF-8 at byte {e.start} (JSON Lines are UTF-8)", line=n)
+        return Skip(
+            where, "not valid UTF-8 (JSON Lines are UTF-8)", line=n, location=f"byte {e.start}"
+        )
     try:
         record = json.loads(line)
     except (ValueError, RecursionError) as e:

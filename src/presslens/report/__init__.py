@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from presslens.errors import SchemaError
-from presslens.model import Article, Skip, Story
+from presslens.model import Article, Notice, Skip, Story
 from presslens.report.serialize import article_to_dict, to_jsonable
 
 SCHEMA_ID = "presslens.report/1"
@@ -48,6 +48,8 @@ class RunInfo:
     stages: tuple[str, ...] = ()
     started: str = ""
     finished: str = ""
+    #: inputs read all the same, with something worth knowing (see :class:`Notice`)
+    warnings: tuple[Notice, ...] = ()
 
     def skipped_by_reason(self) -> dict[str, int]:
         """How many inputs were skipped, by the general kind of their reason."""
@@ -60,6 +62,7 @@ class RunInfo:
             "kept": kept,
             "skipped": len(self.skipped),
             "skipped_by_reason": self.skipped_by_reason(),
+            "warnings": len(self.warnings),
         }
         if stories is not None:
             counts["stories"] = stories
@@ -69,9 +72,19 @@ class RunInfo:
             "finished": self.finished,
             "stages": list(self.stages),
             "counts": counts,
-            "skipped": [{"path": s.path, "line": s.line, "reason": s.reason} for s in self.skipped],
+            "skipped": [_row(s.path, s.line, s.location, reason=s.reason) for s in self.skipped],
+            "warnings": [
+                _row(n.path, n.line, n.location, message=n.message) for n in self.warnings
+            ],
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
         }
+
+
+def _row(path: str, line: int | None, location: str | None, **what: str) -> dict[str, Any]:
+    row: dict[str, Any] = {"path": path, "line": line}
+    if location is not None:
+        row["location"] = location
+    return row | what
 
 
 @dataclass(frozen=True)
