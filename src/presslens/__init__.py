@@ -9,10 +9,12 @@ from presslens.errors import (
     InputError,
     MissingDependencyError,
     PresslensError,
+    QueryRefused,
+    QueryTimeout,
     SchemaError,
     StoreError,
 )
-from presslens.model import Article, Removed, Skip, Story, StoryDocs
+from presslens.model import Article, Notice, Removed, Skip, Story, StoryDocs
 from presslens.report import Report, RunInfo, validate_report
 from presslens.store import Store
 
@@ -23,7 +25,10 @@ __all__ = [
     "IngestResult",
     "InputError",
     "MissingDependencyError",
+    "Notice",
     "PresslensError",
+    "QueryRefused",
+    "QueryTimeout",
     "Removed",
     "Report",
     "RunInfo",

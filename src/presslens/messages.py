@@ -40,9 +40,9 @@ class Heard:
 
 
 class _Collect(logging.Handler):
-    def __init__(self, heard: list[Heard]) -> None:
+    def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.heard = heard
+        self.heard: list[Heard] = []
 
     def emit(self, record: logging.LogRecord) -> None:
         self.heard.append(Heard(record.name.split(".", 1)[0], _short(record.getMessage())))
@@ -53,35 +53,56 @@ def _short(text: str) -> str:
     return text if len(text) <= MESSAGE_CHARS else text[: MESSAGE_CHARS - 1] + "…"
 
 
-@contextlib.contextmanager
-def captured() -> Iterator[list[Heard]]:
+class _Listening:
+    """Collects what libraries say while its ``with`` block runs; reusable, one block at a
+    time.  A class rather than a generator context manager: it runs once per item read, so
+    its cost shows in ingest speed."""
+
+    def __init__(self) -> None:
+        self._handler = _Collect()
+        self._err = io.StringIO()
+        self._warnings = warnings.catch_warnings(record=True)
+        self._caught: list[warnings.WarningMessage] = []
+        self._stderr = contextlib.redirect_stderr(self._err)
+
+    def __enter__(self) -> list[Heard]:
+        heard: list[Heard] = []
+        self._handler.heard = heard
+        self._err = io.StringIO()
+        self._warnings = warnings.catch_warnings(record=True)
+        self._caught = self._warnings.__enter__()
+        warnings.simplefilter("always")
+        self._stderr = contextlib.redirect_stderr(self._err)
+        self._stderr.__enter__()
+        logging.getLogger().addHandler(self._handler)
+        return heard
+
+    def __exit__(self, *exc: object) -> None:
+        logging.getLogger().removeHandler(self._handler)
+        self._stderr.__exit__(None, None, None)
+        self._warnings.__exit__(None, None, None)
+        heard = self._handler.heard
+        heard.extend(Heard(w.category.__name__, _short(str(w.message))) for w in self._caught)
+        if self._err.getvalue().strip():
+            heard.append(Heard("stderr", _short(self._err.getvalue())))
+
+
+def captured() -> contextlib.AbstractContextManager[list[Heard]]:
     """Collect log records (WARNING and up), Python warnings and raw ``sys.stderr`` output
-    while the block runs; the list is filled when the block ends.
+    while the block runs; the list it gives is filled when the block ends.
 
     The warnings filter and ``sys.stderr`` are process-wide, so this belongs around reading
     (one thread), not around work that other threads do at the same time.
     """
-    heard: list[Heard] = []
-    handler = _Collect(heard)
-    root = logging.getLogger()
-    err = io.StringIO()
-    with warnings.catch_warnings(record=True) as caught, contextlib.redirect_stderr(err):
-        warnings.simplefilter("always")
-        root.addHandler(handler)
-        try:
-            yield heard
-        finally:
-            root.removeHandler(handler)
-            heard.extend(Heard(w.category.__name__, _short(str(w.message))) for w in caught)
-            if err.getvalue().strip():
-                heard.append(Heard("stderr", _short(err.getvalue())))
+    return _Listening()
 
 
 def quietly(items: Iterator[T], path: str) -> Iterator[T | Notice]:
     """``items``, with what libraries said while each one was made as a :class:`Notice`
     (naming ``path``) just before it."""
+    listening = _Listening()
     while True:
-        with captured() as heard:
+        with listening as heard:
             step = list(itertools.islice(items, 1))
         for h in heard:
             yield Notice(path, str(h))
