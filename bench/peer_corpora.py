@@ -110,6 +110,7 @@ def main() -> None:
     """Measure every corpus given on the command line."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("corpora", nargs="+", metavar="NAME=FOLDER")
+    ap.add_argument("--json", type=Path, default=OUT, help=f"where to write (default {OUT})")
     args = ap.parse_args()
     # trafilatura logs its own misses; the baseline's verdict is what counts here.
     logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
@@ -136,9 +137,9 @@ def main() -> None:
             print(f"{'':20}extraction modes: {row['extraction_modes']}")
         for lost in row.get("lost", [])[:10]:
             print(f"{'':20}lost: {lost}")
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(json.dumps({"corpora": rows}, indent=1, ensure_ascii=False) + "\n")
-    print(f"written {OUT}", file=sys.stderr)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"corpora": rows}, indent=1, ensure_ascii=False) + "\n")
+    print(f"written {args.json}", file=sys.stderr)
 
 
 if __name__ == "__main__":

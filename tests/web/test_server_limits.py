@@ -146,6 +146,57 @@ def test_list_and_search_answer_while_a_slow_request_is_in_flight(
         assert slow.result(10).status_code == 200
 
 
+def test_cached_pages_answer_while_every_store_thread_is_busy(
+    web_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started, release = threading.Event(), threading.Event()
+    real = Store.get_article
+
+    def slow_get_article(self: Store, article_id: str) -> Article | None:
+        if article_id == "strike-1":
+            started.set()
+            release.wait(30)
+        return real(self, article_id)
+
+    monkeypatch.setattr(Store, "get_article", slow_get_article)
+    with TestClient(create_app(web_db, threads=1)) as client, ThreadPoolExecutor(1) as pool:
+        for path in ("/", "/api/stories", "/stories/s-flood"):
+            assert client.get(path).status_code == 200  # now cached
+        slow = pool.submit(client.get, "/articles/strike-1")
+        assert started.wait(10)
+        try:
+            for path in ("/", "/api/stories", "/stories/s-flood"):
+                t0 = time.monotonic()
+                assert client.get(path).status_code == 200, path
+                assert time.monotonic() - t0 < 2, path
+        finally:
+            release.set()
+        assert slow.result(10).status_code == 200
+
+
+def test_concurrent_requests_for_one_page_make_it_once(
+    web_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[str] = []
+    release = threading.Event()
+    real = Store.get_story
+
+    def counted_get_story(self: Store, story_id: str) -> dict[str, object] | None:
+        if story_id == "s-flood":
+            calls.append(story_id)
+            release.wait(30)
+        return real(self, story_id)
+
+    monkeypatch.setattr(Store, "get_story", counted_get_story)
+    with TestClient(create_app(web_db)) as client, ThreadPoolExecutor(6) as pool:
+        pages = [pool.submit(client.get, "/stories/s-flood") for _ in range(6)]
+        time.sleep(0.5)  # all six are waiting by now
+        release.set()
+        bodies = {p.result(10).text for p in pages}
+    assert calls == ["s-flood"]
+    assert len(bodies) == 1 and "Floodwater reached the old bridge" in bodies.pop()
+
+
 # A child process that serves the store with one article whose read never ends by itself
 # (an endless recursive query: only a time budget or an interrupt stops it).
 _CHILD = """

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import json
 import threading
 from collections import OrderedDict, defaultdict
@@ -63,9 +64,10 @@ SEARCH_LIMIT = 5000
 PAGE_CACHE = 512
 #: stories per page of the story list
 PAGE_SIZE = 50
-#: stories per page of ``/api/stories`` by default, and at most (``?limit=``).  A story
-#: document of the DEV benchmark store averages 20 KB, so 20 keep a page near 400 KB.
-API_LIMIT = 20
+#: stories per page of ``/api/stories`` by default, and at most (``?limit=``).  The story
+#: documents of the 2,000-article DEV store of bench/serve_load.py run to 77 KB (median) and
+#: up to 1.7 MB, so 10 keep a page near 1 MB where the whole list was 77 MB.
+API_LIMIT = 10
 API_MAX_LIMIT = 100
 #: seconds of store work one request may use before it answers 503.  The list and story
 #: pages take well under 50 ms on a 2,000-article store (bench/serve_load.py), so only a
@@ -167,6 +169,8 @@ class Site:
         self._pages: OrderedDict[str, tuple[int, Page]] = OrderedDict()
         self._pages_lock = threading.Lock()
         self._closing = threading.Event()
+        #: responses being made, by key (touched on the event loop only)
+        self._making: dict[str, asyncio.Future[Page]] = {}
 
     def fingerprint(self) -> int:
         """Changes whenever another process commits to the store."""
@@ -247,12 +251,39 @@ class Site:
                 self._pages.popitem(last=False)
         return page
 
+    def ready(self, key: str) -> Page | None:
+        """The cached response for ``key`` when it is current, found without store work.
+
+        Current means made from the newest snapshot, and that snapshot either up to date or
+        being rebuilt by another thread (whose requests then answer from it anyway).  Only
+        the store's change counter is read, which takes microseconds and never waits, so this
+        runs on the event loop and a cached page never queues behind store work.
+        """
+        snap = self._snap
+        if snap is None:
+            return None
+        if snap.fingerprint != self.fingerprint() and not self._rebuild.locked():
+            return None
+        with self._pages_lock:
+            hit = self._pages.get(key)
+        return hit[1] if hit is not None and hit[0] == snap.fingerprint else None
+
     async def respond(
         self, key: str, make: Callable[[Store, Snapshot], Page], *, as_json: bool = False
     ) -> Response:
         """The (cached) response for ``key``; a refused search is a 400, a slow one a 503."""
+        page = self.ready(key)
+        if page is not None:
+            return page.response()
+        # Requests for a page already being made wait for it rather than make it again: when
+        # the store changes, hundreds of clients ask for the same list at once.
+        making = self._making.get(key)
+        if making is None:
+            making = asyncio.ensure_future(self.read(lambda store: self.cached(key, store, make)))
+            self._making[key] = making
+            making.add_done_callback(lambda done: self._forget(key, done))
         try:
-            page = await self.read(lambda store: self.cached(key, store, make))
+            page = await asyncio.shield(making)
         except QueryRefused as e:
             page = _problem(400, "Search refused", str(e), as_json=as_json)
         except QueryTimeout:
@@ -262,6 +293,12 @@ class Site:
             )
             page = _problem(503, "Too slow", message, as_json=as_json)
         return page.response()
+
+    def _forget(self, key: str, done: asyncio.Future[Page]) -> None:
+        if self._making.get(key) is done:
+            del self._making[key]
+        if not done.cancelled():
+            done.exception()  # retrieved: every waiter has its own copy of a failure
 
     def close(self) -> None:
         """Stop running statements, the threads and every connection."""
@@ -351,6 +388,10 @@ def create_app(
     ``threads`` how many threads (each with its own connection) do that work.
     """
     site = Site(Path(db), query_budget=query_budget, threads=threads)
+    # Story pages split the cited articles into sentences, and that package imports
+    # scikit-learn: seconds of work, under the import lock, that the first story page
+    # requested would otherwise pay while every other thread waited for the same import.
+    importlib.import_module("presslens.summarize.sentences")
     css = stylesheet()
     page_common = {"static": False, "script": True, "css": css}
 
