@@ -9,7 +9,16 @@ otherwise an httpx client in this process).  In the same run, the same
 pages exported as static files and served by ``python -m http.server`` give the obvious
 alternative's figures, so the result is read as a ratio.
 
+``--busy`` runs the hostile case instead: a store of the same >= 2,000 articles built with
+``presslens ingest``, 200 wrk connections for 20 s on each of ``/``, ``/?q=`` with long queries
+(320 repeats of "the", 16 common words, 16 prefix terms), ``/api/stories`` and story pages,
+first on a quiet store and then with ``presslens ingest`` adding NeuS and Multi-News articles
+to the same store in small batches throughout; all the while a probe asks for
+``/openapi.json`` and one article every 100 ms and keeps the longest wait.  Errors count every
+non-2xx answer and every socket error, wrk's timeouts (30 s) included.
+
     .venv/bin/python bench/serve_load.py [--clients 1 5 20] [--seconds 10] [--driver wrk|httpx]
+    .venv/bin/python bench/serve_load.py --busy [--connections 200] [--seconds 20]
 """
 
 from __future__ import annotations
@@ -23,11 +32,15 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote_plus
 
 import httpx
+
+from presslens.store import Store
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO.parent / "shared" / "benchdata"
@@ -143,8 +156,10 @@ def _unit_ms(text: str) -> float:
     return float(text)
 
 
-def _wrk(urls: list[str], clients: int, seconds: float) -> dict[str, Any]:
-    """Drive ``urls`` (rotating) with wrk: ``clients`` connections on 1 thread."""
+def _wrk(
+    urls: list[str], clients: int, seconds: float, threads: int = 1, timeout_s: int = 2
+) -> dict[str, Any]:
+    """Drive ``urls`` (rotating) with wrk: ``clients`` connections on ``threads`` threads."""
     base = str(httpx.URL(urls[0]).copy_with(path="/", query=None))
     paths = ", ".join(json.dumps(str(httpx.URL(u).raw_path.decode())) for u in urls)
     script = OUT / "wrk_paths.lua"
@@ -152,9 +167,10 @@ def _wrk(urls: list[str], clients: int, seconds: float) -> dict[str, Any]:
     out = subprocess.run(
         [
             "wrk",
-            "-t1",
+            f"-t{threads}",
             f"-c{clients}",
             f"-d{max(1, int(seconds))}s",
+            f"--timeout={timeout_s}s",
             "--latency",
             "-s",
             str(script),
@@ -180,10 +196,184 @@ def _wrk(urls: list[str], clients: int, seconds: float) -> dict[str, Any]:
     return stats
 
 
+def _stop(proc: subprocess.Popen[bytes], patience: float = 30) -> float:
+    """SIGTERM, then SIGKILL after ``patience`` seconds; how long it took to go."""
+    t0 = time.perf_counter()
+    proc.terminate()
+    try:
+        proc.wait(timeout=patience)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+    return time.perf_counter() - t0
+
+
 def _serve(cmd: list[str], url: str) -> subprocess.Popen[bytes]:
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _wait(url, proc)
     return proc
+
+
+LONG_QUERIES = [
+    " ".join(["the"] * 320),
+    "the of and to in a that for on said with was as by his at",
+    " ".join(f"{c}*" for c in "abcdefghilmnoprs"),
+]
+
+
+def _jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as fh:
+        for r in records:
+            fh.write(json.dumps(r, ensure_ascii=False) + "\n")
+    return path
+
+
+def _presslens(*args: str) -> list[str]:
+    return [str(REPO / ".venv/bin/presslens"), *args]
+
+
+def build_ingested_store(db: Path) -> None:
+    """The benchmark articles added to ``db`` by ``presslens ingest`` (skipped if present)."""
+    if db.exists():
+        return
+    src = _jsonl(db.with_suffix(".jsonl"), _records())
+    t0 = time.perf_counter()
+    subprocess.run(_presslens("ingest", str(src), "--db", str(db), "--quiet"), check=True)
+    print(f"built {db} with presslens ingest in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+
+
+def _ingest_batches(folder: Path, size: int = 40) -> list[Path]:
+    """NeuS and Multi-News articles (not in the served store) in batches to ingest."""
+    recs: list[dict[str, Any]] = []
+    for rel in ("summarization/neus", "summarization/multinews"):
+        with (BENCH / rel / "stories.jsonl").open(encoding="utf-8") as fh:
+            for line in fh:
+                story = json.loads(line)
+                for a in story["articles"]:
+                    recs.append({"id": a["id"], "title": a.get("title"), "text": a["text"]})
+    return [
+        _jsonl(folder / f"batch-{i // size:03d}.jsonl", recs[i : i + size])
+        for i in range(0, len(recs), size)
+    ]
+
+
+class _Ingest(threading.Thread):
+    """``presslens ingest`` of one batch after another into ``db`` until stopped."""
+
+    def __init__(self, db: Path, batches: list[Path]) -> None:
+        super().__init__(daemon=True)
+        self.db, self.batches = db, batches
+        self.stop = threading.Event()
+        self.done = 0
+
+    def run(self) -> None:
+        for batch in self.batches:
+            if self.stop.is_set():
+                return
+            subprocess.run(
+                _presslens("ingest", str(batch), "--db", str(self.db), "--quiet"),
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            self.done += 1
+
+
+class _Probe(threading.Thread):
+    """One request at a time to cheap pages, every ``every`` seconds; keeps the longest wait."""
+
+    def __init__(self, urls: list[str], every: float = 0.1) -> None:
+        super().__init__(daemon=True)
+        self.urls, self.every = urls, every
+        self.stop = threading.Event()
+        self.longest = 0.0
+        self.failures = 0
+        self.count = 0
+
+    def run(self) -> None:
+        with httpx.Client(timeout=120) as client:
+            while not self.stop.is_set():
+                for url in self.urls:
+                    t0 = time.perf_counter()
+                    try:
+                        ok = client.get(url).status_code == 200
+                    except httpx.HTTPError:
+                        ok = False
+                    self.longest = max(self.longest, time.perf_counter() - t0)
+                    self.failures += not ok
+                    self.count += 1
+                self.stop.wait(self.every)
+
+
+def busy(args: argparse.Namespace) -> None:
+    """200 connections per endpoint on a quiet store, then with an ingest running into it."""
+    built = OUT / "serve-ingested.db"
+    build_ingested_store(built)
+    batches = _ingest_batches(OUT / "serve-ingest-batches")
+    with Store(built, readonly=True) as store:
+        n_articles = store.count_articles()
+        story_ids = [s["id"] for s in store.stories()]
+        article_id = next(store.articles()).id
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    endpoints = {
+        "/": [base + "/"],
+        "/?q= (long)": [f"{base}/?q={quote_plus(q)}" for q in LONG_QUERIES],
+        "/api/stories": [base + "/api/stories", base + "/api/stories?page=2"],
+        "story pages": [
+            f"{base}/stories/{httpx.URL(s).raw_path.decode()}" for s in story_ids[:200]
+        ],
+    }
+    results: dict[str, Any] = {"articles": n_articles, "stories": len(story_ids), "runs": []}
+    for ingesting in (False, True):
+        work = OUT / "serve-busy.db"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{work}{suffix}").unlink(missing_ok=True)
+        shutil.copy(built, work)
+        proc = _serve(
+            _presslens("serve", "--db", str(work), "--port", str(port), "--quiet"),
+            base + "/openapi.json",
+        )
+        ingest = _Ingest(work, batches)
+        if ingesting:
+            ingest.start()
+        try:
+            for name, urls in endpoints.items():
+                probe = _Probe([base + "/openapi.json", f"{base}/api/articles/{article_id}"])
+                probe.start()
+                r = _wrk(urls, args.connections, args.seconds, threads=2, timeout_s=30)
+                probe.stop.set()
+                probe.join()
+                r.update(
+                    endpoint=name,
+                    ingest_running=ingesting,
+                    probe_longest_ms=round(1000 * probe.longest, 1),
+                    probe_requests=probe.count,
+                    probe_failures=probe.failures,
+                )
+                results["runs"].append(r)
+                print(
+                    f"{'ingest running' if ingesting else 'quiet store':15} {name:14} "
+                    f"requests={r.get('requests', 0):7} rps={r.get('rps', 0):8} "
+                    f"errors={r['errors']:5} p50={r.get('p50_ms')} ms p99={r.get('p99_ms')} ms "
+                    f"longest probe wait={r['probe_longest_ms']} ms"
+                )
+        finally:
+            ingest.stop.set()
+            stop_seconds = _stop(proc)
+            if ingesting:
+                ingest.join()
+        print(f"server stopped {stop_seconds:.1f} s after SIGTERM")
+        results.setdefault("stop_seconds", []).append(round(stop_seconds, 1))
+        if ingesting:
+            results["ingest_batches_done"] = ingest.done
+            print(f"ingest batches of 40 articles done meanwhile: {ingest.done}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "serve_load_busy.json").write_text(json.dumps(results, indent=1) + "\n")
+    print(
+        f"{n_articles} articles, {len(story_ids)} stories; written {OUT / 'serve_load_busy.json'}"
+    )
 
 
 def main() -> None:
@@ -191,16 +381,24 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--db", type=Path, default=OUT / "serve.db")
     ap.add_argument("--clients", type=int, nargs="+", default=[1, 5, 20])
-    ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--seconds", type=float, default=None)
     ap.add_argument(
         "--driver", choices=["wrk", "httpx"], default="wrk" if shutil.which("wrk") else "httpx"
     )
+    ap.add_argument("--busy", action="store_true", help="the hostile case (see above; needs wrk)")
+    ap.add_argument("--connections", type=int, default=200)
     args = ap.parse_args()
     if not BENCH.is_dir():
         sys.exit(f"needs {BENCH}")
+    if args.busy:
+        if not shutil.which("wrk"):
+            sys.exit("--busy needs wrk (Debian package wrk)")
+        args.seconds = args.seconds or 20.0
+        busy(args)
+        return
+    args.seconds = args.seconds or 10.0
     build_store(args.db)
     from presslens.api import export
-    from presslens.store import Store
 
     with Store(args.db, readonly=True) as store:
         n_articles = store.count_articles()

@@ -67,6 +67,57 @@ def test_bad_input_is_counted_not_fatal(tmp_path: Path, capsys: pytest.CaptureFi
     assert "broken.jsonl:2" in err and "binary.txt" in err
 
 
+def _feed_of_three_entries(path: Path) -> Path:
+    items = "".join(
+        f"<item><title>Entry {n}</title><link>https://feed.example/{n}</link>"
+        + ("" if n == 2 else f"<description>Body of entry {n}, long enough to read.</description>")
+        + "</item>"
+        for n in (1, 2, 3)
+    )
+    path.write_text(f"<rss version='2.0'><channel><title>F</title>{items}</channel></rss>")
+    return path
+
+
+def _warc_with_a_short_length(path: Path) -> Path:
+    body = b"<html><body><article><p>" + b"The quay closed for repairs today. " * 20
+    body += b"</p></article></body></html>"
+    block = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n\r\n" + body
+    head = (
+        "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: https://quay.example/1\r\n"
+        f"WARC-Date: 2024-05-02T08:00:00Z\r\nContent-Length: {len(block) - 2}\r\n\r\n"
+    )
+    path.write_bytes(head.encode() + block + b"\r\n\r\n")
+    return path
+
+
+def test_skips_count_by_reason_and_warnings_are_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    d = tmp_path / "in"
+    d.mkdir()
+    _feed_of_three_entries(d / "a.rss")
+    _feed_of_three_entries(d / "b.rss")
+    warc = _warc_with_a_short_length(d / "short.warc")
+    out = tmp_path / "out"
+    assert main(["analyze", str(d), "--out", str(out)]) == 0
+    doc = json.loads((out / "report.json").read_text())
+    validate_report(doc)
+    run = doc["run"]
+    # Two entries without text in two files: one reason, counted twice; where is in the row.
+    assert run["counts"]["skipped_by_reason"] == {"no content or summary": 2}
+    assert {s["location"] for s in run["skipped"]} == {"feed entry 2 (Entry 2)"}
+    assert run["counts"]["warnings"] == 1
+    (warning,) = run["warnings"]
+    assert warning["path"] == str(warc) and "Content-Length" in warning["message"]
+    assert warning["location"].startswith("WARC record at offset 0")
+    assert any(a["url"] == "https://quay.example/1" for a in doc["articles"])
+    err = capsys.readouterr().err
+    assert f"warning: {warc}: WARC record at offset 0" in err
+    assert "WARNING: Record not followed by newline" not in err  # warcio's own words
+    assert main(["analyze", str(d), "--out", str(out), "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+
+
 def test_nothing_analysed_exits_2(tmp_path: Path) -> None:
     (tmp_path / "e.txt").write_bytes(b"")
     assert main(["analyze", str(tmp_path / "e.txt"), "--out", str(tmp_path / "o"), "--quiet"]) == 2

@@ -12,11 +12,13 @@ from presslens.errors import (
     MissingDependencyError,
     PipelineError,
     PresslensError,
+    QueryRefused,
+    QueryTimeout,
     SchemaError,
     StoreError,
 )
 from presslens.executors import Executor, make_executor
-from presslens.model import Article, Removed, Skip, Story, StoryDocs
+from presslens.model import Article, Notice, Removed, Skip, Story, StoryDocs
 from presslens.pipeline import Pipeline
 from presslens.report import Report, RunInfo, validate_report
 from presslens.store import Store
@@ -30,9 +32,12 @@ __all__ = [
     "IngestResult",
     "InputError",
     "MissingDependencyError",
+    "Notice",
     "Pipeline",
     "PipelineError",
     "PresslensError",
+    "QueryRefused",
+    "QueryTimeout",
     "Removed",
     "Report",
     "RunInfo",

@@ -21,7 +21,7 @@ from presslens.config import Config, load_config
 from presslens.engine import Keeper, ProgressFn, RunResult, execute, no_progress
 from presslens.executors import Executor, make_executor
 from presslens.ingest.inputs import plan_shards
-from presslens.model import Article, Skip, StoryDocs
+from presslens.model import Article, Notice, Skip, StoryDocs
 from presslens.pipeline import Pipeline
 from presslens.report import Report, RunInfo
 from presslens.store import Store
@@ -76,6 +76,7 @@ def analyze(
     db: str | Path | None = None,
     progress: ProgressFn = no_progress,
     on_skip: Any = None,
+    on_notice: Any = None,
     workers: int | None = 1,
     dask: bool = False,
     scheduler: str | None = None,
@@ -86,7 +87,9 @@ def analyze(
     With ``out`` the report files are written there (formats from ``config.report``) and
     finished work is kept in ``out/.work``, so the same run started again after a kill
     resumes; with ``db`` the articles, stories and the run summary are added to that SQLite
-    store.  ``on_skip`` (a callable taking a :class:`Skip`) is told about each skipped input.
+    store.  ``on_skip`` (a callable taking a :class:`Skip`) is told about each skipped input,
+    and ``on_notice`` (a callable taking a :class:`Notice`) about each input read in spite of
+    damage or with a library's warning; both are also in the report's ``run``.
     """
     cfg = resolve_config(config, config_path, {"ingest": {"source": source}})
     started = _now()
@@ -103,6 +106,9 @@ def analyze(
             progress=progress,
         )
         where = ex.describe()
+    if on_notice is not None:
+        for n in result.notices:
+            on_notice(n)
     if on_skip is not None:
         for s in result.skipped:
             on_skip(s)
@@ -138,6 +144,7 @@ def _run_info(
         finished=_now(),
         executor=executor,
         resumed=result.reused,
+        warnings=tuple(result.notices),
     )
 
 
@@ -224,6 +231,8 @@ class IngestResult:
     result: RunResult | None = None
     #: the stored id of every article read, new or already stored, in input order
     stored_ids: tuple[str, ...] = ()
+    #: inputs read in spite of damage, or that a library warned about
+    notices: tuple[Notice, ...] = ()
 
 
 def run_on_store(
@@ -293,6 +302,7 @@ def run_on_store(
         stories_touched=len(result.stories),
         result=result,
         stored_ids=tuple(keeper.stored_ids),
+        notices=tuple(result.notices),
     )
 
 

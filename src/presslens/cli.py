@@ -57,6 +57,7 @@ def _cmd_analyze(args: argparse.Namespace) -> int:
             db=args.db,
             progress=reporter.update,
             on_skip=reporter.skip,
+            on_notice=reporter.notice,
             executor=executor,
         )
     stories = None if report.stories is None else len(report.stories)
@@ -80,6 +81,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
         result = ingest_into(
             args.paths, args.db, config=cfg, progress=reporter.update, executor=executor
         )
+    for n in result.notices:
+        reporter.notice(n)
     for s in result.skipped:
         reporter.skip(s)
     run = RunInfo(

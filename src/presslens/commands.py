@@ -100,7 +100,11 @@ def run_command(
 
 
 def report_skips(result: RunResult, args: argparse.Namespace, command: str) -> None:
-    """Tell stderr about the inputs a command skipped."""
+    """Tell stderr about the inputs a command skipped, and (unless ``--quiet``) about those it
+    read in spite of damage or with a library's warning."""
+    if not args.quiet:
+        for notice in result.notices:
+            print(f"presslens {command}: warning: {notice}", file=sys.stderr)
     if not result.skipped:
         return
     if not args.quiet:

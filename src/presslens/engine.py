@@ -41,7 +41,7 @@ from presslens.config import Config, IngestConfig
 from presslens.executors import Executor
 from presslens.ingest.ids import UniqueIds
 from presslens.ingest.inputs import Shard, read_shard
-from presslens.model import Article, Skip, Story, StoryDocs, content_hash
+from presslens.model import Article, Notice, Skip, Story, StoryDocs, content_hash
 from presslens.pipeline import ArticleStage, Pipeline, StoryStage
 
 #: called as progress(step, done, total or None)
@@ -97,6 +97,7 @@ class RunResult:
     removed: tuple[str, ...] = ()
     counts: dict[str, int] = field(default_factory=dict)
     reused: int = 0
+    notices: list[Notice] = field(default_factory=list)
 
 
 def config_digest(config: Config) -> str:
@@ -116,7 +117,9 @@ class _ReadJob:
     first: ArticleStage | None
 
 
-def _read_task(job: _ReadJob, shard: Shard) -> tuple[list[Article | Skip], dict[str, float]]:
+def _read_task(
+    job: _ReadJob, shard: Shard
+) -> tuple[list[Article | Skip | Notice], dict[str, float]]:
     """Read one shard and prepare its articles for the first article stage."""
     faults.reached("read-shard")
     t0 = time.perf_counter()
@@ -129,10 +132,9 @@ def _read_task(job: _ReadJob, shard: Shard) -> tuple[list[Article | Skip], dict[
     return items, timings
 
 
-def _apply(
-    items: list[Article | Skip], fn: Callable[[Sequence[Article]], list[Article | Skip]]
-) -> list[Article | Skip]:
-    """``items`` with every article replaced by ``fn``'s result for it (skips stay)."""
+def _apply(items: list[Any], fn: Callable[[Sequence[Article]], list[Article | Skip]]) -> list[Any]:
+    """``items`` with every article replaced by ``fn``'s result for it (skips and notices
+    stay)."""
     articles = [a for a in items if isinstance(a, Article)]
     done = iter(fn(articles))
     return [next(done) if isinstance(x, Article) else x for x in items]
@@ -229,18 +231,23 @@ def _story_key(digest: str, chunk: Sequence[StoryDocs]) -> str:
     return h.hexdigest()
 
 
-def _encode_items(items: Iterable[Article | Skip]) -> list[dict[str, Any]]:
-    return [
-        {"skip": to_jsonable(x)} if isinstance(x, Skip) else {"article": to_jsonable(x)}
-        for x in items
-    ]
+_KINDS: dict[str, type[Article] | type[Skip] | type[Notice]] = {
+    "article": Article,
+    "skip": Skip,
+    "notice": Notice,
+}
 
 
-def _decode_items(rows: Iterable[Mapping[str, Any]]) -> list[Article | Skip]:
-    return [
-        from_jsonable(Skip, r["skip"]) if "skip" in r else from_jsonable(Article, r["article"])
-        for r in rows
-    ]
+def _encode_items(items: Iterable[Article | Skip | Notice]) -> list[dict[str, Any]]:
+    return [{type(x).__name__.lower(): to_jsonable(x)} for x in items]
+
+
+def _decode_items(rows: Iterable[Mapping[str, Any]]) -> list[Article | Skip | Notice]:
+    out: list[Article | Skip | Notice] = []
+    for row in rows:
+        ((kind, value),) = row.items()
+        out.append(from_jsonable(_KINDS[kind], value))
+    return out
 
 
 class _Run:
@@ -267,6 +274,7 @@ class _Run:
         self.progress = progress
         self.timings: dict[str, float] = {}
         self.skipped: list[Skip] = []
+        self.notices: list[Notice] = []
         self.mapper = executor.mapper() if executor.spread else None
 
     def state(self, name: str) -> Any:
@@ -280,7 +288,7 @@ class _Run:
         first = self.pipeline.article_stages[0] if self.pipeline.article_stages else None
         job = _ReadJob(self.config.ingest, first)
         real = [s for s in shards if isinstance(s, Shard)]
-        results: list[list[Article | Skip] | None] = [None] * len(real)
+        results: list[list[Article | Skip | Notice] | None] = [None] * len(real)
         keys = [_shard_key(self.digest, s) for s in real]
         todo: list[int] = []
         for i, key in enumerate(keys):
@@ -296,7 +304,7 @@ class _Run:
         done = len(real) - len(todo)
         self.progress("read", done, len(real))
 
-        def finished(n: int, out: tuple[list[Article | Skip], dict[str, float]]) -> None:
+        def finished(n: int, out: tuple[list[Article | Skip | Notice], dict[str, float]]) -> None:
             nonlocal done
             i = todo[n]
             key = keys[i]
@@ -325,6 +333,8 @@ class _Run:
             for item in next(by_shard) or []:
                 if isinstance(item, Skip):
                     self.skipped.append(item)
+                elif isinstance(item, Notice):
+                    self.notices.append(item)
                 else:
                     articles.append(ids.unique(item))
         return articles
@@ -529,4 +539,5 @@ def execute(
         removed=removed,
         counts=counts,
         reused=0 if checkpoints is None else checkpoints.hits,
+        notices=run.notices,
     )

@@ -51,3 +51,11 @@ class PipelineError(ConfigError):
 class ExecutorError(PresslensError):
     """Work could not be run: a worker died past its retries (the message names the shard),
     or a scheduler could not be reached (the message names the address)."""
+
+
+class QueryRefused(StoreError):
+    """A search the store will not run as given (e.g. too many distinct terms); says why."""
+
+
+class QueryTimeout(StoreError):
+    """A read ran past its time budget and was stopped (see ``Store.time_budget``)."""

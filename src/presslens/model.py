@@ -46,17 +46,42 @@ class Removed:
     reason: str
 
 
+def _where(path: str, line: int | None, location: str | None) -> str:
+    where = f"{path}:{line}" if line is not None else path
+    return where if location is None else f"{where}: {location}"
+
+
 @dataclass(frozen=True, slots=True)
 class Skip:
-    """An input (or one line of it) that could not become an article."""
+    """An input (or one line of it) that could not become an article.
+
+    ``reason`` says why, the same words for the same cause wherever it happens, so skips can
+    be counted by reason; ``location`` says where inside the file when a line number cannot
+    ("WARC record at offset 1196 (http://...)", "feed entry 3 (title)").
+    """
 
     path: str
     reason: str
     line: int | None = None
+    location: str | None = None
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line is not None else self.path
-        return f"{where}: {self.reason}"
+        return f"{_where(self.path, self.line, self.location)}: {self.reason}"
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Something worth knowing about an input that was read all the same: a WARC record whose
+    length disagrees with its block, a gzip archive read as one stream, what a library warned
+    about while reading the file."""
+
+    path: str
+    message: str
+    line: int | None = None
+    location: str | None = None
+
+    def __str__(self) -> str:
+        return f"{_where(self.path, self.line, self.location)}: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +113,10 @@ class Article:
     #: shorter text's shingles found in the other (see :class:`SyndicationGroup`)
     copy_similarity: float | None = None
     copy_shared: float | None = None
+    # --- filled by clean, for HTML inputs ---
+    #: what found the text of the page: "precision", "recall" or "body" (see
+    #: :mod:`presslens.clean.html`)
+    extraction: str | None = None
 
     @property
     def content_hash(self) -> str:

@@ -25,7 +25,7 @@ from rich.progress import (
 )
 from rich.table import Table
 
-from presslens.model import Skip
+from presslens.model import Notice, Skip
 from presslens.report import RunInfo
 
 #: seconds between plain progress lines when not on a terminal
@@ -106,6 +106,11 @@ class Reporter:
         if not self.quiet:
             self.console.print(f"skipped {skip}", markup=False)
 
+    def notice(self, notice: Notice) -> None:
+        """One line for an input read in spite of damage, or that a library warned about."""
+        if not self.quiet:
+            self.console.print(f"warning: {notice}", markup=False)
+
     def info(self, message: str) -> None:
         """A line of information (suppressed by ``quiet``)."""
         if not self.quiet:
@@ -123,6 +128,8 @@ class Reporter:
         table.add_row("skipped", str(len(run.skipped)))
         for k, n in run.skipped_by_reason().items():
             table.add_row(f"  {k}", str(n))
+        if run.warnings:
+            table.add_row("warnings", str(len(run.warnings)))
         if stories is not None:
             table.add_row("stories", str(stories))
         table.add_row("time", f"{seconds:.2f} s")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from presslens.clean.html import extract_html, fallback_text
 
 PARAGRAPHS = [
@@ -31,7 +33,7 @@ PAGE = f"""<!DOCTYPE html>
 
 def test_main_text_keeps_paragraphs_as_blank_line_separated_blocks() -> None:
     page = extract_html(PAGE)
-    assert page.method == "trafilatura"
+    assert page.method == "precision"
     for p in PARAGRAPHS:
         assert p in page.text.split("\n\n")
     assert "never text" not in page.text
@@ -57,7 +59,7 @@ def test_fallback_reads_a_page_trafilatura_gives_up_on() -> None:
         "budget.</p></div><script>x()</script></body></html>"
     )
     page = extract_html(html)
-    assert page.method == "fallback"
+    assert page.method == "body"
     assert page.text == "The council met on Tuesday to discuss the budget."
 
 
@@ -75,3 +77,26 @@ def test_pages_without_text_are_reported_as_such() -> None:
         page = extract_html(html)
         assert page.method == "none"
         assert page.text == ""
+
+
+def test_recall_reads_a_page_the_precise_extraction_gives_up_on() -> None:
+    """The shape of newspaper's theroot.com1.html and two pages of trafilatura's evaluation set:
+    the article sits where trafilatura's precise mode discards it (here an <aside>, which the
+    lxml pass drops as furniture too), so the page was skipped as having no text."""
+    html = (
+        "<html><head><title>Quay closed | Harbour Herald</title></head><body>"
+        "<nav><a href='/'>Home</a></nav><aside>"
+        + "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+        + "</aside><footer>Harbour Herald</footer></body></html>"
+    )
+    assert fallback_text(html) == ""  # the lxml pass drops nav, aside and footer alike
+    page = extract_html(html)
+    assert page.method == "recall"
+    assert page.text.split("\n\n") == PARAGRAPHS
+
+
+def test_library_messages_are_kept_not_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    page = extract_html("<html><body><script>x()</script></body></html>")
+    assert page.method == "none"
+    assert any(m.startswith("trafilatura: ") for m in page.messages)
+    assert capsys.readouterr().err == ""

@@ -7,6 +7,7 @@ from presslens.clean.stage import NO_HTML_TEXT, NO_TEXT_LEFT
 from presslens.config import CleanConfig, load_config
 from presslens.model import Article, Removed, Skip
 from presslens.pipeline import Pipeline, registered
+from presslens.report import reason_kind
 
 BODY = (
     "The council met on Tuesday and agreed to rebuild the flood wall by the autumn, the mayor "
@@ -71,9 +72,11 @@ def test_metadata_already_known_is_not_overwritten() -> None:
 
 def test_html_without_text_is_skipped_with_its_reason() -> None:
     html = "<html><body><script>only()</script></body></html>"
-    assert _clean(Article("h", "", html=html, origin="empty.html")) == [
-        Skip("empty.html", NO_HTML_TEXT)
-    ]
+    (skip,) = _clean(Article("h", "", html=html, origin="empty.html"))
+    assert isinstance(skip, Skip) and skip.path == "empty.html"
+    # What trafilatura logged on the way is named after the reason, not printed.
+    assert skip.reason.startswith(NO_HTML_TEXT)
+    assert reason_kind(skip.reason) == NO_HTML_TEXT
 
 
 def test_article_left_empty_is_skipped() -> None:

@@ -9,16 +9,31 @@ from typing import Any
 
 from presslens.config import IngestConfig
 from presslens.ingest import read_inputs
-from presslens.model import Article, Skip
+from presslens.model import Article, Notice, Skip
 
 
-def run(paths: Iterable[str | Path], **settings: Any) -> tuple[list[Article], list[Skip]]:
-    """Articles and skips of one ``read_inputs`` call, each in output order."""
+def read_all(
+    paths: Iterable[str | Path], **settings: Any
+) -> tuple[list[Article], list[Skip], list[Notice]]:
+    """Articles, skips and notices of one ``read_inputs`` call, each in output order."""
     config = dataclasses.replace(IngestConfig(), **settings)
     articles: list[Article] = []
     skips: list[Skip] = []
+    notices: list[Notice] = []
     for item in read_inputs(paths, config):
-        (articles if isinstance(item, Article) else skips).append(item)  # type: ignore[arg-type]
+        if isinstance(item, Article):
+            articles.append(item)
+        elif isinstance(item, Skip):
+            skips.append(item)
+        else:
+            notices.append(item)
+    return articles, skips, notices
+
+
+def run(paths: Iterable[str | Path], **settings: Any) -> tuple[list[Article], list[Skip]]:
+    """Articles and skips of one ``read_inputs`` call (which must give no notice)."""
+    articles, skips, notices = read_all(paths, **settings)
+    assert notices == [], notices
     return articles, skips
 
 

@@ -50,8 +50,8 @@ def test_rss_entries(tmp_path: Path) -> None:
     assert second.url == "https://www.example.com/b"
     assert second.published is None
     assert len({first.id, second.id}) == 2
-    assert [(s.path, s.reason) for s in skips] == [
-        (str(f), "feed entry 3 (Empty one): no content or summary")
+    assert [(s.path, s.location, s.reason) for s in skips] == [
+        (str(f), "feed entry 3 (Empty one)", "no content or summary")
     ]
     again, _ = run([f])
     assert [a.id for a in again] == [first.id, second.id]

@@ -122,7 +122,7 @@ def test_over_cap_file(tmp_path: Path) -> None:
     f = tmp_path / "big.txt"
     f.write_text("Title\n" + "x" * 494, "utf-8")
     skip = one_skip([f], max_bytes=100)
-    assert skip.reason == "file is 500 bytes, over the cap of 100 (ingest.max_bytes)"
+    assert skip.reason == "file over the size cap of 100 bytes (ingest.max_bytes): 500 bytes"
 
 
 def test_huge_file_is_refused_without_reading_it(tmp_path: Path) -> None:
@@ -130,9 +130,8 @@ def test_huge_file_is_refused_without_reading_it(tmp_path: Path) -> None:
     with f.open("wb") as out:
         out.truncate(8 * 1024**3)  # sparse: 8 GiB that would not fit in memory if read
     skip = one_skip([f])
-    assert skip.reason == (
-        f"file is {8 * 1024**3} bytes, over the cap of {20 * 1024 * 1024} (ingest.max_bytes)"
-    )
+    cap, size = 20 * 1024 * 1024, 8 * 1024**3
+    assert skip.reason == f"file over the size cap of {cap} bytes (ingest.max_bytes): {size} bytes"
 
 
 ACCENTED = "Le café “était” fermé — naïve façade"

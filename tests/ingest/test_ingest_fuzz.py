@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ingest_helpers import run
+from ingest_helpers import read_all
 
 SUFFIXES = [".txt", ".html", ".json", ".jsonl", ".jsonl.gz", ".warc", ".warc.gz", ".rss", ""]
 
@@ -34,7 +34,8 @@ def test_any_bytes_give_articles_or_skips(
 ) -> None:
     f = tmp_path / f"input{suffix}"
     f.write_bytes(gzip.compress(data) if compress and suffix.endswith(".gz") else data)
-    articles, skips = run([f], max_bytes=500)
+    articles, skips, notices = read_all([f], max_bytes=500)
     assert articles or skips
     assert all(s.path == str(f) and s.reason for s in skips)
+    assert all(n.path == str(f) and n.message for n in notices)
     assert len({a.id for a in articles}) == len(articles)

@@ -88,7 +88,7 @@ def test_line_over_the_cap(tmp_path: Path) -> None:
     assert [a.id for a in articles] == ["small"]
     size = len(big) + 1  # with its newline
     assert [(s.line, s.reason) for s in skips] == [
-        (1, f"line is {size} bytes, over the cap of 200 (ingest.max_bytes)")
+        (1, f"line over the size cap of 200 bytes (ingest.max_bytes): {size} bytes")
     ]
 
 
@@ -107,7 +107,11 @@ def test_blank_only_and_invalid_utf8(tmp_path: Path) -> None:
     latin.write_bytes('{"text": "caf\xe9"}\n'.encode("latin-1"))
     skip = one_skip([latin])
     at = len('{"text": "caf')
-    assert (skip.line, skip.reason) == (1, f"not valid UTF-8 at byte {at} (JSON Lines are UTF-8)")
+    assert (skip.line, skip.location, skip.reason) == (
+        1,
+        f"byte {at}",
+        "not valid UTF-8 (JSON Lines are UTF-8)",
+    )
 
 
 def test_gzipped_jsonl_and_truncated_gzip(tmp_path: Path) -> None:
@@ -125,7 +129,8 @@ def test_gzipped_jsonl_and_truncated_gzip(tmp_path: Path) -> None:
     assert 0 < len(articles) < 40
     assert [a.id for a in articles] == [f"g{i}" for i in range(len(articles))]
     assert len(skips) == 1
-    assert skips[0].reason.startswith("cannot read compressed data after line")
+    assert skips[0].reason.startswith("cannot read compressed data")
+    assert skips[0].location == f"after line {len(articles)}"
 
 
 def test_json_one_record_and_list(tmp_path: Path) -> None:
@@ -139,8 +144,8 @@ def test_json_one_record_and_list(tmp_path: Path) -> None:
         ("many-1", f"{many}#1"),
         ("x", f"{many}#3"),
     ]
-    assert [(s.path, s.reason) for s in skips] == [
-        (str(many), "record 2: record has no 'text' or 'html' field")
+    assert [(s.path, s.location, s.reason) for s in skips] == [
+        (str(many), "record 2", "record has no 'text' or 'html' field")
     ]
 
 

@@ -188,10 +188,10 @@ def test_size_cap(base_url: str) -> None:
     cap = 4 * len(CHUNK)
     declared = one_skip([f"{base_url}/big-declared"], max_bytes=cap)
     assert declared.reason == (
-        f"response is {10 * len(CHUNK)} bytes, over the cap of {cap} (ingest.max_bytes)"
+        f"response over the size cap of {cap} bytes (ingest.max_bytes): {10 * len(CHUNK)} bytes"
     )
     streamed = one_skip([f"{base_url}/big-streamed"], max_bytes=cap, http_timeout=5.0)
-    assert streamed.reason == f"response is over the cap of {cap} bytes (ingest.max_bytes)"
+    assert streamed.reason == f"response over the size cap of {cap} bytes (ingest.max_bytes)"
 
 
 def test_connection_refused() -> None:

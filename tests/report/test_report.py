@@ -53,6 +53,7 @@ def test_document_validates_and_counts() -> None:
         "kept": 2,
         "skipped": 2,
         "skipped_by_reason": {"binary file": 1, "invalid JSON": 1},
+        "warnings": 0,
     }
     assert doc["articles"][0]["removed"][0] == {"line": "Leave a Reply", "reason": "comment form"}
     assert doc["articles"][1]["word_count"] == 2
@@ -163,3 +164,39 @@ def test_evidence_of_another_cited_article_may_be_its_headline() -> None:
     assert brief_evidence(story, arts) == [
         {"x": "Bridge closed by the flood.", "y": "Flood closes the bridge"}
     ]
+
+
+def test_skip_locations_and_warnings_in_the_run() -> None:
+    from presslens.model import Notice
+
+    skips = (
+        Skip("a.warc", "revisit record, no page of its own", location="WARC record at offset 0"),
+        Skip("a.warc", "revisit record, no page of its own", location="WARC record at offset 9"),
+        Skip("b.jsonl", "not valid JSON: Expecting value (column 1)", line=3),
+    )
+    notice = Notice("a.warc", "read whole", location="WARC record at offset 9")
+    run = RunInfo(inputs=("a.warc",), articles_in=3, skipped=skips, warnings=(notice,))
+    doc = run.to_dict(kept=0, stories=None)
+    assert doc["counts"]["skipped_by_reason"] == {
+        "not valid JSON": 1,
+        "revisit record, no page of its own": 2,
+    }
+    assert doc["counts"]["warnings"] == 1
+    assert doc["skipped"][0] == {
+        "path": "a.warc",
+        "line": None,
+        "location": "WARC record at offset 0",
+        "reason": "revisit record, no page of its own",
+    }
+    assert "location" not in doc["skipped"][2]
+    assert doc["warnings"] == [
+        {
+            "path": "a.warc",
+            "line": None,
+            "location": "WARC record at offset 9",
+            "message": "read whole",
+        }
+    ]
+    assert str(skips[0]) == "a.warc: WARC record at offset 0: revisit record, no page of its own"
+    assert str(skips[2]).startswith("b.jsonl:3: not valid JSON")
+    assert str(notice) == "a.warc: WARC record at offset 9: read whole"

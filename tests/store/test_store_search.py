@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -125,3 +126,80 @@ def test_integrity_check_sees_index_out_of_step(filled: Store, store_path: Path)
     finally:
         conn.close()
     assert filled.integrity_check() is False
+
+
+def test_repeated_terms_are_searched_once(filled: Store) -> None:
+    assert fts_query("grain Grain GRAIN grain, wheat grain") == '"grain" "wheat"'
+    assert fts_query("grain grain*") == '"grain" "grain"*'
+    assert _ids(filled, " ".join(["grain"] * 3000)) == {"g1", "g2", "n1"}
+
+
+def test_more_distinct_terms_than_the_cap_are_refused(filled: Store) -> None:
+    from presslens.errors import QueryRefused
+    from presslens.store.store import MAX_SEARCH_TERMS
+
+    words = [f"w{i}" for i in range(MAX_SEARCH_TERMS)]
+    assert fts_query(" ".join(words)) is not None
+    with pytest.raises(QueryRefused, match=f"{MAX_SEARCH_TERMS + 1} different terms"):
+        filled.search(" ".join([*words, "one-more"]))
+    with pytest.raises(QueryRefused):
+        filled.search_ids(" ".join([*words, "one-more"]))
+
+
+def test_search_ids_match_like_search(filled: Store) -> None:
+    for query in ("grain", "wheat exports", "Zurich", "cricket", "gra*", *HOSTILE):
+        assert set(filled.search_ids(query)) == _ids(filled, query), query
+    assert len(filled.search_ids("grain", limit=1)) == 1
+
+
+def test_time_budget_stops_a_long_read(store: Store, synth: ModuleType) -> None:
+    from presslens.errors import QueryTimeout
+
+    store.add_articles(synth.articles(1500))
+    full = store.search_ids("the")
+    assert len(full) > 1000
+    with pytest.raises(QueryTimeout, match="time budget"), store.time_budget(1e-9):
+        store.search_ids("the")
+    # The budget ends with its block, and a generous one changes nothing.
+    assert store.search_ids("the") == full
+    with store.time_budget(60):
+        assert store.search_ids("the") == full
+
+
+def test_interrupt_from_another_thread_stops_a_read(store: Store) -> None:
+    import threading
+
+    from presslens.errors import StoreError
+
+    endless = (
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c"
+    )
+    timer = threading.Timer(0.3, store.interrupt)
+    timer.start()
+    with pytest.raises(StoreError, match="interrupted"), store._read() as conn:
+        conn.execute(endless).fetchone()
+    timer.join()
+
+
+def test_summaries_carry_what_a_list_shows(filled: Store) -> None:
+    summaries = list(filled.article_summaries())
+    assert [s["id"] for s in summaries] == ["g1", "g2", "z1", "f1", "n1"]
+    assert summaries[0] == {
+        "id": "g1",
+        "source": None,
+        "title": "Grain exports resume",
+        "published": None,
+    }
+    filled.put_stories(
+        [
+            {"id": "s1", "title": "Grain", "article_ids": ["g1", "g2"], "sources": ["A", "B"],
+             "independent_sources": 1, "first_published": "2024-01-02", "quotes": [{"x": 1}]},
+            {"id": "s2", "article_ids": ["f1"]},
+        ]
+    )  # fmt: skip
+    stories = list(filled.story_summaries())
+    assert stories == [
+        {"id": "s1", "article_ids": ["g1", "g2"], "title": "Grain", "sources": ["A", "B"],
+         "independent_sources": 1, "first_published": "2024-01-02"},
+        {"id": "s2", "article_ids": ["f1"]},
+    ]  # fmt: skip

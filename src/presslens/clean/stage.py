@@ -79,11 +79,14 @@ def _prepare(article: Article) -> Article | Skip:
     """Everything that needs only the article itself: HTML, normalisation, generic furniture."""
     removed: list[Removed] = list(article.removed)
     title, author, published = article.title, article.author, article.published
+    extraction = article.extraction
     if article.html is not None:
         page = extract_html(article.html, article.url)
         if page.method == "none":
-            return Skip(article.origin or article.id, NO_HTML_TEXT)
+            said = f" ({'; '.join(page.messages)})" if page.messages else ""
+            return Skip(article.origin or article.id, NO_HTML_TEXT + said)
         raw = page.text
+        extraction = page.method
         if page.furniture_chars:
             removed.append(
                 Removed(
@@ -107,6 +110,7 @@ def _prepare(article: Article) -> Article | Skip:
         published=published,
         removed=(*removed, *title_removed, *generic),
         cleaned=True,
+        extraction=extraction,
     )
 
 

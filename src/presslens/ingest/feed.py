@@ -106,7 +106,9 @@ def read_feed(
         text = _entry_body(entry)
         if not text:
             yield Skip(
-                origin, f"feed entry {n} ({title or link or 'untitled'}): no content or summary"
+                origin,
+                "no content or summary",
+                location=f"feed entry {n} ({title or link or 'untitled'})",
             )
             continue
         key = str(entry.get("id") or "").strip() or link or f"{origin}#{n}:{title or ''}"

@@ -26,7 +26,8 @@ from presslens.ingest.source import resolve_source
 from presslens.ingest.txt import read_txt
 from presslens.ingest.url import check_scheme, open_client, read_url
 from presslens.ingest.warc import read_warc
-from presslens.model import Article, Skip
+from presslens.messages import quietly
+from presslens.model import Article, Notice, Skip
 
 _URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
@@ -106,17 +107,17 @@ def _expand(item: str | Path) -> Iterator[tuple[Path, str | None] | Skip]:
 
 def _read_capped(path: Path, size: int, cap: int) -> bytes:
     if size > cap:
-        raise InputError(f"file is {size} bytes, over the cap of {cap} (ingest.max_bytes)")
+        raise InputError(f"file over the size cap of {cap} bytes (ingest.max_bytes): {size} bytes")
     with path.open("rb") as f:
         data = f.read(cap + 1)
     if len(data) > cap:
-        raise InputError(f"file is over the cap of {cap} bytes (ingest.max_bytes)")
+        raise InputError(f"file over the size cap of {cap} bytes (ingest.max_bytes)")
     if not data:
         raise InputError("empty file")
     return data
 
 
-def _read_file(path: Path, config: IngestConfig) -> Iterator[Article | Skip]:
+def _read_file(path: Path, config: IngestConfig) -> Iterator[Article | Skip | Notice]:
     where = str(path)
     kind = _kind(path.name)
     if kind is None:
@@ -150,7 +151,9 @@ def _read_file(path: Path, config: IngestConfig) -> Iterator[Article | Skip]:
         yield read_txt(text, article_id=stem, origin=where)
 
 
-def _guarded(items: Iterator[Article | Skip], where: str) -> Iterator[Article | Skip]:
+def _guarded(
+    items: Iterator[Article | Skip | Notice], where: str
+) -> Iterator[Article | Skip | Notice]:
     """``items``, ending in a Skip instead of an exception when the input turns out bad."""
     try:
         yield from items
@@ -247,35 +250,39 @@ def plan_shards(paths: Iterable[str | Path], config: IngestConfig) -> list[Shard
     return out
 
 
-def read_shard(shard: Shard, config: IngestConfig) -> list[Article | Skip]:
-    """Every article and skip of one shard, outlets resolved; ids are made unique across the
-    run by :class:`UniqueIds`, in shard order, by whoever collects the shards."""
-    out: list[Article | Skip] = []
+def read_shard(shard: Shard, config: IngestConfig) -> list[Article | Skip | Notice]:
+    """Every article, skip and notice of one shard, outlets resolved (what a library said
+    while a file was read is a :class:`Notice` naming the file); ids are made unique across
+    the run by :class:`UniqueIds`, in shard order, by whoever collects the shards."""
+    out: list[Article | Skip | Notice] = []
     if shard.url is not None:
         with open_client(config) as client:
-            items: Iterable[Article | Skip] = read_url(shard.url, config, client)
+            items = quietly(read_url(shard.url, config, client), shard.url)
             out.extend(_resolved(items, None, config))
         return out
     for name, folder in shard.files:
-        path = Path(name)
-        out.extend(_resolved(_guarded(_read_file(path, config), str(path)), folder, config))
+        items = quietly(_guarded(_read_file(Path(name), config), name), name)
+        out.extend(_resolved(items, folder, config))
     return out
 
 
 def _resolved(
-    items: Iterable[Article | Skip], folder: str | None, config: IngestConfig
-) -> Iterator[Article | Skip]:
+    items: Iterable[Article | Skip | Notice], folder: str | None, config: IngestConfig
+) -> Iterator[Article | Skip | Notice]:
     for item in items:
         if isinstance(item, Article):
             item = resolve_source(item, cli_source=config.source, folder=folder)
         yield item
 
 
-def read_inputs(paths: Iterable[str | Path], config: IngestConfig) -> Iterator[Article | Skip]:
+def read_inputs(
+    paths: Iterable[str | Path], config: IngestConfig
+) -> Iterator[Article | Skip | Notice]:
     """Articles and skips from every path, directory or ``http(s)://`` URL in ``paths``.
 
     Never raises for bad input: each input that cannot become an article is a :class:`Skip`
-    naming it (and the line, for JSON Lines) and the run goes on.  Ids are unique within one
+    naming it (and the line, for JSON Lines) and the run goes on; an input read in spite of
+    damage, or one a library warned about, also gives a :class:`Notice`.  Ids are unique within one
     call: a repeated id gets ``-2``, ``-3``, ... in input order.  Each article's ``source``
     is resolved as :mod:`presslens.ingest.source` describes.
     """

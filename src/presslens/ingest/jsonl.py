@@ -154,7 +154,7 @@ def read_json(text: str, path: str) -> Iterator[Article | Skip]:
             record, default_id=f"{stem}-{n}", origin=f"{path}#{n}", where=path
         ):
             if isinstance(item, Skip):
-                item = Skip(path, f"record {n}: {item.reason}")
+                item = Skip(path, item.reason, location=f"record {n}")
             yield item
 
 
@@ -198,7 +198,8 @@ def read_jsonl(path: Path, max_bytes: int) -> Iterator[Article | Skip]:
                 if oversize is not None:
                     seen = True
                     reason = (
-                        f"line is {oversize} bytes, over the cap of {max_bytes} (ingest.max_bytes)"
+                        f"line over the size cap of {max_bytes} bytes (ingest.max_bytes):"
+                        f" {oversize} bytes"
                     )
                     yield Skip(where, reason, line=n)
                     continue
@@ -207,7 +208,7 @@ def read_jsonl(path: Path, max_bytes: int) -> Iterator[Article | Skip]:
                     seen = True
                     yield from _records(line, n, where, stem)
         except (OSError, EOFError, zlib.error) as e:
-            yield Skip(where, f"cannot read compressed data after line {n}: {e}")
+            yield Skip(where, f"cannot read compressed data: {e}", location=f"after line {n}")
             return
     if not seen:
         yield Skip(where, "no records (only blank lines)")
@@ -217,7 +218,11 @@ def _records(raw: bytes, n: int, where: str, stem: str) -> list[Article | Skip]:
     try:
         line = raw.decode("utf-8").rstrip("\r\n")
     except UnicodeDecodeError as e:
-        return [Skip(where, f"not valid UTF-8 at byte {e.start} (JSON Lines are UTF-8)", line=n)]
+        return [
+            Skip(
+                where, "not valid UTF-8 (JSON Lines are UTF-8)", line=n, location=f"byte {e.start}"
+            )
+        ]
     try:
         record = json.loads(line)
     except (ValueError, RecursionError) as e:

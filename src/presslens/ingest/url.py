@@ -74,13 +74,16 @@ def _fetch(url: str, config: IngestConfig, client: httpx.Client) -> tuple[bytes,
             declared = response.headers.get("Content-Length", "")
             if declared.isdigit() and int(declared) > cap:
                 raise InputError(
-                    f"response is {declared} bytes, over the cap of {cap} (ingest.max_bytes)"
+                    f"response over the size cap of {cap} bytes (ingest.max_bytes):"
+                    f" {declared} bytes"
                 )
             body = bytearray()
             for chunk in response.iter_bytes():
                 body += chunk
                 if len(body) > cap:
-                    raise InputError(f"response is over the cap of {cap} bytes (ingest.max_bytes)")
+                    raise InputError(
+                        f"response over the size cap of {cap} bytes (ingest.max_bytes)"
+                    )
                 # httpx's timeout is per read; a server dribbling bytes must not hold us forever.
                 if time.monotonic() - started > config.http_timeout:
                     raise _timed_out(config)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from presslens.errors import SchemaError
-from presslens.model import Article, Skip, Story
+from presslens.model import Article, Notice, Skip, Story
 from presslens.report.serialize import article_to_dict, to_jsonable
 
 SCHEMA_ID = "presslens.report/1"
@@ -53,6 +53,8 @@ class RunInfo:
     #: pieces of finished work (shards read, chunks of stories analysed) taken back from an
     #: earlier run of the same input that was stopped
     resumed: int = 0
+    #: inputs read all the same, with something worth knowing (see :class:`Notice`)
+    warnings: tuple[Notice, ...] = ()
 
     def skipped_by_reason(self) -> dict[str, int]:
         """How many inputs were skipped, by the general kind of their reason."""
@@ -65,6 +67,7 @@ class RunInfo:
             "kept": kept,
             "skipped": len(self.skipped),
             "skipped_by_reason": self.skipped_by_reason(),
+            "warnings": len(self.warnings),
         }
         if stories is not None:
             counts["stories"] = stories
@@ -76,9 +79,19 @@ class RunInfo:
             "executor": self.executor,
             "resumed": self.resumed,
             "counts": counts,
-            "skipped": [{"path": s.path, "line": s.line, "reason": s.reason} for s in self.skipped],
+            "skipped": [_row(s.path, s.line, s.location, reason=s.reason) for s in self.skipped],
+            "warnings": [
+                _row(n.path, n.line, n.location, message=n.message) for n in self.warnings
+            ],
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
         }
+
+
+def _row(path: str, line: int | None, location: str | None, **what: str) -> dict[str, Any]:
+    row: dict[str, Any] = {"path": path, "line": line}
+    if location is not None:
+        row["location"] = location
+    return row | what
 
 
 @dataclass(frozen=True)

@@ -55,10 +55,20 @@ def render_markdown(doc: Mapping[str, Any]) -> str:
                 f"- ~~{md_escape(r['line'])}~~ ({md_escape(r['reason'])})" for r in a["removed"]
             ]
             out.append("")
-    if run["skipped"]:
-        out += ["## Skipped inputs", "", "| path | line | reason |", "|---|---|---|"]
-        for s in run["skipped"]:
-            line = "" if s["line"] is None else s["line"]
-            out.append(f"| {md_escape(s['path'])} | {line} | {md_escape(s['reason'])} |")
-        out.append("")
+    for title, rows, what in (
+        ("Skipped inputs", run["skipped"], "reason"),
+        ("Read with a warning", run.get("warnings", []), "message"),
+    ):
+        if rows:
+            out += [f"## {title}", "", f"| path | where | {what} |", "|---|---|---|"]
+            for s in rows:
+                where = md_escape(_where(s))
+                out.append(f"| {md_escape(s['path'])} | {where} | {md_escape(s[what])} |")
+            out.append("")
     return "\n".join(out)
+
+
+def _where(row: dict[str, Any]) -> str:
+    """Where in its file a skip or warning row points: line, location, or both."""
+    parts = [] if row["line"] is None else [f"line {row['line']}"]
+    return ", ".join([*parts, *([row["location"]] if row.get("location") else [])])

@@ -25,6 +25,8 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "text": article.text,
         "removed": [{"line": r.line, "reason": r.reason} for r in article.removed],
     }
+    if article.extraction is not None:
+        out["extraction"] = article.extraction
     if article.syndication_group is not None:
         out["syndication_group"] = article.syndication_group
         out["original"] = bool(article.original)

@@ -414,6 +414,7 @@ def write_static_site(doc: Mapping[str, Any], out_dir: Any) -> dict[str, Any]:
             articles=list(articles.values()),
             full_text=len(articles) <= FULL_TEXT_LIMIT,
             skipped=doc["run"]["skipped"],
+            warnings=doc["run"].get("warnings", []),
             **common,
         ),
         "utf-8",

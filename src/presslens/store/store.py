@@ -29,7 +29,7 @@ from typing import Any, Self
 from urllib.parse import quote
 
 from presslens.codec import from_jsonable
-from presslens.errors import StoreError
+from presslens.errors import QueryRefused, QueryTimeout, StoreError
 from presslens.model import Article, Removed, Story, normalise_for_hash, word_count
 from presslens.store import schema
 
@@ -67,8 +67,23 @@ write (e.g. ``update_syndication``) while iterating."""
 _SNIPPET_TOKENS = 16
 """Words around the match in a search snippet: about one line of a results page."""
 
+MAX_SEARCH_TERMS = 16
+"""Most distinct words (or quoted chunks) one search may hold.  Every term is one more posting
+list to scan and intersect, so the cost of a query grows with its terms (320 repeats of "the"
+ran for over a minute before repeats were dropped); a headline runs to about ten words, so 16
+leaves room for any search a reader types.  Chosen by that reasoning, not tuned."""
+
+_PROGRESS_STEPS = 10_000
+"""SQLite virtual-machine steps between two checks of a time budget.  Measured on a store of
+2,000 articles of 300 words: a plain scan runs about 1.4 steps a microsecond, so a check
+comes every 7 ms; FTS5 does a search's work inside single steps (16 prefix terms took 44 us
+a step), so there a check comes about every 0.4 s.  Each check takes the interpreter lock,
+which another busy thread may hold for up to 5 ms, so checking far more often would slow
+every query down; chosen between those two costs, not tuned."""
+
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _WORD = re.compile(r"\w")
+_WORDS = re.compile(r"\w+")
 _SQLITE_CORRUPT = 11
 
 _ARTICLE_COLUMNS = (
@@ -184,15 +199,26 @@ def fts_query(text: str) -> str | None:
 
     Every whitespace-separated chunk becomes a quoted phrase (quotes doubled), so operators
     such as ``NEAR``, ``-``, ``:`` or ``(`` are searched as text and never parsed; chunks
-    must all match.  A chunk ending in ``*`` keeps its meaning as a prefix search.
+    must all match.  A chunk ending in ``*`` keeps its meaning as a prefix search.  A chunk
+    that repeats an earlier one (the same words, ignoring case and punctuation) is dropped;
+    more than :data:`MAX_SEARCH_TERMS` distinct chunks raise :class:`QueryRefused`.
     """
     terms = []
+    seen: set[tuple[tuple[str, ...], str]] = set()
     for chunk in _scrub(text).replace("\x00", " ").split():
         body = chunk.rstrip("*")
         if not _WORD.search(body):
             continue
         star = "*" if body != chunk else ""
+        key = (tuple(_WORDS.findall(body.casefold())), star)
+        if key in seen:
+            continue
+        seen.add(key)
         terms.append('"' + body.replace('"', '""') + '"' + star)
+    if len(terms) > MAX_SEARCH_TERMS:
+        raise QueryRefused(
+            f"search has {len(terms)} different terms; at most {MAX_SEARCH_TERMS} are allowed"
+        )
     return " ".join(terms) or None
 
 
@@ -245,6 +271,8 @@ class Store:
         self.path = Path(path)
         self.readonly = readonly
         self._lock = threading.RLock()
+        #: seconds of the time budget in force (see :meth:`time_budget`), else ``None``
+        self._budget: float | None = None
         where = str(self.path)
         try:
             if readonly:
@@ -323,7 +351,38 @@ class Store:
             try:
                 yield self._conn
             except sqlite3.Error as exc:
+                if self._budget is not None and str(exc) == "interrupted":
+                    raise QueryTimeout(
+                        f"{self.path}: stopped after {self._budget:g} s (the time budget)"
+                    ) from exc
                 raise StoreError(f"{self.path}: {exc}") from exc
+
+    @contextmanager
+    def time_budget(self, seconds: float) -> Iterator[None]:
+        """Stop every statement of this store that is still running ``seconds`` from now.
+
+        A statement stopped by the budget raises :class:`QueryTimeout`.  The store's lock is
+        held for the whole block, so other threads sharing this ``Store`` wait for it; give
+        each thread its own ``Store`` when they must not.
+        """
+        deadline = time.monotonic() + seconds
+
+        def past_deadline() -> int:
+            return 1 if time.monotonic() > deadline else 0
+
+        with self._lock:
+            self._conn.set_progress_handler(past_deadline, _PROGRESS_STEPS)
+            self._budget = seconds
+            try:
+                yield
+            finally:
+                self._budget = None
+                self._conn.set_progress_handler(None, 0)
+
+    def interrupt(self) -> None:
+        """Stop the statement running on this store now, from any thread (it raises
+        :class:`StoreError`, or :class:`QueryTimeout` inside a time budget)."""
+        self._conn.interrupt()
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -439,6 +498,16 @@ class Store:
         for row in rows:
             yield _article(row[1:])
 
+    def article_summaries(self) -> Iterator[dict[str, Any]]:
+        """Each stored article's ``id``, ``source``, ``title`` and ``published`` (no text), in
+        insertion order."""
+        rows = self._paged(
+            "SELECT seq, id, source, title, published FROM articles WHERE seq > ?"
+            " ORDER BY seq LIMIT ?"
+        )
+        for _, ident, source, title, published in rows:
+            yield {"id": ident, "source": source, "title": title, "published": published}
+
     def count_articles(self, source: str | None = None) -> int:
         """Number of stored articles, only ``source``'s when given."""
         with self._read() as conn:
@@ -492,6 +561,23 @@ class Store:
                 (highlight[0], highlight[1], _SNIPPET_TOKENS, match, limit),
             ).fetchall()
         return [SearchHit(id=i, title=t, snippet=s) for i, t, s in rows]
+
+    def search_ids(self, query: str, limit: int = 5000) -> list[str]:
+        """Ids of up to ``limit`` articles matching every word of ``query``, in no set order.
+
+        The same matching as :meth:`search` without ranking or snippets, which cost far more
+        than the match itself when only the set of articles is wanted (filtering a list).
+        """
+        match = fts_query(query)
+        if match is None or limit <= 0:
+            return []
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT a.id FROM articles_fts JOIN articles AS a ON a.seq = articles_fts.rowid"
+                " WHERE articles_fts MATCH ? LIMIT ?",
+                (match, limit),
+            ).fetchall()
+        return [r[0] for r in rows]
 
     # --- stories ---------------------------------------------------------------------------
 
@@ -586,6 +672,32 @@ class Store:
         rows = self._paged("SELECT seq, doc FROM stories WHERE seq > ? ORDER BY seq LIMIT ?")
         for _, doc in rows:
             yield json.loads(doc)
+
+    def story_summaries(self) -> Iterator[dict[str, Any]]:
+        """Each stored story's ``id``, ``article_ids`` and, where its document has them,
+        ``title``, ``sources``, ``independent_sources``, ``first_published`` and
+        ``last_published``, in :meth:`stories` order.
+
+        What a list of stories shows, read without loading the rest of each document.
+        """
+        rows = self._paged(
+            "SELECT seq, id, json_extract(doc, '$.title'), json_extract(doc, '$.article_ids'),"
+            " json_extract(doc, '$.sources'), json_extract(doc, '$.independent_sources'),"
+            " json_extract(doc, '$.first_published'), json_extract(doc, '$.last_published')"
+            " FROM stories WHERE seq > ? ORDER BY seq LIMIT ?"
+        )
+        for _, ident, title, article_ids, sources, independent, first, last in rows:
+            summary: dict[str, Any] = {"id": ident, "article_ids": json.loads(article_ids or "[]")}
+            for key, value in (
+                ("title", title),
+                ("sources", None if sources is None else json.loads(sources)),
+                ("independent_sources", independent),
+                ("first_published", first),
+                ("last_published", last),
+            ):
+                if value is not None:
+                    summary[key] = value
+            yield summary
 
     def get_story(self, story_id: str) -> dict[str, Any] | None:
         """The stored story document with this id, or ``None``."""
