@@ -188,14 +188,31 @@ class StoreKeeper(Keeper):
     run that was killed before it committed).  When the store holds stories but no saved
     stage state (an older store, or one written by ``analyze --db``), the stages see every
     stored article, so their state is rebuilt.
+
+    With ``versions`` (``watch``), an article whose URL is stored with other content becomes
+    that article's new version (:meth:`Store.add_article` with ``revise_by_url``); it and
+    every new version a killed run left pending are :meth:`changed`, so their stories are
+    analysed again.
     """
 
-    def __init__(self, store: Store, *, rebuild: bool = False, progress: ProgressFn) -> None:
+    def __init__(
+        self,
+        store: Store,
+        *,
+        rebuild: bool = False,
+        progress: ProgressFn,
+        versions: bool = False,
+    ) -> None:
         self.store = store
         self.rebuild = rebuild
         self.progress = progress
+        self.versions = versions
         self.inserted = 0
         self.existing = 0
+        self.revised = 0
+        #: ids of the articles given to the run as changed (their pending mark is cleared
+        #: when the run commits)
+        self.changed_ids: list[str] = []
         #: the stored id of every article offered, new or already stored, in input order
         self.stored_ids: list[str] = []
 
@@ -203,11 +220,13 @@ class StoreKeeper(Keeper):
         """Store the new articles; return what the stateful stages must take in."""
         new: list[Article] = []
         for i, article in enumerate(articles):
-            added = self.store.add_article(article)
+            added = self.store.add_article(article, revise_by_url=self.versions)
             self.stored_ids.append(added.id)
             if added.inserted:
                 self.inserted += 1
                 new.append(article if added.id == article.id else replace(article, id=added.id))
+            elif added.revised:
+                self.revised += 1
             else:
                 self.existing += 1
             self.progress("store", i + 1, len(articles))
@@ -219,6 +238,12 @@ class StoreKeeper(Keeper):
         """Stored articles by id."""
         return [a for i in ids if (a := self.store.get_article(i)) is not None]
 
+    def changed(self) -> list[Article]:
+        """Stored articles with a new version whose stories are not analysed again yet."""
+        pending = self.store.pending_revisions()
+        self.changed_ids = [a.id for a in pending]
+        return pending
+
 
 @dataclass(frozen=True)
 class IngestResult:
@@ -229,6 +254,8 @@ class IngestResult:
     skipped: tuple[Skip, ...]
     stories_touched: int
     result: RunResult | None = None
+    #: articles stored before at their URL that took this content as a new version
+    revised: int = 0
     #: the stored id of every article read, new or already stored, in input order
     stored_ids: tuple[str, ...] = ()
     #: inputs read in spite of damage, or that a library warned about
@@ -242,6 +269,8 @@ def run_on_store(
     config: Config,
     executor: Executor,
     progress: ProgressFn = no_progress,
+    *,
+    versions: bool = False,
 ) -> IngestResult:
     """Run ``pipeline`` over ``inputs`` into the store ``db``, incrementally.
 
@@ -249,6 +278,9 @@ def run_on_store(
     articles' syndication fields, the stories touched and the run summary are committed in
     one transaction at the end, and finished work is kept in the store until then, so a
     killed run leaves the store as it was (plus the new articles) and a rerun completes it.
+    With ``versions`` an input article whose URL is already stored with other content is a
+    new version of that article (how ``watch`` stores a corrected page): the store keeps
+    the earlier text and what changed, and the article's stories are analysed again.
     """
     from presslens import faults
 
@@ -259,7 +291,7 @@ def run_on_store(
             s.name: s.load_state(saved[s.name]) for s in pipeline.stateful() if s.name in saved
         }
         rebuild = any(s.name not in saved for s in pipeline.stateful()) and bool(store.story_ids())
-        keeper = StoreKeeper(store, rebuild=rebuild, progress=progress)
+        keeper = StoreKeeper(store, rebuild=rebuild, progress=progress, versions=versions)
         checkpoints = StoreCheckpoints(store)
         result = execute(
             pipeline,
@@ -292,7 +324,8 @@ def run_on_store(
             syndication=[*result.articles, *result.revised],
             stories=[to_jsonable(sd.story) for sd in result.stories],
             removed=sorted(removed - written),
-            run=run.to_dict(keeper.inserted + keeper.existing, None),
+            run=run.to_dict(keeper.inserted + keeper.existing + keeper.revised, None),
+            revised=keeper.changed_ids,
         )
         checkpoints.done()
     return IngestResult(
@@ -303,6 +336,7 @@ def run_on_store(
         result=result,
         stored_ids=tuple(keeper.stored_ids),
         notices=tuple(result.notices),
+        revised=keeper.revised,
     )
 
 

@@ -45,6 +45,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "presslens.compare.command",
     "presslens.summarize.command",
     "presslens.web.command",
+    "presslens.watch.command",
 )
 
 

@@ -347,6 +347,64 @@ class SummarizeConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class WatchConfig:
+    """How ``watch`` polls sources and pages (timeouts, the size cap and the redirect cap are
+    ``[ingest]``'s).  None of these is tuned on data: they are the customary manners of a
+    polite crawler, and each comment says the reasoning."""
+
+    # Minutes between two rounds; every healthy source is checked each round (a conditional
+    # GET of an unchanged feed costs one small request).  15 minutes is GDELT's cycle.
+    every_minutes: float = 15.0
+    # Where a site owner can reach whoever runs this watch (a URL or mailto:), named in the
+    # User-Agent of every request; without it the User-Agent names the project instead.
+    contact: str | None = None
+    # Requests in flight at once, over all hosts; and per host, at most this many at once
+    # and one started every `host_interval` seconds (a site's robots.txt Crawl-delay, when
+    # longer, wins).  One request a second per host is the customary polite rate.
+    concurrency: int = 16
+    host_connections: int = 2
+    host_interval: float = 1.0
+    # A failed request (no answer, 429 or 5xx) is tried again this many times, waiting
+    # `retry_wait` seconds and twice as long each time (or what Retry-After asks, up to
+    # `retry_wait_max`).  A timeout is not retried: a slow host stays slow.
+    retries: int = 2
+    retry_wait: float = 1.0
+    retry_wait_max: float = 60.0
+    # After this many failed requests to one host in a round (each after its retries), its
+    # other requests wait for the next round, so a dead or slow host cannot hold the round up.
+    host_failures: int = 3
+    # A source that fails is checked again after one round interval, then two, four, ...,
+    # at most this many hours apart, until it answers again.
+    backoff_max_hours: float = 24.0
+    # An article page is read once, then looked at again (a conditional GET) for corrections
+    # after `revisit_minutes`, twice that, four times, ... while it is younger than
+    # `revisit_hours`; a page whose feed entry changes is read again at once.  Most
+    # corrections come within the first day; 48 h gives six looks per article.
+    revisit_minutes: float = 60.0
+    revisit_hours: float = 48.0
+    # Most article pages read in one round (new first, then corrections due), and most
+    # article links taken from one front page.
+    max_pages: int = 2000
+    max_links: int = 100
+
+    def validate(self) -> None:
+        """Raise :class:`ConfigError` on a value out of range."""
+        for key in ("every_minutes", "concurrency", "host_connections", "backoff_max_hours"):
+            _positive("watch", key, getattr(self, key))
+        for key in ("max_pages", "max_links", "host_failures", "retry_wait_max"):
+            _positive("watch", key, getattr(self, key))
+        for key in ("host_interval", "retries", "retry_wait", "revisit_minutes", "revisit_hours"):
+            if getattr(self, key) < 0:
+                raise ConfigError(f"watch.{key} must be >= 0, got {getattr(self, key)!r}")
+        if self.contact is not None and not self.contact.strip():
+            raise ConfigError("watch.contact must be a URL or mailto: address, or unset")
+        if self.contact is not None and any(c in self.contact for c in "\r\n()"):
+            raise ConfigError(
+                f"watch.contact cannot hold line breaks or brackets: {self.contact!r}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
 class Config:
     """Every stage's configuration."""
 
@@ -358,6 +416,7 @@ class Config:
     dedup: DedupConfig = field(default_factory=DedupConfig)
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
     summarize: SummarizeConfig = field(default_factory=SummarizeConfig)
+    watch: WatchConfig = field(default_factory=WatchConfig)
 
     def validate(self) -> None:
         """Validate every section."""

@@ -77,6 +77,11 @@ class Keeper:
         """Articles of earlier runs by id (those it has)."""
         return []
 
+    def changed(self) -> list[Article]:
+        """Articles of earlier runs whose content changed since their stories were last
+        analysed (new versions of a page); asked after :meth:`admit`."""
+        return []
+
 
 @dataclass
 class RunResult:
@@ -371,6 +376,7 @@ class _Run:
         pending: tuple[_Op, ...] = ()
         admitted = False
         revised: list[Article] = []
+        changed: list[Article] = []
         for k, stage in enumerate(self.pipeline.article_stages):
             stateful = stage.contract.state is not None
             if stateful and not admitted:
@@ -378,6 +384,7 @@ class _Run:
                     articles, _ = self._map_articles(pending, articles, pending[-1][1].name)
                     pending = ()
                 articles = self.keeper.admit(articles)
+                changed = self.keeper.changed()
                 admitted = True
             ops = list(pending)
             if k > 0 or not prepared_first:
@@ -395,10 +402,14 @@ class _Run:
                 model = stage.fit(articles, observed, state, self.mapper)
                 _add(self.timings, {stage.name: time.perf_counter() - t0})
                 again = stage.revised(model)
-                if again:
+                if again or (stateful and changed):
+                    # articles of earlier runs this fit regrouped, and those whose content
+                    # changed (their stories are analysed again), take the stage's fields
                     known = {a.id for a in articles}
-                    earlier = self.keeper.fetch([i for i in again if i not in known])
+                    wanted = list(dict.fromkeys([*again, *(a.id for a in changed)]))
+                    earlier = self.keeper.fetch([i for i in wanted if i not in known])
                     revised = [x for x in stage.finish(earlier, model) if isinstance(x, Article)]
+                    changed = []
                 pending = (("finish", stage, model),)
             faults.reached(f"after:{stage.name}")
         if pending:
@@ -414,7 +425,9 @@ class _Run:
             _add(self.timings, {stage.name: time.perf_counter() - t0})
         if not admitted:
             articles = self.keeper.admit(articles)
-        return articles, revised
+            changed = self.keeper.changed()
+        known = {a.id for a in articles} | {a.id for a in revised}
+        return articles, revised + [a for a in changed if a.id not in known]
 
     # step 4
     def group(

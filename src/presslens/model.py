@@ -85,6 +85,33 @@ class Notice:
 
 
 @dataclass(frozen=True, slots=True)
+class Change:
+    """One thing a new version of an article changed.
+
+    ``kind`` is ``headline``, ``figure`` (a number in a sentence that otherwise stands),
+    ``paragraph added``, ``paragraph removed``, ``paragraph edited``, ``correction notice``
+    (the page now says it was corrected) or ``date``; ``before`` and ``after`` are the text
+    on each side (``None`` for an addition or a removal), and ``context`` the new sentence or
+    paragraph it sits in, when that says more than ``after`` alone.
+    """
+
+    kind: str
+    before: str | None = None
+    after: str | None = None
+    context: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """An article's page changed after it was first read: the version it replaced
+    (``version``, from 1), when the change was seen (``at``, UTC ISO time) and what changed."""
+
+    version: int
+    at: str
+    changes: tuple[Change, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """One news article.
 
@@ -117,6 +144,9 @@ class Article:
     #: what found the text of the page: "precision", "recall" or "body" (see
     #: :mod:`presslens.clean.html`)
     extraction: str | None = None
+    # --- kept by the store, for pages read again by ``watch`` ---
+    #: each earlier version this text replaced, oldest first (empty for an unchanged page)
+    revisions: tuple[Revision, ...] = ()
 
     @property
     def content_hash(self) -> str:
@@ -435,6 +465,18 @@ class Framing:
     loaded: tuple[LoadedTerm, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """An outlet changed an article of the story after publishing it (one
+    :class:`Revision` of that article, told at story level)."""
+
+    article_id: str
+    source: str | None
+    version: int
+    at: str
+    changes: tuple[Change, ...]
+
+
 # --- brief & timeline (issue 6) ---
 
 
@@ -509,6 +551,8 @@ class Story:
     omissions: tuple[Omission, ...] | None = None
     discrepancies: tuple[Discrepancy, ...] | None = None
     framing: tuple[Framing, ...] | None = None
+    #: the story's articles that their outlets changed after publishing, oldest change first
+    corrections: tuple[Correction, ...] | None = None
     # --- filled by the quotes stage (issue 4) ---
     entities: tuple[Entity, ...] | None = None
     quotes: tuple[Quote, ...] | None = None

@@ -64,6 +64,7 @@ INPUT_FIELDS = frozenset(
         "article.published",
         "article.author",
         "article.extra",
+        "article.revisions",
     }
 )
 

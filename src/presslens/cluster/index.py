@@ -39,7 +39,7 @@ import hashlib
 import heapq
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -221,23 +221,20 @@ class StoryIndex:
         return {self.stories_by_key[k].sid for k in touched if k in self.stories_by_key}
 
     def revise(self, articles: Iterable[Article]) -> set[str]:
-        """Take new syndication fields for articles already placed; return their stories' ids.
+        """Take new fields for articles already placed; return their stories' ids.
 
         An earlier copy arriving later changes the original of a group, and with it every
-        member's fields; the stories holding those members must be written again.
+        member's syndication fields; a page read again may have a new headline or date.  The
+        stories holding those articles must be written again.  The similarity graph keeps
+        each article's first text: a correction changes a few words of an article, not the
+        story it belongs to.
         """
         touched: set[str] = set()
         for a in articles:
             i = self._by_id.get(a.id)
             if i is None:
                 continue
-            self.articles[i] = replace(
-                self.articles[i],
-                syndication_group=a.syndication_group,
-                original=a.original,
-                copy_similarity=a.copy_similarity,
-                copy_shared=a.copy_shared,
-            )
+            self.articles[i] = _light(a)
             touched.add(self.stories_by_key[self.label[i]].sid)
         return touched
 

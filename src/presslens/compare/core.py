@@ -14,7 +14,14 @@ from presslens.compare.discrepancies import find_discrepancies
 from presslens.compare.framing import framing
 from presslens.config import CompareConfig
 from presslens.embed import TextEncoder
-from presslens.model import AlignedGroup, Omission, Story, StoryDocs, UniqueInfo
+from presslens.model import (
+    AlignedGroup,
+    Correction,
+    Omission,
+    Story,
+    StoryDocs,
+    UniqueInfo,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,15 +90,30 @@ def compare(
                 top_terms=cfg.framing_top,
             )
         ),
+        corrections=corrections(docs),
     )
     return Comparison(story, len(sents), al.candidate_pairs, al.all_pairs)
+
+
+def corrections(docs: StoryDocs) -> tuple[Correction, ...] | None:
+    """Every revision of the story's articles as a correction by its outlet, oldest first;
+    ``None`` when no article of the story changed after it was first read."""
+    out = [
+        Correction(a.id, a.source, r.version, r.at, r.changes)
+        for a in docs.articles
+        for r in a.revisions
+    ]
+    if not out:
+        return None
+    return tuple(sorted(out, key=lambda c: (c.at, c.article_id, c.version)))
 
 
 def compare_story(
     docs: StoryDocs, config: CompareConfig | None = None, encoder: TextEncoder | None = None
 ) -> StoryDocs:
-    """``docs`` with its story's ``alignment``, ``unique``, ``omissions``, ``discrepancies``
-    and ``framing`` filled in."""
+    """``docs`` with its story's ``alignment``, ``unique``, ``omissions``, ``discrepancies``,
+    ``framing`` and (when an article was changed after it was first read) ``corrections``
+    filled in."""
     return dataclasses.replace(docs, story=compare(docs, config, encoder).story)
 
 

@@ -1,4 +1,5 @@
-"""The compare stage: every story gains alignment, unique, omissions, discrepancies, framing."""
+"""The compare stage: every story gains alignment, unique, omissions, discrepancies, framing,
+and the corrections its outlets made to their articles (when a page was read again)."""
 
 from __future__ import annotations
 
@@ -19,13 +20,14 @@ class CompareStage(StoryStage):
     contract = contract(
         Scope.STORY,
         reads={"story", "article.text", "article.source", "article.published"},
-        uses={"story.quotes", "article.syndication"},
+        uses={"story.quotes", "article.syndication", "article.revisions"},
         writes={
             "story.alignment",
             "story.unique",
             "story.omissions",
             "story.discrepancies",
             "story.framing",
+            "story.corrections",
         },
     )
 

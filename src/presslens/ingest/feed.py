@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urljoin
@@ -71,14 +72,28 @@ def _resolve(base: str, link: str) -> str:
         return link  # a malformed base or link (a broken IPv6 host) is kept as written
 
 
-def read_feed(
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One entry of a feed: its position (from 1), GUID (else link), title, absolute link,
+    text (content, else summary, as plain text; may be empty), date and author."""
+
+    n: int
+    key: str | None
+    title: str | None
+    link: str | None
+    text: str
+    published: str | None
+    author: str | None
+
+
+def feed_entries(
     data: bytes,
     *,
-    origin: str,
     base_url: str | None = None,
     content_type: str | None = None,
-) -> Iterator[Article | Skip]:
-    """Articles of a feed's entries; :class:`InputError` when ``data`` is not a feed.
+) -> tuple[str | None, list[FeedEntry]]:
+    """The feed's title and its entries, in feed order; :class:`InputError` when ``data`` is
+    not a feed.  An empty feed has no entries (not an error here).
 
     ``base_url`` (where the feed was fetched) resolves relative entry links;
     ``content_type`` is the HTTP header, whose charset feedparser then honours.
@@ -94,32 +109,59 @@ def read_feed(
         problem = parsed.get("bozo_exception")
         detail = f": {problem}" if parsed.get("bozo") and problem else ""
         raise InputError(f"not an RSS/Atom feed{detail}")
-    if not parsed.entries:
-        raise InputError("feed has no entries")
     feed_title = " ".join(str(parsed.feed.get("title") or "").split()) or None
     base = base_url or parsed.feed.get("link") or None
+    entries = []
     for n, entry in enumerate(parsed.entries, start=1):
-        title = " ".join(str(entry.get("title") or "").split()) or None
         link = str(entry.get("link") or "").strip() or None
         if link and base:
             link = _resolve(base, link)
-        text = _entry_body(entry)
-        if not text:
+        entries.append(
+            FeedEntry(
+                n=n,
+                key=str(entry.get("id") or "").strip() or link,
+                title=" ".join(str(entry.get("title") or "").split()) or None,
+                link=link,
+                text=_entry_body(entry),
+                published=_published(entry),
+                author=str(entry.get("author") or "").strip() or None,
+            )
+        )
+    return feed_title, entries
+
+
+def read_feed(
+    data: bytes,
+    *,
+    origin: str,
+    base_url: str | None = None,
+    content_type: str | None = None,
+) -> Iterator[Article | Skip]:
+    """Articles of a feed's entries; :class:`InputError` when ``data`` is not a feed.
+
+    ``base_url`` (where the feed was fetched) resolves relative entry links;
+    ``content_type`` is the HTTP header, whose charset feedparser then honours.
+    """
+    feed_title, entries = feed_entries(data, base_url=base_url, content_type=content_type)
+    if not entries:
+        raise InputError("feed has no entries")
+    for e in entries:
+        if not e.text:
             yield Skip(
                 origin,
                 "no content or summary",
-                location=f"feed entry {n} ({title or link or 'untitled'})",
+                location=f"feed entry {e.n} ({e.title or e.link or 'untitled'})",
             )
             continue
-        key = str(entry.get("id") or "").strip() or link or f"{origin}#{n}:{title or ''}"
+        key = e.key or f"{origin}#{e.n}:{e.title or ''}"
         yield Article(
             id=stable_id(key),
-            text=text,
-            title=title,
-            url=link,
-            published=_published(entry),
-            author=str(entry.get("author") or "").strip() or None,
+            text=e.text,
+            title=e.title,
+            url=e.link,
+            published=e.published,
+            author=e.author,
             source=feed_title,
             source_from="record" if feed_title else "unknown",
-            origin=f"{origin}#entry-{n}",
+            origin=f"{origin}#entry-{e.n}",
         )

@@ -32,4 +32,6 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         out["original"] = bool(article.original)
     if article.extra:
         out["extra"] = to_jsonable(article.extra)
+    if article.revisions:
+        out["revisions"] = to_jsonable(article.revisions)
     return out

@@ -337,6 +337,34 @@ def _support_marks(story: Mapping[str, Any]) -> dict[str, list[tuple[int, int, s
     return marks
 
 
+def corrected_values(story: Mapping[str, Any]) -> dict[str, str]:
+    """Notes for the discrepancy values that an outlet reached by correcting its article,
+    keyed ``"d.v"`` (discrepancy and value positions): "corrected from 12 on 2026-03-05".
+
+    A value is noted when one of its articles has a figure change whose new figure is in
+    the value and whose old one is not: the outlet changed its mind, and the page says so
+    instead of showing a plain disagreement.
+    """
+    figures: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
+    for c in story.get("corrections") or []:
+        for ch in c.get("changes") or []:
+            if ch.get("kind") == "figure" and ch.get("before") and ch.get("after"):
+                figures[str(c.get("article_id"))].append({**ch, "at": c.get("at")})
+    notes: dict[str, str] = {}
+    if not figures:
+        return notes
+    for di, d in enumerate(story.get("discrepancies") or []):
+        for vi, v in enumerate(d.get("values") or []):
+            shown = f"{v.get('value') or ''} {v.get('normalised') or ''}".casefold()
+            for aid in v.get("article_ids") or []:
+                for ch in figures.get(str(aid), []):
+                    after, before = str(ch["after"]).casefold(), str(ch["before"]).casefold()
+                    if after in shown and before not in shown:
+                        when = str(ch.get("at") or "")[:10]
+                        notes[f"{di}.{vi}"] = f"corrected from {ch['before']} on {when}"
+    return notes
+
+
 def story_context(
     story: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any]]
 ) -> dict[str, Any]:
@@ -359,6 +387,7 @@ def story_context(
         "quotes_by_speaker": sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0])),
         "chart": coverage_chart(arts.values()),
         "evidence": brief_evidence(story, arts),
+        "corrected": corrected_values(story),
     }
 
 

@@ -20,7 +20,12 @@ Add a test in ``tests/store/`` that opens a store of the previous version and ch
 Version history: 1 articles + full-text index; 2 stories, their articles, run summaries;
 3 the story index state of incremental clustering; 4 the state of every stateful stage
 (``STAGE/PART`` keys; an index saved by version 3 is dropped and rebuilt from the articles)
-and the ``work`` table of finished work that an interrupted ingest resumes from.
+and the ``work`` table of finished work that an interrupted ingest resumes from; 5 what
+``watch`` keeps: the sources it polls and their health, each page it read (validators, body
+hash, when to look again), robots.txt per host, every earlier version of an article whose page
+changed (the row holds the current text, its ``revisions`` what changed, ``revised_pending``
+until its stories are analysed again), and ``story_log``, one row each time a story is written
+or removed, from which ``changes`` tells what is new since a time.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 
 from presslens.errors import StoreError
+from presslens.store.history import story_log_row
 
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -119,11 +125,98 @@ CREATE TABLE work (
 ) WITHOUT ROWID;
 """
 
+# What `watch` keeps; timestamps are UTC ISO strings as the store writes them everywhere.
+_V5_WATCH = """
+ALTER TABLE articles ADD COLUMN revisions TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE articles ADD COLUMN revised_pending INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX articles_url ON articles (url);
+CREATE INDEX articles_pending ON articles (revised_pending) WHERE revised_pending = 1;
+CREATE TABLE article_versions (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    version INTEGER NOT NULL,
+    replaced_at TEXT NOT NULL,
+    title TEXT,
+    published TEXT,
+    text TEXT NOT NULL,
+    PRIMARY KEY (article_id, version)
+) WITHOUT ROWID;
+CREATE INDEX article_versions_time ON article_versions (replaced_at);
+CREATE TABLE sources (
+    url TEXT PRIMARY KEY,
+    name TEXT,
+    kind TEXT,
+    added_at TEXT NOT NULL,
+    etag TEXT,
+    last_modified TEXT,
+    body_hash TEXT,
+    checked_at TEXT,
+    ok_at TEXT,
+    next_check_at TEXT,
+    failures INTEGER NOT NULL DEFAULT 0,
+    last_status TEXT,
+    last_error TEXT,
+    entries INTEGER NOT NULL DEFAULT 0,
+    articles INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE TABLE pages (
+    url TEXT PRIMARY KEY,
+    source_url TEXT,
+    article_url TEXT,
+    entry_hash TEXT,
+    etag TEXT,
+    last_modified TEXT,
+    body_hash TEXT,
+    first_seen_at TEXT NOT NULL,
+    fetched_at TEXT,
+    next_check_at TEXT,
+    checks INTEGER NOT NULL DEFAULT 0,
+    failures INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT
+) WITHOUT ROWID;
+CREATE INDEX pages_due ON pages (next_check_at);
+CREATE INDEX pages_article ON pages (article_url);
+CREATE TABLE hosts (
+    host TEXT PRIMARY KEY,
+    robots TEXT,
+    robots_status INTEGER,
+    robots_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE story_log (
+    seq INTEGER PRIMARY KEY,
+    story_id TEXT NOT NULL,
+    recorded_at TEXT NOT NULL,
+    removed INTEGER NOT NULL DEFAULT 0,
+    title TEXT,
+    articles INTEGER NOT NULL DEFAULT 0,
+    sources TEXT NOT NULL DEFAULT '[]',
+    independent_sources INTEGER,
+    discrepancies TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX story_log_story ON story_log (story_id, seq);
+CREATE INDEX story_log_time ON story_log (recorded_at);
+"""
+
+
+def _v5_watch(conn: sqlite3.Connection) -> None:
+    """The tables of version 5, and a first ``story_log`` row for every stored story, dated
+    when it was last written (so a story already there is not reported as new)."""
+    for statement in statements(_V5_WATCH):
+        conn.execute(statement)
+    rows = conn.execute("SELECT id, updated_at, doc FROM stories ORDER BY seq").fetchall()
+    for story_id, updated_at, doc in rows:
+        conn.execute(
+            "INSERT INTO story_log (story_id, recorded_at, removed, title, articles, sources,"
+            " independent_sources, discrepancies) VALUES (?, ?, 0, ?, ?, ?, ?, ?)",
+            (story_id, updated_at, *story_log_row(doc)),
+        )
+
+
 MIGRATIONS: list[Migration] = [
     _V1_ARTICLES,
     _V2_STORIES_RUNS,
     _V3_CLUSTER_STATE,
     _V4_STAGE_STATE_WORK,
+    _v5_watch,
 ]
 """Migration ``n`` takes a store from version ``n`` to ``n + 1``; append only."""
 

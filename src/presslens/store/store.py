@@ -28,10 +28,13 @@ from types import TracebackType
 from typing import Any, Self
 from urllib.parse import quote
 
-from presslens.codec import from_jsonable
+from presslens.codec import from_jsonable, to_jsonable
 from presslens.errors import QueryRefused, QueryTimeout, StoreError
-from presslens.model import Article, Removed, Story, normalise_for_hash, word_count
+from presslens.model import Article, Removed, Revision, Story, normalise_for_hash, word_count
 from presslens.store import schema
+from presslens.store.history import story_log_row
+from presslens.store.watch import WatchTables
+from presslens.versions import changes_between
 
 BUSY_TIMEOUT_MS = 10_000
 """How long a statement waits for another connection's lock.  A writer holds the lock for one
@@ -88,7 +91,7 @@ _SQLITE_CORRUPT = 11
 
 _ARTICLE_COLUMNS = (
     "id, text, source, url, title, published, author, origin, source_from, removed, cleaned, "
-    "extra, syndication_group, original"
+    "extra, syndication_group, original, revisions"
 )
 _INSERT_ARTICLE = (
     "INSERT INTO articles (key, id, source, url, title, published, author, origin, source_from,"
@@ -102,13 +105,17 @@ class AddResult:
     """What :meth:`Store.add_article` did.
 
     ``id`` is the id the article is stored under; ``renamed_from`` is the article's own id when
-    another article already held it and this one was stored under ``f"{id}~{key[:8]}"``.
+    another article already held it and this one was stored under ``f"{id}~{key[:8]}"``;
+    ``revised`` says the content replaced an earlier version of the article at its URL.
     """
 
     id: str
     inserted: bool
     key: str
     renamed_from: str | None = None
+    #: the article was stored before under its URL with other content, and now holds this
+    #: content as its newest version (see :meth:`Store.add_article`)
+    revised: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -235,7 +242,7 @@ def _candidate_ids(article_id: str, key: str) -> Iterator[str]:
 
 def _article(row: tuple[Any, ...]) -> Article:
     (ident, text, source, url, title, published, author, origin, source_from, removed, cleaned,
-     extra, group, original) = row  # fmt: skip
+     extra, group, original, revisions) = row  # fmt: skip
     return Article(
         id=ident,
         text=text,
@@ -251,10 +258,23 @@ def _article(row: tuple[Any, ...]) -> Article:
         extra=json.loads(extra),
         syndication_group=group,
         original=None if original is None else bool(original),
+        revisions=tuple(from_jsonable(Revision, r) for r in json.loads(revisions)),
     )
 
 
-class Store:
+def _log_story(
+    conn: sqlite3.Connection, story_id: str, at: str, doc: str | None, removed: bool = False
+) -> None:
+    """One ``story_log`` row: the story as just written, or its removal."""
+    columns: tuple[Any, ...] = (None, 0, "[]", None, "{}") if doc is None else story_log_row(doc)
+    conn.execute(
+        "INSERT INTO story_log (story_id, recorded_at, removed, title, articles, sources,"
+        " independent_sources, discrepancies) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (story_id, at, int(removed), *columns),
+    )
+
+
+class Store(WatchTables):
     """A presslens store in one SQLite file.
 
     ``Store(path)`` creates or opens the file for writing and migrates an older schema;
@@ -419,12 +439,18 @@ class Store:
 
     # --- articles --------------------------------------------------------------------------
 
-    def add_article(self, article: Article) -> AddResult:
+    def add_article(self, article: Article, *, revise_by_url: bool = False) -> AddResult:
         """Store ``article`` in its own transaction unless a record with its key is present.
 
         When another record already holds the article's id, it is stored under
         ``f"{id}~{key[:8]}"`` and the result's ``renamed_from`` says so.  ``html`` is not kept:
         the store holds the text.
+
+        With ``revise_by_url`` (how ``watch`` stores a page it read again) an article whose URL
+        is already stored with other content is a new version of that article: the stored
+        row takes the new content under its old id, the text it held is kept in
+        ``article_versions``, what changed is appended to its ``revisions``, and it is marked
+        pending until :meth:`commit_update` records that its stories were analysed again.
         """
         article = _storable(article)
         key = record_key(article)
@@ -432,6 +458,10 @@ class Store:
             row = conn.execute("SELECT id FROM articles WHERE key = ?", (key,)).fetchone()
             if row is not None:
                 return AddResult(id=row[0], inserted=False, key=key)
+            if revise_by_url and article.url:
+                revised = self._revise(conn, article, key)
+                if revised is not None:
+                    return revised
             stored_id = next(
                 candidate
                 for candidate in _candidate_ids(article.id, key)
@@ -462,6 +492,73 @@ class Store:
             )
         renamed = None if stored_id == article.id else article.id
         return AddResult(id=stored_id, inserted=True, key=key, renamed_from=renamed)
+
+    def _revise(self, conn: sqlite3.Connection, article: Article, key: str) -> AddResult | None:
+        """Make ``article`` the newest version of the stored article at its URL (inside the
+        caller's transaction); ``None`` when no article is stored at that URL."""
+        row = conn.execute(
+            "SELECT id, title, text, published, revisions FROM articles WHERE url = ?"
+            " ORDER BY seq DESC LIMIT 1",
+            (article.url,),
+        ).fetchone()
+        if row is None:
+            return None
+        ident, title, text, published, revisions_json = row
+        revisions = json.loads(revisions_json)
+        changes = changes_between(
+            title, text, published, article.title, article.text, article.published
+        )
+        now = _now()
+        if changes:
+            version = len(revisions) + 1
+            conn.execute(
+                "INSERT OR REPLACE INTO article_versions (article_id, version, replaced_at,"
+                " title, published, text) VALUES (?, ?, ?, ?, ?, ?)",
+                (ident, version, now, title, published, text),
+            )
+            revisions.append(to_jsonable(Revision(version, now, changes)))
+        conn.execute(
+            "UPDATE articles SET key = ?, source = ?, title = ?, published = ?, author = ?,"
+            " origin = ?, source_from = ?, text = ?, word_count = ?, removed = ?, cleaned = ?,"
+            " extra = ?, revisions = ?, revised_pending = 1 WHERE id = ?",
+            (
+                key,
+                article.source,
+                article.title,
+                article.published,
+                article.author,
+                article.origin,
+                article.source_from,
+                article.text,
+                word_count(article.text),
+                _dumps([{"line": r.line, "reason": r.reason} for r in article.removed]),
+                int(article.cleaned),
+                _dumps(article.extra),
+                _dumps(revisions),
+                ident,
+            ),
+        )
+        return AddResult(id=ident, inserted=False, key=key, revised=True)
+
+    def pending_revisions(self) -> list[Article]:
+        """Articles given a new version whose stories have not been analysed again yet."""
+        with self._read() as conn:
+            rows = conn.execute(
+                f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE revised_pending = 1 ORDER BY seq"
+            ).fetchall()
+        return [_article(r) for r in rows]
+
+    def article_versions(self, article_id: str) -> list[dict[str, Any]]:
+        """Earlier versions of an article, oldest first: ``{"version", "replaced_at",
+        "title", "published", "text"}`` (the article itself holds the newest)."""
+        with self._read() as conn:
+            rows = conn.execute(
+                "SELECT version, replaced_at, title, published, text FROM article_versions"
+                " WHERE article_id = ? ORDER BY version",
+                (article_id,),
+            ).fetchall()
+        keys = ("version", "replaced_at", "title", "published", "text")
+        return [dict(zip(keys, r, strict=True)) for r in rows]
 
     def add_articles(self, articles: Iterable[Article]) -> AddCounts:
         """Store each article with :meth:`add_article`, each committed on its own."""
@@ -589,9 +686,10 @@ class Store:
         Returns the number of stories written.
         """
         docs = [self._story_row(s) for s in stories]
+        now = _now()
         with self._write() as conn:
             for doc in docs:
-                self._write_story(conn, *doc)
+                self._write_story(conn, *doc, now)
         return len(docs)
 
     @staticmethod
@@ -618,6 +716,7 @@ class Store:
         title: str | None,
         article_ids: list[str],
         doc: str,
+        now: str,
     ) -> None:
         missing = [
             a
@@ -633,7 +732,7 @@ class Store:
             "INSERT INTO stories (id, title, doc, updated_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (id) DO UPDATE SET title = excluded.title, doc = excluded.doc,"
             " updated_at = excluded.updated_at",
-            (story_id, title, doc, _now()),
+            (story_id, title, doc, now),
         )
         conn.execute("DELETE FROM story_articles WHERE story_id = ?", (story_id,))
         conn.executemany(
@@ -641,12 +740,19 @@ class Store:
             " VALUES (?, ?, ?)",
             [(story_id, a, i) for i, a in enumerate(article_ids)],
         )
+        _log_story(conn, story_id, now, doc)
 
     def delete_stories(self, story_ids: Iterable[str]) -> int:
         """Remove the named stories (e.g. merged into others); returns how many existed."""
         ids = [_scrub(i) for i in story_ids]
+        now = _now()
         with self._write() as conn:
-            return sum(conn.execute("DELETE FROM stories WHERE id = ?", (i,)).rowcount for i in ids)
+            gone = 0
+            for i in ids:
+                if conn.execute("DELETE FROM stories WHERE id = ?", (i,)).rowcount:
+                    _log_story(conn, i, now, None, removed=True)
+                    gone += 1
+            return gone
 
     def articles_without_story(self) -> list[Article]:
         """Stored articles that belong to no story (e.g. left by an interrupted ingest)."""
@@ -779,11 +885,13 @@ class Store:
         stories: Iterable[Mapping[str, Any]] = (),
         removed: Iterable[str] = (),
         run: Mapping[str, Any] | None = None,
+        revised: Iterable[str] = (),
     ) -> None:
         """Write everything an ingest decided, in one transaction: the stages' state, the
-        articles' new syndication fields, the stories touched, the stories merged away and
-        the run summary.  A run killed before this leaves the store as it was, with its new
-        articles in no story; the next ingest finds them and places them."""
+        articles' new syndication fields, the stories touched, the stories merged away, the
+        run summary, and that the ``revised`` articles (new versions) are analysed again.  A
+        run killed before this leaves the store as it was, with its new articles in no story
+        and its new versions pending; the next ingest finds them and places them."""
         docs = [self._story_row(s) for s in stories]
         now = _now()
         with self._write() as conn:
@@ -806,9 +914,13 @@ class Store:
                     ),
                 )
             for story_id in removed:
-                conn.execute("DELETE FROM stories WHERE id = ?", (_scrub(story_id),))
+                if conn.execute("DELETE FROM stories WHERE id = ?", (_scrub(story_id),)).rowcount:
+                    _log_story(conn, _scrub(story_id), now, None, removed=True)
             for doc in docs:
-                self._write_story(conn, *doc)
+                self._write_story(conn, *doc, now)
+            conn.executemany(
+                "UPDATE articles SET revised_pending = 0 WHERE id = ?", [(i,) for i in revised]
+            )
             if run is not None:
                 conn.execute(
                     "INSERT INTO runs (recorded_at, summary) VALUES (?, ?)", (now, _dumps(run))

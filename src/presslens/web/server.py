@@ -42,7 +42,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from presslens.errors import QueryRefused, QueryTimeout, StoreError
+from presslens.errors import ConfigError, QueryRefused, QueryTimeout, StoreError
 from presslens.report.serialize import article_to_dict
 from presslens.report.site import (
     ServerLinks,
@@ -54,6 +54,9 @@ from presslens.report.site import (
     stylesheet,
 )
 from presslens.store import Store
+from presslens.store.watch import utc_now
+from presslens.watch.changes import changes_since, parse_since, source_health
+from presslens.web.feeds import FEED_STORIES, stories_atom
 
 T = TypeVar("T")
 
@@ -119,6 +122,9 @@ class Page:
 
 HTML = "text/html; charset=utf-8"
 JSON = "application/json"
+ATOM = "application/atom+xml; charset=utf-8"
+#: what ``/changes`` shows without ``?since=``: the last day
+DEFAULT_SINCE = "24h"
 
 
 def _html(body: str, status: int = 200) -> Page:
@@ -442,7 +448,29 @@ def create_app(
             if (s := store.get_story(sid)) is not None
         ]
         ctx = article_context(article_to_dict(art), stories)
-        return _html(render("article.html.j2", LINKS, **ctx, **page_common))
+        versions = {v["version"]: v for v in store.article_versions(art.id)}
+        return _html(render("article.html.j2", LINKS, **ctx, versions=versions, **page_common))
+
+    def changes_doc(store: Store, since: str) -> dict[str, Any]:
+        return changes_since(store, since, now=utc_now())
+
+    def changes_page(store: Store, since: str, since_text: str) -> Page:
+        doc = changes_doc(store, since)
+        return _html(
+            render("changes.html.j2", LINKS, doc=doc, since_text=since_text, **page_common)
+        )
+
+    def sources_page(store: Store) -> Page:
+        health = source_health(store, utc_now())
+        last = store.last_watch_round()
+        if last is not None:
+            from presslens.watch.watcher import RoundSummary
+
+            known = {k: v for k, v in last.items() if k in RoundSummary.__dataclass_fields__}
+            last = {**last, "line": RoundSummary(**known).line()}
+        return _html(
+            render("sources.html.j2", LINKS, sources=health, last_round=last, **page_common)
+        )
 
     def stories_doc(store: Store, snap: Snapshot, params: Mapping[str, str]) -> Page:
         rows, _ = _filtered_rows(store, snap, params)
@@ -509,6 +537,55 @@ def create_app(
             "/api/articles/" + aid, lambda st, _: article_doc(st, aid), as_json=True
         )
 
+    def since_of(request: Request) -> tuple[str, str] | Page:
+        """The asked ``since`` as stored times go (a relative one to the minute, so pages
+        are cached for a minute), and as the user wrote it; a 400 page when unreadable."""
+        text = request.query_params.get("since", "").strip() or DEFAULT_SINCE
+        try:
+            since = parse_since(text)
+        except ConfigError as e:
+            return _problem(400, "Bad time", str(e), as_json=request.url.path.startswith("/api"))
+        return (since[:16] + ":00.000+00:00" if since.endswith("+00:00") else since), text
+
+    async def changes(request: Request) -> Response:
+        asked = since_of(request)
+        if isinstance(asked, Page):
+            return asked.response()
+        since, text = asked
+        return await site.respond(
+            _key("/changes", {"since": since}), lambda st, _: changes_page(st, since, text)
+        )
+
+    async def api_changes(request: Request) -> Response:
+        asked = since_of(request)
+        if isinstance(asked, Page):
+            return asked.response()
+        since, _ = asked
+        return await site.respond(
+            _key("/api/changes", {"since": since}),
+            lambda st, _: _json(changes_doc(st, since)),
+            as_json=True,
+        )
+
+    async def sources(request: Request) -> Response:
+        return await site.respond("/sources", lambda st, _: sources_page(st))
+
+    async def api_sources(request: Request) -> Response:
+        return await site.respond(
+            "/api/sources",
+            lambda st, _: _json({"sources": source_health(st, utc_now())}),
+            as_json=True,
+        )
+
+    async def stories_feed(request: Request) -> Response:
+        base = str(request.base_url)
+
+        def make(store: Store, snap: Snapshot) -> Page:
+            body = stories_atom(store.latest_stories(FEED_STORIES), base, utc_now())
+            return Page(200, body.encode("utf-8"), ATOM)
+
+        return await site.respond("/feeds/stories.atom@" + base, make)
+
     async def openapi(request: Request) -> Response:
         return _json(OPENAPI).response()
 
@@ -523,6 +600,11 @@ def create_app(
         Route("/api/stories", api_stories),
         Route("/api/stories/{story_id:path}", api_story),
         Route("/api/articles/{article_id:path}", api_article),
+        Route("/changes", changes),
+        Route("/api/changes", api_changes),
+        Route("/sources", sources),
+        Route("/api/sources", api_sources),
+        Route("/feeds/stories.atom", stories_feed),
         Route("/openapi.json", openapi),
         Route("/static/app.js", app_js),
     ]
@@ -649,5 +731,11 @@ OPENAPI: dict[str, Any] = {
         "/api/articles/{article_id}": _op(
             "One article as in report.json", [_path_param("article_id")]
         ),
+        "/api/changes": _op(
+            "What changed since a time (presslens.changes/1): new and grown stories, new"
+            " discrepancies, corrected articles, outlets not covering a story, source health",
+            [_query("since", "an ISO date or time, or a duration ago (24h, 2d); default 24h")],
+        ),
+        "/api/sources": _op("The sources a watch polls, with their health"),
     },
 }
