@@ -65,8 +65,7 @@ def test_conditional_get_with_etag_and_last_modified(site: FakeSite) -> None:
         try:
             first = [await fetcher.get(site.url(p)) for p in ("/etag", "/lm")]
             again = [
-                await fetcher.get(f.url, etag=f.etag, last_modified=f.last_modified)
-                for f in first
+                await fetcher.get(f.url, etag=f.etag, last_modified=f.last_modified) for f in first
             ]
             assert fetcher.stats.not_modified == 2
             return first + again
@@ -85,7 +84,9 @@ def test_robots_txt_disallows_a_path_and_is_asked_once_a_day(site: FakeSite) -> 
     site.routes["/private/story"] = Reply(200, PAGE)
     site.routes["/open"] = Reply(200, PAGE)
     kept = _Kept()
-    refused, ok = _get_all(_config(), [site.url("/private/story"), site.url("/open")], robots=kept.cache())
+    refused, ok = _get_all(
+        _config(), [site.url("/private/story"), site.url("/open")], robots=kept.cache()
+    )
     assert refused.refused and refused.error == "disallowed by robots.txt"
     assert ok.ok
     assert site.hits["/private/story"] == 0

@@ -112,7 +112,9 @@ def test_a_corrected_figure_headline_and_notice() -> None:
         "Rescue teams arrived on Friday.\n\n"
         "Correction: An earlier version of this story gave the wrong death toll."
     )
-    changes = changes_between("Floods kill 12", OLD, "2026-03-05", "Floods kill 15", new, "2026-03-05")
+    changes = changes_between(
+        "Floods kill 12", OLD, "2026-03-05", "Floods kill 15", new, "2026-03-05"
+    )
     kinds = [c.kind for c in changes]
     assert kinds == ["headline", "figure", "correction notice"]
     figure = changes[1]
@@ -149,7 +151,9 @@ def test_unchanged_text_has_no_changes_and_whitespace_does_not_count() -> None:
 
 def test_a_rewritten_page_is_capped() -> None:
     old = "\n\n".join(f"Paragraph number {i} says one thing about the river." for i in range(40))
-    new = "\n\n".join(f"Entirely different text {i} about a market fire downtown." for i in range(40))
+    new = "\n\n".join(
+        f"Entirely different text {i} about a market fire downtown." for i in range(40)
+    )
     changes = changes_between(None, old, None, None, new, None)
     assert len(changes) == MAX_CHANGES
     assert changes[-1].kind == "more" and changes[-1].after is not None

@@ -163,6 +163,8 @@ CREATE TABLE pages (
     source_url TEXT,
     article_url TEXT,
     entry_hash TEXT,
+    entry_title TEXT,
+    entry_published TEXT,
     etag TEXT,
     last_modified TEXT,
     body_hash TEXT,

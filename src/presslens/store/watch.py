@@ -60,7 +60,8 @@ class PageRow:
 
     ``article_url`` is the URL the article is stored under (the page's own canonical link
     when it names one); ``entry_hash`` what the listing said of it last (title, date,
-    summary), so a changed entry sends the page to be read again; ``etag``,
+    summary), so a changed entry sends the page to be read again, and ``entry_title`` and
+    ``entry_published`` the title and date it gave, which a page read again keeps; ``etag``,
     ``last_modified`` and ``body_hash`` tell an unchanged page without reading it twice;
     ``next_check_at`` is when it is looked at again for corrections (``None``: never).
     """
@@ -69,6 +70,8 @@ class PageRow:
     source_url: str | None = None
     article_url: str | None = None
     entry_hash: str | None = None
+    entry_title: str | None = None
+    entry_published: str | None = None
     etag: str | None = None
     last_modified: str | None = None
     body_hash: str | None = None

@@ -581,6 +581,8 @@ class Watcher:
             return
         body_hash = _hash(got.body)
         digest = entry.digest if entry is not None else base.entry_hash
+        if entry is not None:
+            base = replace(base, entry_title=entry.title, entry_published=entry.published)
         fresh = replace(
             base,
             etag=got.etag,
@@ -611,14 +613,18 @@ class Watcher:
         fresh = replace(fresh, article_url=article_url)
         polled.pages.append(fresh)
         source_url = fresh.source_url or ""
-        title = entry.title if entry is not None else None
-        published = head.published or (entry.published if entry is not None else None)
+        title = fresh.entry_title or head.title
+        published = head.published or fresh.entry_published
+        # the lister names the outlet of its own site's pages; a page it links on another
+        # site (an aggregator's feed) is named by that page, else by its host
+        own = bool(source_url) and same_site(host_of(source_url), host_of(article_url))
+        outlet = (names.get(source_url) if own else head.source) or host_of(article_url)
         polled.records.append(
             {
                 "id": stable_id(article_url),
-                "source": names.get(source_url) or host_of(article_url),
+                "source": outlet,
                 "url": article_url,
-                "title": title or head.title,
+                "title": title,
                 "published": published,
                 "author": head.author,
                 "html": text,
