@@ -145,9 +145,9 @@ class WatchTables:
 
     # --- sources ---------------------------------------------------------------------------
 
-    def add_source(self, url: str, *, name: str | None = None) -> bool:
-        """Add a source to poll (``True``), or only set its ``name`` when it is already
-        listed (``False``)."""
+    def add_source(self, url: str, *, name: str | None = None, rename: bool = True) -> bool:
+        """Add a source to poll (``True``); for one already listed (``False``) set its
+        ``name`` when given (with ``rename=False`` only when it has none yet)."""
         with self._write() as conn:
             cursor = conn.execute(
                 "INSERT INTO sources (url, name, added_at) VALUES (?, ?, ?)"
@@ -155,7 +155,10 @@ class WatchTables:
                 (url, name, utc_now()),
             )
             if cursor.rowcount == 0 and name is not None:
-                conn.execute("UPDATE sources SET name = ? WHERE url = ?", (name, url))
+                conn.execute(
+                    "UPDATE sources SET name = ? WHERE url = ? AND (name IS NULL OR ?)",
+                    (name, url, int(rename)),
+                )
             return cursor.rowcount > 0
 
     def remove_source(self, url: str) -> bool:

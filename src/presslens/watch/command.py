@@ -67,7 +67,7 @@ def _add_listed(store: Any, paths: list[str], quiet: bool) -> tuple[int, int]:
                 if not quiet:
                     print(f"presslens: skipped {item}", file=sys.stderr)
                 continue
-            if store.add_source(item.url, name=item.name):
+            if store.add_source(item.url, name=item.name, rename=False):
                 added += 1
             else:
                 known += 1
