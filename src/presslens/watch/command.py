@@ -25,6 +25,13 @@ def _db_flag(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", required=True, metavar="FILE", help="the store")
 
 
+def _action_flags(p: argparse.ArgumentParser) -> None:
+    """``--db``, and ``--quiet`` also after the action (``sources add URL --quiet``); its
+    default is left to the ``sources`` parser, which argparse would otherwise overwrite."""
+    _db_flag(p)
+    p.add_argument("--quiet", action="store_true", default=argparse.SUPPRESS, help="no summary")
+
+
 # --- sources ---------------------------------------------------------------------------------
 
 
@@ -33,16 +40,16 @@ def _sources_flags(p: argparse.ArgumentParser) -> None:
     add = sub.add_parser("add", help="add feeds or front pages to watch")
     add.add_argument("urls", nargs="+", metavar="URL")
     add.add_argument("--name", help="the outlet's name (else the feed's title, else the host)")
-    _db_flag(add)
+    _action_flags(add)
     listing = sub.add_parser("list", help="list the sources and their health")
     listing.add_argument("--format", choices=["text", "json"], default="text")
-    _db_flag(listing)
+    _action_flags(listing)
     remove = sub.add_parser("remove", help="stop watching sources (their articles stay)")
     remove.add_argument("urls", nargs="+", metavar="URL")
-    _db_flag(remove)
+    _action_flags(remove)
     imp = sub.add_parser("import", help="add every source of an OPML file or a list of URLs")
     imp.add_argument("file", metavar="FILE")
-    _db_flag(imp)
+    _action_flags(imp)
 
 
 def _add_listed(store: Any, paths: list[str], quiet: bool) -> tuple[int, int]:

@@ -93,6 +93,9 @@ class RoundSummary:
     number: int
     started: str
     seconds: float = 0.0
+    #: of which polling sources and reading pages, and ingesting what was read
+    poll_seconds: float = 0.0
+    ingest_seconds: float = 0.0
     sources: int = 0
     sources_ok: int = 0
     sources_unchanged: int = 0
@@ -124,6 +127,7 @@ class RoundSummary:
             f" {self.pages_failed + self.pages_refused} not read; {self.requests} requests;"
             f" {self.new_articles} new articles, {self.revised_articles} changed;"
             f" {self.stories_touched} stories updated; {self.seconds:.1f} s"
+            f" ({self.poll_seconds:.1f} s polling, {self.ingest_seconds:.1f} s ingesting)"
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -238,6 +242,7 @@ class Watcher:
             summary.stopped = True
             summary.seconds = time.monotonic() - t0
             return summary
+        summary.poll_seconds = time.monotonic() - t0
         self._tally(summary, polled, due)
         spooled, lines = self._write_spool(polled.records, now)
         with Store(self.db) as store:
@@ -247,7 +252,9 @@ class Watcher:
         if self.stop_event.is_set():
             summary.stopped = True
         else:
+            t1 = time.monotonic()
             self._ingest(summary, polled, spooled, lines)
+            summary.ingest_seconds = time.monotonic() - t1
         summary.seconds = time.monotonic() - t0
         return summary
 
