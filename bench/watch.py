@@ -360,7 +360,12 @@ def part_rounds(
     not_modified = sum(o.not_modified - before[o.base][1] for o in outlets)
     sent = sum(o.feed_bytes_sent - before[o.base][2] for o in outlets)
     unconditional = sum(o.feed_bytes_unconditional - before[o.base][3] for o in outlets)
-    twice = sum(1 for o in outlets for p, n in o.hits.items() if p.startswith("/news/") and n > 1)
+    twice = sum(
+        1
+        for o in outlets
+        for p, n in o.hits.items()
+        if p.startswith("/news/") and n - pages_before[o.base].get(p, 0) > 1
+    )
     pages = sum(
         n - pages_before[o.base].get(p, 0)
         for o in outlets
