@@ -1,7 +1,7 @@
 """``presslens watch`` over 40 news sites served on 127.0.0.1, through the CLI a user runs.
 
-The DEV articles of ../shared/benchdata (ECB+, BASIL, PolNeAR: stories told by several
-outlets) are dealt out to 40 fake outlets, each its own host (port) with an RSS feed of 30
+The DEV articles of ../shared/benchdata (ECB+, BASIL, PolNeAR, Multi-News: stories told by
+several outlets) are dealt out to 40 fake outlets, each its own host (port) with an RSS feed of 30
 entries and an HTML page per article (ETag on every answer, robots.txt absent).  Three parts:
 
 ``round``   one round of ``presslens watch --once`` over the 40 x 30 sources with the shipped
@@ -62,6 +62,9 @@ def _records() -> list[dict[str, Any]]:
     for rel in ("clustering/ecbplus", "clustering/basil", "quotes/polnear"):
         with (BENCH / rel / "articles.jsonl").open(encoding="utf-8") as fh:
             recs.extend(json.loads(line) for line in fh if line.strip())
+    with (BENCH / "summarization/multinews/stories.jsonl").open(encoding="utf-8") as fh:
+        for line in fh:
+            recs.extend(json.loads(line)["articles"])
     return [r for r in recs if len(r["text"].split()) >= 40]
 
 

@@ -21,6 +21,7 @@ from fakesite import FEED_TYPE, FakeSite, Reply, article_page, rss, sites
 from presslens.cli import main
 from presslens.model import Article
 from presslens.store import Store
+from presslens.watch.watcher import only_watch
 
 DAY = "Thu, 05 Mar 2026 10:00:00 GMT"
 STORY = [
@@ -118,6 +119,15 @@ def test_changes_as_markdown_and_json(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_watch_needs_sources(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["watch", "--db", str(tmp_path / "s.db"), "--once"]) == 2
     assert "no sources" in capsys.readouterr().err
+
+
+def test_one_watch_per_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "s.db"
+    with only_watch(db):
+        assert main(["watch", "https://wire.example/feed", "--db", str(db), "--once"]) == 2
+    assert "another presslens watch is running on" in capsys.readouterr().err
+    with only_watch(db):
+        pass  # released: the next watch may start
 
 
 def _watch(db: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:

@@ -337,6 +337,11 @@ def _support_marks(story: Mapping[str, Any]) -> dict[str, list[tuple[int, int, s
     return marks
 
 
+def _holds(text: str, figure: str) -> bool:
+    """Whether ``text`` (case-folded) holds ``figure`` as a whole token ("15", not "150")."""
+    return re.search(rf"(?<![\w.,]){re.escape(figure.casefold())}(?![\w]|[.,]\d)", text) is not None
+
+
 def corrected_values(story: Mapping[str, Any]) -> dict[str, str]:
     """Notes for the discrepancy values that an outlet reached by correcting its article,
     keyed ``"d.v"`` (discrepancy and value positions): "corrected from 12 on 2026-03-05".
@@ -358,8 +363,7 @@ def corrected_values(story: Mapping[str, Any]) -> dict[str, str]:
             shown = f"{v.get('value') or ''} {v.get('normalised') or ''}".casefold()
             for aid in v.get("article_ids") or []:
                 for ch in figures.get(str(aid), []):
-                    after, before = str(ch["after"]).casefold(), str(ch["before"]).casefold()
-                    if after in shown and before not in shown:
+                    if _holds(shown, str(ch["after"])) and not _holds(shown, str(ch["before"])):
                         when = str(ch.get("at") or "")[:10]
                         notes[f"{di}.{vi}"] = f"corrected from {ch['before']} on {when}"
     return notes

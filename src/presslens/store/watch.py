@@ -347,6 +347,16 @@ class WatchTables:
                 out.update((a, s) for a, s in rows)
         return out
 
+    def has_unfinished(self) -> bool:
+        """Whether an article waits to be placed in a story, or a new version of one to have
+        its stories analysed again (left by a run that stopped before it committed)."""
+        with self._read() as conn:
+            row = conn.execute(
+                "SELECT 1 FROM articles AS a WHERE a.revised_pending = 1 OR NOT EXISTS"
+                " (SELECT 1 FROM story_articles AS sa WHERE sa.article_id = a.id) LIMIT 1"
+            ).fetchone()
+        return row is not None
+
     def latest_stories(self, limit: int) -> list[dict[str, Any]]:
         """The ``limit`` stories written most recently, newest first: ``id``, ``title``,
         ``updated_at``, ``sources``, ``independent_sources``, ``articles`` and the first

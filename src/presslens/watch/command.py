@@ -203,7 +203,7 @@ def _cmd_watch(args: argparse.Namespace) -> int:
     from presslens.progress import Reporter
     from presslens.store import Store
     from presslens.watch.changes import parse_duration
-    from presslens.watch.watcher import Watcher, WatchStopped
+    from presslens.watch.watcher import Watcher, WatchStopped, only_watch
 
     every = None if args.every is None else parse_duration(args.every).total_seconds() / 60
     if args.rounds is not None and args.rounds < 1:
@@ -230,7 +230,7 @@ def _cmd_watch(args: argparse.Namespace) -> int:
         )
     interval = cfg.watch.every_minutes * 60
     rounds = 0
-    with executor_from(args) as executor:
+    with only_watch(args.db), executor_from(args) as executor:
         watcher = Watcher(args.db, cfg, executor, progress=reporter.update)
         reporter.info(
             f"presslens watch: {count} sources into {args.db}, a round every {interval:g} s"

@@ -24,13 +24,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
@@ -43,7 +45,7 @@ import httpx
 from presslens.api import run_on_store
 from presslens.config import Config
 from presslens.engine import ProgressFn, no_progress
-from presslens.errors import InputError
+from presslens.errors import ConfigError, InputError
 from presslens.executors import Executor
 from presslens.ingest.decode import charset_of, decode_bytes, mime_of
 from presslens.ingest.feed import feed_entries, looks_like_feed
@@ -78,6 +80,25 @@ _HEAD_BYTES = 256 * 1024
 
 class WatchStopped(BaseException):
     """A stop was asked (SIGINT, SIGTERM) while a round was ingesting."""
+
+
+@contextmanager
+def only_watch(db: str | Path) -> Iterator[None]:
+    """Hold ``STORE.watch.lock`` for as long as this watch runs; :class:`ConfigError` when
+    another watch holds it (two would read the same pages and ingest the same spool).  The
+    operating system lets go of the lock when the process ends, however it ends."""
+    path = Path(db)
+    lock = path.with_name(path.name + ".watch.lock")
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise ConfigError(f"another presslens watch is running on {db} ({lock})") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
 def spool_dir(db: str | Path) -> Path:
@@ -244,7 +265,7 @@ class Watcher:
             return summary
         summary.poll_seconds = time.monotonic() - t0
         self._tally(summary, polled, due)
-        spooled, lines = self._write_spool(polled.records, now)
+        spooled, lines = self._write_spool(polled.records, now, number)
         with Store(self.db) as store:
             store.put_pages(polled.pages)
             for row in polled.sources:
@@ -277,14 +298,14 @@ class Watcher:
         summary.pages_refused = polled.outcomes["refused"]
 
     def _write_spool(
-        self, records: list[dict[str, Any]], now: str
+        self, records: list[dict[str, Any]], now: str, number: int
     ) -> tuple[Path | None, dict[int, str]]:
         """Write this round's records (flushed to disk before anything refers to them)."""
         if not records:
             return None, {}
         self.spool.mkdir(parents=True, exist_ok=True)
         stamp = now[:19].replace("-", "").replace(":", "")
-        path = self.spool / f"round-{stamp}-{os.getpid()}.jsonl"
+        path = self.spool / f"round-{stamp}-{os.getpid()}-{number}.jsonl"
         tmp = path.with_name("." + path.name + ".tmp")
         lines: dict[int, str] = {}
         with tmp.open("w", encoding="utf-8") as fh:
@@ -305,7 +326,7 @@ class Watcher:
     ) -> None:
         files = sorted(self.spool.glob("round-*.jsonl")) if self.spool.is_dir() else []
         with Store(self.db) as store:
-            leftover = bool(store.pending_revisions() or store.articles_without_story())
+            leftover = store.has_unfinished()
             urls = list(polled.origin)
             before = store.article_ids_by_url(urls)
         if not files and not leftover:
