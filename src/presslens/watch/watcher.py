@@ -51,6 +51,7 @@ from presslens.ingest.decode import charset_of, decode_bytes, mime_of
 from presslens.ingest.feed import feed_entries, looks_like_feed
 from presslens.ingest.html import PAGE_TYPES, declared_charset, looks_like_html, read_html
 from presslens.ingest.ids import stable_id
+from presslens.ingest.inputs import SHARD_FILES
 from presslens.model import Skip
 from presslens.pipeline import Pipeline
 from presslens.store import Store
@@ -74,6 +75,9 @@ FEED_TYPES = frozenset(
 PAGE_GIVE_UP = 5
 #: statuses that say a page is gone for good
 _GONE = frozenset({404, 410})
+#: records a spool file holds: as many as a folder shard of ``ingest`` holds files, so the
+#: pages of a round are read and cleaned on every worker
+SPOOL_RECORDS = SHARD_FILES
 #: how much of a page is searched for the feed it announces (its head)
 _HEAD_BYTES = 256 * 1024
 
@@ -265,7 +269,7 @@ class Watcher:
             return summary
         summary.poll_seconds = time.monotonic() - t0
         self._tally(summary, polled, due)
-        spooled, lines = self._write_spool(polled.records, now, number)
+        lines = self._write_spool(polled.records, now, number)
         with Store(self.db) as store:
             store.put_pages(polled.pages)
             for row in polled.sources:
@@ -274,7 +278,7 @@ class Watcher:
             summary.stopped = True
         else:
             t1 = time.monotonic()
-            self._ingest(summary, polled, spooled, lines)
+            self._ingest(summary, polled, lines)
             summary.ingest_seconds = time.monotonic() - t1
         summary.seconds = time.monotonic() - t0
         return summary
@@ -299,30 +303,31 @@ class Watcher:
 
     def _write_spool(
         self, records: list[dict[str, Any]], now: str, number: int
-    ) -> tuple[Path | None, dict[int, str]]:
-        """Write this round's records (flushed to disk before anything refers to them)."""
+    ) -> dict[tuple[str, int], str]:
+        """Write this round's records, :data:`SPOOL_RECORDS` a file (each file is one shard
+        of the ingest, so workers read and clean them side by side), flushed to disk before
+        anything refers to them; the URL of the record on each (file, line)."""
+        lines: dict[tuple[str, int], str] = {}
         if not records:
-            return None, {}
+            return lines
         self.spool.mkdir(parents=True, exist_ok=True)
         stamp = now[:19].replace("-", "").replace(":", "")
-        path = self.spool / f"round-{stamp}-{os.getpid()}-{number}.jsonl"
-        tmp = path.with_name("." + path.name + ".tmp")
-        lines: dict[int, str] = {}
-        with tmp.open("w", encoding="utf-8") as fh:
-            for n, record in enumerate(records, start=1):
-                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-                lines[n] = record["url"]
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        return path, lines
+        for k in range(0, len(records), SPOOL_RECORDS):
+            path = (
+                self.spool / f"round-{stamp}-{os.getpid()}-{number}-{k // SPOOL_RECORDS:04d}.jsonl"
+            )
+            tmp = path.with_name("." + path.name + ".tmp")
+            with tmp.open("w", encoding="utf-8") as fh:
+                for n, record in enumerate(records[k : k + SPOOL_RECORDS], start=1):
+                    fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    lines[(str(path), n)] = record["url"]
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        return lines
 
     def _ingest(
-        self,
-        summary: RoundSummary,
-        polled: _Polled,
-        spooled: Path | None,
-        lines: Mapping[int, str],
+        self, summary: RoundSummary, polled: _Polled, lines: Mapping[tuple[str, int], str]
     ) -> None:
         files = sorted(self.spool.glob("round-*.jsonl")) if self.spool.is_dir() else []
         with Store(self.db) as store:
@@ -353,7 +358,7 @@ class Watcher:
         with Store(self.db) as store:
             after = store.article_ids_by_url(urls)
             self._count_articles(store, polled, before, after)
-            self._note_skips(store, polled, result.skipped, spooled, lines)
+            self._note_skips(store, polled, result.skipped, lines)
 
     def _count_articles(
         self,
@@ -377,16 +382,15 @@ class Watcher:
         store: Store,
         polled: _Polled,
         skipped: Iterable[Skip],
-        spooled: Path | None,
-        lines: Mapping[int, str],
+        lines: Mapping[tuple[str, int], str],
     ) -> None:
         """Say on each page row why its page gave no article (no text found, ...)."""
         reasons: dict[str, str] = {}
         for s in skipped:
-            if spooled is not None and s.path == str(spooled) and s.line is not None:
-                page = polled.page_of.get(lines.get(s.line, ""))
-                if page is not None:
-                    reasons[page] = s.reason
+            url = lines.get((s.path, s.line)) if s.line is not None else None
+            page = polled.page_of.get(url) if url is not None else None
+            if page is not None:
+                reasons[page] = s.reason
         rows = store.get_pages(reasons)
         store.put_pages(
             replace(row, last_error=f"no article: {reasons[url]}") for url, row in rows.items()
@@ -436,7 +440,10 @@ class Watcher:
                 for row, listed in checked:
                     polled.sources.append(row)
                     for e in listed:
-                        entries.setdefault(e.url, e)
+                        # a page listed by several sources takes its own site's entry
+                        prev = entries.get(e.url)
+                        if prev is None or (not _own(prev) and _own(e)):
+                            entries[e.url] = e
                 names = {s.url: s.name for s in sources}
                 names.update((r.url, r.name) for r in polled.sources)
                 todo = self._pages_to_read(store, entries, now)
@@ -573,8 +580,8 @@ class Watcher:
         if self.stop_event.is_set():
             return
         base = row or PageRow(url=url, first_seen_at=now)
-        if entry is not None:
-            base = replace(base, source_url=base.source_url or entry.source_url)
+        if entry is not None and (base.source_url is None or _own(entry)):
+            base = replace(base, source_url=entry.source_url)
         # a changed entry needs the page itself (its title goes into the record), so only a
         # revisit asks conditionally
         conditional = entry is None or (row is not None and row.entry_hash == entry.digest)
@@ -641,12 +648,12 @@ class Watcher:
         fresh = replace(fresh, article_url=article_url)
         polled.pages.append(fresh)
         source_url = fresh.source_url or ""
-        title = fresh.entry_title or head.title
-        published = head.published or fresh.entry_published
-        # the lister names the outlet of its own site's pages; a page it links on another
-        # site (an aggregator's feed) is named by that page, else by its host
+        # a source names and titles the pages of its own site; a page it lists on another
+        # site (an aggregator's feed) is named and titled by the page itself
         own = bool(source_url) and same_site(host_of(source_url), host_of(article_url))
         outlet = (names.get(source_url) if own else head.source) or host_of(article_url)
+        title = (fresh.entry_title if own else None) or head.title
+        published = head.published or (fresh.entry_published if own else None)
         polled.records.append(
             {
                 "id": stable_id(article_url),
@@ -672,6 +679,11 @@ class Watcher:
         wait = self.config.watch.every_minutes * 2 ** (failures - 1)
         next_at = None if gone or failures >= PAGE_GIVE_UP else _later(now, wait)
         return replace(row, failures=failures, last_error=got.error, next_check_at=next_at)
+
+
+def _own(entry: _Entry) -> bool:
+    """Whether the source that lists ``entry`` is on the page's own site."""
+    return same_site(host_of(entry.source_url), host_of(entry.url))
 
 
 class _FeedLinks(HTMLParser):
