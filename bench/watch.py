@@ -7,8 +7,8 @@ entries and an HTML page per article (ETag on every answer, robots.txt absent). 
 ``round``   one round of ``presslens watch --once`` over the 40 x 30 sources with the shipped
             defaults (one request a second per host, the machine's cores as workers): articles
             a second in all, and in its ingest alone.  The obvious alternative in the same
-            run: the same 1,200 pages fetched by the bench itself and given to ``presslens
-            ingest`` as one JSON Lines file of HTML records.
+            run: the same 1,200 pages saved by a plain fetcher (no pacing, no robots.txt) into
+            a folder per outlet, and the folder given to ``presslens ingest``.
 ``rounds``  ``presslens watch --every 1s --rounds 100`` on that store while four of the feeds
             gain one entry each round: the memory of the watch (process and workers) after
             every round, and what conditional GET saved (feed polls answered 304, bytes not
@@ -226,25 +226,24 @@ def part_round(outlets: list[Outlet], db: Path) -> dict[str, Any]:
     with Store(db, readonly=True) as store:
         stored = store.count_articles()
         stories = len(store.story_ids())
-    # the alternative: the bench fetches every page itself (no pacing), then `presslens ingest`
+    # the alternative: every page saved into a folder per outlet by a plain fetcher (no
+    # pacing, no robots.txt), then the folder given to `presslens ingest`
     import httpx
 
     alt_db = db.with_name("watch-alt.db")
     _fresh(alt_db)
+    folder = OUT / "watch-alt"
+    shutil.rmtree(folder, ignore_errors=True)
     t0 = time.perf_counter()
-    records = []
     with httpx.Client(timeout=30) as client:
         for o in outlets:
+            (folder / o.name).mkdir(parents=True)
             for e in o.entries[:30]:
-                url = f"{o.base}/news/{_slug(e)}"
-                records.append(
-                    {"id": e["id"], "source": o.name, "url": url, "html": client.get(url).text}
-                )
+                page = client.get(f"{o.base}/news/{_slug(e)}").content
+                (folder / o.name / f"{_slug(e)}.html").write_bytes(page)
     fetched = time.perf_counter() - t0
-    alt_in = OUT / "watch-alt.jsonl"
-    alt_in.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records))
     t1 = time.perf_counter()
-    subprocess.run([PRESSLENS, "ingest", str(alt_in), "--db", str(alt_db), "--quiet"], check=True)
+    subprocess.run([PRESSLENS, "ingest", str(folder), "--db", str(alt_db), "--quiet"], check=True)
     ingested = time.perf_counter() - t1
     with Store(alt_db, readonly=True) as store:
         alt_stored = store.count_articles()
@@ -274,7 +273,8 @@ def part_round(outlets: list[Outlet], db: Path) -> dict[str, Any]:
         f"round of {out['sources']} x 30: {n} new articles in {wall:.1f} s"
         f" ({out['articles_per_s']}/s; polling {out['poll_s']} s, ingest {out['ingest_s']} s ="
         f" {out['ingest_articles_per_s']}/s), {out['requests']} requests, {stories} stories\n"
-        f"  alternative, same pages fetched unpaced then `presslens ingest`: fetch {fetched:.1f} s,"
+        f"  alternative, the pages saved unpaced, then `presslens ingest` of the folder:"
+        f" fetch {fetched:.1f} s,"
         f" ingest {ingested:.1f} s ({out['alternative']['ingest_articles_per_s']}/s),"
         f" {alt_stored} articles, {alt_stories} stories"
     )
@@ -297,19 +297,21 @@ class _Grower:
             self.added += 1
 
 
-def _tree_rss(pid: int) -> int:
+def _tree_rss(pid: int) -> tuple[int, int, int]:
+    """RSS of the process, RSS of its children (the workers) together, and their number."""
     try:
         proc = psutil.Process(pid)
-        procs = [proc, *proc.children(recursive=True)]
+        own = proc.memory_info().rss
+        children = proc.children(recursive=True)
     except psutil.NoSuchProcess:
-        return 0
+        return 0, 0, 0
     total = 0
-    for p in procs:
+    for p in children:
         try:
             total += p.memory_info().rss
         except psutil.NoSuchProcess:
             continue
-    return total
+    return own, total, len(children)
 
 
 def _run_watch(
@@ -327,7 +329,7 @@ def _run_watch(
     proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     grower = _Grower(outlets, spare)
     grower.on_round(0)
-    rss: list[int] = []
+    rss: list[tuple[int, int, int]] = []
     lines: list[str] = []
     assert proc.stdout is not None
     deadline = None if minutes is None else time.monotonic() + 60 * minutes
@@ -358,7 +360,9 @@ def part_rounds(
     }
     pages_before = {o.base: dict(o.hits) for o in outlets}
     run = _run_watch(db, outlets, spare, rounds, None, "1s")
-    rss = [r / 2**20 for r in run["rss"]]
+    rss = [(own + kids) / 2**20 for own, kids, _ in run["rss"]]
+    main_rss = [own / 2**20 for own, _, _ in run["rss"]]
+    workers = [(n, kids / 2**20) for _, kids, n in run["rss"]]
     polls = sum(o.feed_polls - before[o.base][0] for o in outlets)
     not_modified = sum(o.not_modified - before[o.base][1] for o in outlets)
     sent = sum(o.feed_bytes_sent - before[o.base][2] for o in outlets)
@@ -378,16 +382,23 @@ def part_rounds(
     with Store(db, readonly=True) as store:
         ok = store.integrity_check()
         articles = store.count_articles()
-    tail = rss[len(rss) // 2 :]
-    slope = (tail[-1] - tail[0]) / max(1, len(tail) - 1) if len(tail) > 1 else 0.0
+
+    def slope(values: list[float]) -> float:
+        tail = values[len(values) // 2 :]
+        return (tail[-1] - tail[0]) / max(1, len(tail) - 1) if len(tail) > 1 else 0.0
+
+    marks = [k for k in (1, 10, 25, 50, 75, 100) if k <= len(rss)]
     out = {
         "rounds": len(rss),
         "returncode": run["returncode"],
         "articles_added": run["added"],
         "articles_in_store": articles,
-        "rss_mb": {str(k): round(rss[k - 1], 1) for k in (1, 10, 25, 50, 75, 100) if k <= len(rss)},
+        "rss_mb": {str(k): round(rss[k - 1], 1) for k in marks},
         "rss_mb_max": round(max(rss), 1) if rss else None,
-        "rss_mb_per_round_last_half": round(slope, 3),
+        "rss_mb_per_round_last_half": round(slope(rss), 3),
+        "main_rss_mb": {str(k): round(main_rss[k - 1], 1) for k in marks},
+        "main_rss_mb_per_round_last_half": round(slope(main_rss), 3),
+        "workers": {str(k): [workers[k - 1][0], round(workers[k - 1][1], 1)] for k in marks},
         "feed_polls": polls,
         "feed_polls_not_modified": not_modified,
         "feed_bytes_sent": sent,
@@ -398,7 +409,9 @@ def part_rounds(
     }
     print(
         f"{out['rounds']} rounds: RSS (watch + workers) {out['rss_mb']} MB, last half"
-        f" {out['rss_mb_per_round_last_half']:+.3f} MB/round; {run['added']} articles added\n"
+        f" {out['rss_mb_per_round_last_half']:+.3f} MB/round; the watch process alone"
+        f" {out['main_rss_mb']} MB ({out['main_rss_mb_per_round_last_half']:+.3f} MB/round);"
+        f" workers (number, MB) {out['workers']}; {run['added']} articles added\n"
         f"  feed polls {polls}, answered 304: {not_modified} ({not_modified / max(1, polls):.1%});"
         f" feed bytes {sent:,} against {unconditional:,} without validators"
         f" ({1 - sent / max(1, unconditional):.1%} saved); {pages} page requests,"
@@ -450,9 +463,13 @@ def part_serve(
         ok = store.integrity_check()
     serve_text = serve_log.read_text()
     watch_text = "\n".join(run["lines"])
+    finished = [line for line in run["lines"] if re.match(r"round \d+: \d+ sources", line)]
     result = {
         "minutes": minutes,
-        "rounds": len(run["rss"]),
+        "rounds": len(finished),
+        "articles_stored_by_rounds": sum(
+            int(m.group(1)) for line in finished if (m := re.search(r"(\d+) new articles", line))
+        ),
         "articles_added": run["added"],
         "requests": sum(r.get("requests", 0) for r in loads),
         "failed_requests": sum(r["errors"] for r in loads),
@@ -465,8 +482,9 @@ def part_serve(
         "integrity_ok": ok,
     }
     print(
-        f"watch + serve for {minutes} min: {result['rounds']} rounds, {run['added']} articles"
-        f" added; {result['requests']} requests, {result['failed_requests']} failed, worst p99"
+        f"watch + serve for {minutes} min: {result['rounds']} rounds finished, storing"
+        f" {result['articles_stored_by_rounds']} new articles; {result['requests']} requests,"
+        f" {result['failed_requests']} failed, worst p99"
         f" {result['p99_ms_worst']} ms; 'locked' in serve log {result['locked_serve']}, in watch"
         f" output {result['locked_watch']}; tracebacks {result['tracebacks']}; integrity"
         f" {'ok' if ok else 'FAILED'}"
@@ -498,13 +516,14 @@ def main() -> None:
         # the outlets listen on new ports each run: the first part builds the store the
         # others start from, every time
         results["round"] = part_round(outlets, first)
+        # each part starts from the store that has read the feeds as they are now
+        latest = first
         if args.part in ("rounds", "all"):
-            results["rounds"] = part_rounds(
-                outlets, spare, first, OUT / "watch-rounds.db", args.rounds
-            )
+            latest = OUT / "watch-rounds.db"
+            results["rounds"] = part_rounds(outlets, spare, first, latest, args.rounds)
         if args.part in ("serve", "all"):
             results["serve"] = part_serve(
-                outlets, spare, first, OUT / "watch-serve.db", args.minutes
+                outlets, spare, latest, OUT / "watch-serve.db", args.minutes
             )
     finally:
         for o in outlets:
