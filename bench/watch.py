@@ -48,7 +48,7 @@ import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from presslens.store import Store
-from serve_load import _free_port, _stop, _wait, _wrk
+from serve_load import _free_port, _stop, _wait
 
 REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO.parent / "shared" / "benchdata"
@@ -186,6 +186,55 @@ class Outlet:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+# wrk asks for the paths in turn and counts the answers by status; each thread counts its
+# own, and `done` adds them up into lines wrk's own report does not have
+_WRK_LUA = """
+local paths = {%s}
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) i = 0; counts = {} end
+function request() i = i + 1; return wrk.format("GET", paths[(i %% #paths) + 1]) end
+function response(status, headers, body) counts[status] = (counts[status] or 0) + 1 end
+function done(summary, latency, requests)
+  local total = {}
+  for _, t in ipairs(threads) do
+    for status, n in pairs(t:get("counts")) do total[status] = (total[status] or 0) + n end
+  end
+  local parts = {}
+  for status, n in pairs(total) do table.insert(parts, status .. "=" .. n) end
+  io.write("STATUS " .. table.concat(parts, " ") .. "\\n")
+  io.write(string.format("P99 %%d\\n", latency:percentile(99)))
+  local e = summary.errors
+  io.write(string.format("ERRORS %%d\\n", e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def _wrk(base: str, paths: list[str], clients: int, seconds: int) -> dict[str, Any]:
+    """``clients`` wrk connections asking for ``paths`` for ``seconds``: the answers by
+    status, socket errors (timeouts included) and the 99th percentile latency in ms."""
+    script = OUT / "watch_wrk.lua"
+    script.write_text(_WRK_LUA % ", ".join(json.dumps(p) for p in paths))
+    out = subprocess.run(
+        ["wrk", "-t2", f"-c{clients}", f"-d{seconds}s", "--timeout=30s", "-s", str(script), base],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    statuses: dict[str, int] = {}
+    result: dict[str, Any] = {"statuses": statuses, "socket_errors": 0, "p99_ms": 0.0}
+    for line in out.splitlines():
+        if line.startswith("STATUS"):
+            for part in line.split()[1:]:
+                code, n = part.split("=")
+                statuses[code] = statuses.get(code, 0) + int(n)
+        elif line.startswith("P99"):
+            result["p99_ms"] = round(int(line.split()[1]) / 1000, 1)
+        elif line.startswith("ERRORS"):
+            result["socket_errors"] = int(line.split()[1])
+    return result
 
 
 def _fresh(db: Path) -> None:
@@ -437,21 +486,21 @@ def part_serve(
         _wait(base + "/openapi.json", server)
         with Store(db, readonly=True) as store:
             story_ids = store.story_ids()[:100]
-        urls = [
-            base + "/",
-            base + "/api/stories",
-            base + "/changes",
-            base + "/api/changes?since=2h",
-            base + "/sources",
-            base + "/feeds/stories.atom",
-            *(f"{base}/stories/{s}" for s in story_ids),
+        paths = [
+            "/",
+            "/api/stories",
+            "/changes",
+            "/api/changes?since=2h",
+            "/sources",
+            "/feeds/stories.atom",
+            *(f"/stories/{s}" for s in story_ids),
         ]
         loads: list[dict[str, Any]] = []
         stop = threading.Event()
 
         def load() -> None:
             while not stop.is_set():
-                loads.append(_wrk(urls, 20, 20, threads=2, timeout_s=30))
+                loads.append(_wrk(base, paths, 20, 20))
 
         driver = threading.Thread(target=load, daemon=True)
         driver.start()
@@ -461,6 +510,12 @@ def part_serve(
         stop_s = _stop(server)
     with Store(db) as store:
         ok = store.integrity_check()
+        # a story merged into another by a round answers 404 from then on
+        merged = sum(store.story_states(s, "")[1].removed for s in story_ids)
+    statuses: dict[str, int] = {}
+    for r in loads:
+        for code, n in r["statuses"].items():
+            statuses[code] = statuses.get(code, 0) + n
     serve_text = serve_log.read_text()
     watch_text = "\n".join(run["lines"])
     finished = [line for line in run["lines"] if re.match(r"round \d+: \d+ sources", line)]
@@ -471,9 +526,11 @@ def part_serve(
             int(m.group(1)) for line in finished if (m := re.search(r"(\d+) new articles", line))
         ),
         "articles_added": run["added"],
-        "requests": sum(r.get("requests", 0) for r in loads),
-        "failed_requests": sum(r["errors"] for r in loads),
-        "p99_ms_worst": max((r.get("p99_ms", 0) for r in loads), default=None),
+        "requests": sum(statuses.values()),
+        "statuses": statuses,
+        "socket_errors": sum(r["socket_errors"] for r in loads),
+        "story_pages_merged_away": merged,
+        "p99_ms_worst": max((r["p99_ms"] for r in loads), default=None),
         "locked_serve": serve_text.count("locked"),
         "locked_watch": watch_text.count("locked"),
         "tracebacks": serve_text.count("Traceback") + watch_text.count("Traceback"),
@@ -484,7 +541,9 @@ def part_serve(
     print(
         f"watch + serve for {minutes} min: {result['rounds']} rounds finished, storing"
         f" {result['articles_stored_by_rounds']} new articles; {result['requests']} requests,"
-        f" {result['failed_requests']} failed, worst p99"
+        f" by status {statuses} ({merged} of the {len(story_ids)} story pages asked for were"
+        f" merged into other stories by a round: those answer 404), socket errors"
+        f" {result['socket_errors']}, worst p99"
         f" {result['p99_ms_worst']} ms; 'locked' in serve log {result['locked_serve']}, in watch"
         f" output {result['locked_watch']}; tracebacks {result['tracebacks']}; integrity"
         f" {'ok' if ok else 'FAILED'}"
