@@ -1,6 +1,7 @@
 """``presslens cluster IN.jsonl -o OUT.jsonl [--db FILE] [--embed]``.
 
-Writes one line per article: ``{"id", "story", "syndication_group", "original"}``.  With
+Writes one line per article: ``{"id", "story", "thread", "syndication_group", "original"}``
+(``thread``: the id of the story's thread, see :mod:`presslens.cluster.threads`).  With
 ``--db`` the articles are added to the store and placed among the stories already there
 (incrementally); the stories are written back to it.
 """
@@ -53,10 +54,12 @@ def run(args: argparse.Namespace) -> int:
         index.add(articles)
         synd = index.syndication.result()
         story_of = index.assignments()
+        threads = index.threads()
         lines = [
             {
                 "id": a.id,
                 "story": story_of.get(a.id),
+                "thread": threads[story_of[a.id]].id if a.id in story_of else None,
                 "syndication_group": synd.group_of.get(a.id),
                 "original": synd.original.get(a.id),
             }
@@ -85,7 +88,8 @@ def _run_store(db: str, articles: list[Article], config: Config) -> list[dict[st
     return [
         {
             "id": a.id,
-            "story": update.assignments.get(a.id),
+            "story": (sid := update.assignments.get(a.id)),
+            "thread": update.threads[sid].id if sid in update.threads else None,
             "syndication_group": a.syndication_group,
             "original": a.original,
         }

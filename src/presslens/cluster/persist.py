@@ -12,7 +12,7 @@ import io
 import json
 import zlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,7 +20,7 @@ import numpy as np
 from presslens.cluster.index import StoryIndex
 from presslens.config import Config
 from presslens.errors import ConfigError, StoreError
-from presslens.model import Article, Story
+from presslens.model import Article, Story, Thread
 from presslens.report.serialize import to_jsonable
 from presslens.store import Store
 
@@ -31,13 +31,18 @@ class IncrementalUpdate:
 
     ``stories``: the new or changed stories (write them with ``Store.put_stories``);
     ``removed``: ids of stories merged into others (no longer exist); ``articles``: the new
-    articles with their syndication fields; ``assignments``: story id of each new article.
+    articles with their syndication fields; ``assignments``: story id of each new article;
+    ``threads``: the thread of every story; ``rethreaded``: ids of stored stories, not among
+    ``stories``, whose thread changed (a new story joined it, or one of its stories grew):
+    :func:`write_update` rewrites their ``thread`` field.
     """
 
     stories: list[Story]
     removed: list[str]
     articles: list[Article]
     assignments: dict[str, str]
+    threads: dict[str, Thread] = field(default_factory=dict)
+    rethreaded: list[str] = field(default_factory=list)
 
     def __len__(self) -> int:
         """Number of new or changed stories (so the update reads like ``list[Story]``)."""
@@ -100,6 +105,7 @@ def assign_incremental(
         new_ids = {a.id for a in new}
         index.add(a for a in store.articles() if a.id not in new_ids)
     before = {s.sid for s in index.stories_by_key.values()}
+    threads_before = index.threads()
     touched = index.add(new)
     # An article already in a saved index (a run killed after saving it, before its stories
     # were written) is skipped by ``add``; its story must still be returned to be written.
@@ -113,11 +119,19 @@ def assign_incremental(
         sid = index.story_of(aid)
         if sid is not None:
             touched.add(sid)
+    threads = index.threads()
+    rethreaded = sorted(
+        sid
+        for sid, thread in threads.items()
+        if sid not in touched and threads_before.get(sid) != thread
+    )
     return IncrementalUpdate(
-        stories=index.stories(only=touched),
+        stories=index.stories(only=touched, threads=threads),
         removed=sorted(before - after),
         articles=[synd.annotate(a) for a in new],
         assignments={a.id: sid for a in new if (sid := index.story_of(a.id)) is not None},
+        threads=threads,
+        rethreaded=rethreaded,
     )
 
 
@@ -126,8 +140,18 @@ def write_update(
 ) -> None:
     """Write an incremental update to ``store``: the new articles' syndication fields, the
     changed stories (``stories`` when the caller re-analysed them, else ``update.stories``),
-    and the removal of stories merged into others."""
+    the new thread of stories whose thread changed, and the removal of stories merged into
+    others."""
     for a in update.articles:
         store.update_syndication(a.id, a.syndication_group, a.original)
-    store.put_stories(to_jsonable(s) for s in (update.stories if stories is None else stories))
+    written = list(update.stories if stories is None else stories)
+    store.put_stories(to_jsonable(s) for s in written)
+    done = {s.id for s in written}
+    rethreaded = []
+    for sid in update.rethreaded:
+        doc = store.get_story(sid) if sid not in done else None
+        if doc is not None:
+            doc["thread"] = to_jsonable(update.threads[sid])
+            rethreaded.append(doc)
+    store.put_stories(rethreaded)
     store.delete_stories(update.removed)
