@@ -9,6 +9,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+#: Links weaker than this are not kept, between articles or between stories: they cannot lift
+#: an average to any useful threshold, and dropping them keeps the graphs sparse.
+EDGE_FLOOR = 0.04
+
 
 def strongest(
     rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64], score: npt.NDArray[Any], k: int

@@ -51,16 +51,14 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
 from presslens.cluster.features import Featurizer, pair_time_weight, published_day
-from presslens.cluster.graph import strongest
+from presslens.cluster.graph import EDGE_FLOOR, strongest
 from presslens.cluster.threads import StorySummary, build_threads, summary_vectors
 from presslens.config import ClusterConfig, DedupConfig
 from presslens.dedup.syndication import SyndicationIndex, SyndicationResult, lineage_key
 from presslens.model import Article, Membership, Story, SyndicationGroup, Thread
 
-# Edges weaker than this are not kept: they cannot lift an average to any useful threshold,
-# and dropping them keeps the graph sparse.  It also bounds which dated pairs are compared at
-# all: see `max_gap_days`.
-_EDGE_FLOOR = 0.04
+# The edge floor also bounds which dated pairs are compared at all: see `max_gap_days`.
+_EDGE_FLOOR = EDGE_FLOOR
 # Rows compared per sparse product; bounds memory whatever the corpus size.
 _BLOCK = 2000
 # Each article keeps at most this many edges (its strongest); a story is scored on the mean

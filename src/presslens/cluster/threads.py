@@ -27,7 +27,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from presslens.cluster.features import pair_time_weight
-from presslens.cluster.graph import average_linkage, strongest
+from presslens.cluster.graph import EDGE_FLOOR, average_linkage, strongest
 from presslens.model import Thread, ThreadStory
 
 # Each story keeps links to at most this many other stories (its strongest), and summaries
@@ -111,13 +111,19 @@ def build_threads(
     vectors = sp.csr_matrix(vectors)
     edges: list[dict[int, float]] = [{} for _ in range(n)]
     for b in range(0, n, _BLOCK):
-        block = (vectors[b : b + _BLOCK] @ vectors.T).tocoo()
+        prod = sp.csr_matrix(vectors[b : b + _BLOCK] @ vectors.T)
+        # the time weight is at most 1: a link under the floor before it stays under
+        prod.data[prod.data < EDGE_FLOOR] = 0.0
+        prod.eliminate_zeros()
+        block = prod.tocoo()
         r_idx = block.row.astype(np.int64) + b
         c_idx = block.col.astype(np.int64)
         sims = np.asarray(block.data, dtype=np.float64)
         off = r_idx != c_idx
         r_idx, c_idx, sims = r_idx[off], c_idx[off], sims[off]
         sims = sims * _time(summaries, r_idx, c_idx, time_scale_days)
+        strong = sims >= EDGE_FLOOR
+        r_idx, c_idx, sims = r_idx[strong], c_idx[strong], sims[strong]
         for k in strongest(r_idx, c_idx, sims, _MAX_LINKS).tolist():
             i, j, s = int(r_idx[k]), int(c_idx[k]), float(sims[k])
             edges[i][j] = s
