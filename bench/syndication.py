@@ -9,9 +9,10 @@ to be copied take part in this, so a short wire brief and its long version are o
 a pair of two unperturbed DEV articles is left out of both precision and recall (predicted
 ones are counted separately): the copies are what the benchmark knows the truth of.
 
-Speed: ``cluster`` (syndication + stories) on 1k, 10k and 100k articles made by replicating
-the DEV texts: each replica shifts its dates by 40 days and renames half of its word types
-(so replicas are new events, not copies), keeping about 17 articles a day at every size.
+Speed: ``cluster`` (syndication + stories + threads) on 1k, 10k and 100k articles made by
+replicating the DEV texts: each replica shifts its dates by 40 days and renames half of its
+word types (so replicas are new events, not copies), keeping about 17 articles a day at every
+size.
 Each size runs in a fresh process, which reports its peak memory.  The baseline (TF-IDF +
 average linkage) runs where it fits in memory (1k, 10k).
 
@@ -219,6 +220,9 @@ def _worker(n: int, which: str) -> None:
 
         index = StoryIndex()
         index.add(arts)
+        t1 = time.perf_counter()
+        threads = len({t.id for t in index.threads().values()})
+        thread_seconds = time.perf_counter() - t1
         stories = len(index.stories_by_key)
     else:
         import numpy as np
@@ -235,12 +239,14 @@ def _worker(n: int, which: str) -> None:
 
         tree = linkage(squareform(dist, checks=False), "average")
         stories = len(set(fcluster(tree, 0.82, "distance")))
+        threads, thread_seconds = 0, 0.0
     seconds = time.perf_counter() - t0
     # CPU seconds too: on a shared 2-core box the wall clock also counts other processes' turns
     cpu = time.process_time() - c0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"n": n, "system": which, "seconds": seconds, "cpu_seconds": cpu,
-                      "stories": stories, "articles_per_s": n / seconds,
+                      "stories": stories, "threads": threads,
+                      "thread_seconds": thread_seconds, "articles_per_s": n / seconds,
                       "articles_per_cpu_s": n / cpu, "peak_mb": peak_mb}))  # fmt: skip
 
 
@@ -262,7 +268,8 @@ def speed(sizes: list[int], baseline_max: int) -> list[dict[str, float]]:
             print(
                 f"{n:>7} {which:10} {r['seconds']:8.1f}s {r['articles_per_s']:8.0f}/s"
                 f" {r['articles_per_cpu_s']:8.0f}/cpu-s {r['peak_mb']:8.0f} MB"
-                f"  {r['stories']} stories",
+                f"  {r['stories']} stories, {r['threads']} threads"
+                f" ({r['thread_seconds']:.1f}s of it threads)",
                 flush=True,
             )
     return rows
