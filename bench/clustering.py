@@ -453,9 +453,15 @@ def main() -> int:
                     else ""
                 )
             )
+            as_stories = bcubed({i: r["thread"] for i, r in outs[name].items()}, gold)
+            print(
+                f"{name} threads scored as stories: P {as_stories[0]:.3f} R {as_stories[1]:.3f}"
+                f" F1 {as_stories[2]:.3f}"
+            )
             print_threads(name, fig, records, outs[name])
             report.setdefault("threads", {})[name] = {
-                k: v for k, v in fig.items() if k not in ("threads", "main_gold")
+                **{k: v for k, v in fig.items() if k not in ("threads", "main_gold")},
+                "threads_as_stories": as_stories,
             }
     (out_dir / "clustering.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     return 0
