@@ -14,7 +14,7 @@ short wire brief and its long version are one group), and a pair of two unpertur
 articles is left out of both precision and recall (predicted ones are counted separately):
 the copies are what the benchmark knows the truth of.
 
-Speed: ``presslens cluster`` (reading, syndication + stories, writing) on 1k, 10k and 100k
+Speed: ``presslens cluster`` (reading, syndication + stories + threads, writing) on 1k, 10k and 100k
 articles made by replicating the DEV texts: each replica shifts its dates by 40 days and
 renames half of its word types (so replicas are new events, not copies), keeping about 17
 articles a day at every size.  Each size runs in a fresh worker process that writes the
@@ -307,7 +307,9 @@ def _worker(n: int, which: str) -> None:
             seconds = time.perf_counter() - t0
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             with dst.open(encoding="utf-8") as fh:
-                stories = len({json.loads(line)["story"] for line in fh})
+                lines = [json.loads(line) for line in fh]
+            stories = len({line["story"] for line in lines})
+            threads = len({line["thread"] for line in lines})
         # CPU seconds too: on a shared 2-core box the wall clock also counts other processes'
         # turns; the command is this worker's only child, so its peak is the children's
         cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
@@ -331,8 +333,9 @@ def _worker(n: int, which: str) -> None:
         seconds = time.perf_counter() - t0
         cpu = time.process_time() - c0
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        threads = 0
     print(json.dumps({"n": n, "system": which, "seconds": seconds, "cpu_seconds": cpu,
-                      "stories": stories, "articles_per_s": n / seconds,
+                      "stories": stories, "threads": threads, "articles_per_s": n / seconds,
                       "articles_per_cpu_s": n / cpu, "peak_mb": peak_mb}))  # fmt: skip
 
 
@@ -354,7 +357,7 @@ def speed(sizes: list[int], baseline_max: int) -> list[dict[str, float]]:
             print(
                 f"{n:>7} {which:10} {r['seconds']:8.1f}s {r['articles_per_s']:8.0f}/s"
                 f" {r['articles_per_cpu_s']:8.0f}/cpu-s {r['peak_mb']:8.0f} MB"
-                f"  {r['stories']} stories",
+                f"  {r['stories']} stories, {r['threads']} threads",
                 flush=True,
             )
     return rows

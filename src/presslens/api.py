@@ -292,6 +292,11 @@ def run_on_store(
             syndication=[*result.articles, *result.revised],
             stories=[to_jsonable(sd.story) for sd in result.stories],
             removed=sorted(removed - written),
+            rethreaded={
+                sid: to_jsonable(thread)
+                for sid, thread in result.rethreaded.items()
+                if sid not in written and sid not in removed
+            },
             run=run.to_dict(keeper.inserted + keeper.existing, None),
         )
         checkpoints.done()

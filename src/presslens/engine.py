@@ -41,8 +41,8 @@ from presslens.config import Config, IngestConfig
 from presslens.executors import Executor
 from presslens.ingest.ids import UniqueIds
 from presslens.ingest.inputs import Shard, read_shard
-from presslens.model import Article, Notice, Skip, Story, StoryDocs, content_hash
-from presslens.pipeline import ArticleStage, Pipeline, StoryStage
+from presslens.model import Article, Notice, Skip, Story, StoryDocs, Thread, content_hash
+from presslens.pipeline import ArticleStage, Grouping, Pipeline, StoryStage
 
 #: called as progress(step, done, total or None)
 ProgressFn = Callable[[str, int, int | None], None]
@@ -86,6 +86,7 @@ class RunResult:
     ``ingest``: the articles the stateful stages took in); ``stories`` the stories formed or
     touched, with their articles, through every story stage; ``revised`` articles of earlier
     runs whose fields an article stage changed; ``removed`` ids of stories merged away;
+    ``rethreaded`` the new thread of stories of earlier runs that only their thread changed;
     ``timings`` seconds of work per stage (summed over workers) and ``total`` wall seconds.
     """
 
@@ -95,6 +96,7 @@ class RunResult:
     timings: dict[str, float]
     revised: list[Article] = field(default_factory=list)
     removed: tuple[str, ...] = ()
+    rethreaded: dict[str, Thread] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     reused: int = 0
     notices: list[Notice] = field(default_factory=list)
@@ -419,7 +421,7 @@ class _Run:
     # step 4
     def group(
         self, articles: list[Article], revised: list[Article]
-    ) -> tuple[list[StoryDocs], tuple[str, ...], dict[str, int]]:
+    ) -> tuple[list[StoryDocs], Grouping]:
         stage = self.pipeline.group_stage
         assert stage is not None
         t0 = time.perf_counter()
@@ -436,7 +438,7 @@ class _Run:
         _add(self.timings, {stage.name: time.perf_counter() - t0})
         faults.reached(f"after:{stage.name}")
         self.progress(stage.name, len(stories), len(stories))
-        return stories, grouping.removed, dict(grouping.counts)
+        return stories, grouping
 
     # step 5
     def story_stages(self, stories: list[StoryDocs]) -> list[StoryDocs]:
@@ -524,10 +526,9 @@ def execute(
         prepared = False
     kept, revised = run.article_stages(read, prepared)
     stories: list[StoryDocs] = []
-    removed: tuple[str, ...] = ()
-    counts: dict[str, int] = {}
+    grouping = Grouping(())
     if pipeline.group_stage is not None:
-        stories, removed, counts = run.group(kept, revised)
+        stories, grouping = run.group(kept, revised)
         stories = run.story_stages(stories)
     run.timings["total"] = time.perf_counter() - t0
     return RunResult(
@@ -536,8 +537,9 @@ def execute(
         skipped=run.skipped,
         timings=run.timings,
         revised=revised,
-        removed=removed,
-        counts=counts,
+        removed=tuple(grouping.removed),
+        rethreaded=dict(grouping.rethreaded),
+        counts=dict(grouping.counts),
         reused=0 if checkpoints is None else checkpoints.hits,
         notices=run.notices,
     )

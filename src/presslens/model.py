@@ -191,6 +191,37 @@ class Membership:
     shared_entities: tuple[str, ...] = ()
 
 
+@dataclass(frozen=True, slots=True)
+class ThreadStory:
+    """One story of a thread, and why it is linked to the others.
+
+    ``score`` is its average similarity to the thread's other stories (1.0 when alone);
+    ``shared_terms`` and ``shared_entities`` are what it shares with them most.
+    """
+
+    story_id: str
+    title: str | None
+    first_published: str | None
+    last_published: str | None
+    articles: int
+    score: float
+    shared_terms: tuple[str, ...] = ()
+    shared_entities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    """Stories of one ongoing matter (a shooting and the trial; each week of a shutdown).
+
+    ``stories`` lists every story of the thread, the one that carries it included, oldest
+    first (undated last); ``title`` is the title of its largest story.
+    """
+
+    id: str
+    title: str | None
+    stories: tuple[ThreadStory, ...]
+
+
 # --- entities & quotes (issue 4) ---
 
 
@@ -503,6 +534,7 @@ class Story:
     last_published: str | None = None
     syndication: tuple[SyndicationGroup, ...] | None = None
     memberships: tuple[Membership, ...] | None = None
+    thread: Thread | None = None
     # --- comparison (issue 5) ---
     alignment: tuple[AlignedGroup, ...] | None = None
     unique: tuple[UniqueInfo, ...] | None = None

@@ -33,7 +33,7 @@ from typing import Any, ClassVar, Self, TypeVar
 
 from presslens.config import Config
 from presslens.errors import PipelineError
-from presslens.model import Article, Skip, Story, StoryDocs
+from presslens.model import Article, Skip, Story, StoryDocs, Thread
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -187,10 +187,12 @@ class ArticleStage(Stage):
 @dataclass(frozen=True)
 class Grouping:
     """What a group stage found: the stories (all, or those an update touched), the ids of
-    stories that no longer exist (merged into others), and counts worth reporting."""
+    stories that no longer exist (merged into others), the new thread of stories of an earlier
+    run that are not among ``stories`` but whose thread changed, and counts worth reporting."""
 
     stories: tuple[Story, ...]
     removed: tuple[str, ...] = ()
+    rethreaded: Mapping[str, Thread] = field(default_factory=dict)
     counts: Mapping[str, int] = field(default_factory=dict)
 
 

@@ -1,6 +1,7 @@
 """``presslens cluster IN.jsonl -o OUT.jsonl [--db FILE] [--embed]``.
 
-Writes one line per article: ``{"id", "story", "syndication_group", "original"}``.  With
+Writes one line per article: ``{"id", "story", "thread", "syndication_group", "original"}``
+(``thread``: the id of the story's thread, see :mod:`presslens.cluster.threads`).  With
 ``--db`` the articles are added to the store and placed among the stories already there
 (incrementally); the stories are written back to it.  The input's texts are clustered as
 given (not cleaned); the stages are the syndication and cluster stages of ``analyze``.
@@ -33,17 +34,32 @@ def configure(p: argparse.ArgumentParser) -> None:
     add_executor_flags(p)
 
 
-def _lines(result: RunResult) -> list[dict[str, Any]]:
-    story_of = {a: sd.story.id for sd in result.stories for a in sd.story.article_ids}
-    return [
-        _line(a.id, story_of.get(a.id), a.syndication_group, a.original) for a in result.articles
-    ]
-
-
 def _line(
-    article_id: str, story: str | None, group: str | None, original: bool | None
+    article_id: str,
+    story: str | None,
+    thread: str | None,
+    group: str | None,
+    original: bool | None,
 ) -> dict[str, Any]:
-    return {"id": article_id, "story": story, "syndication_group": group, "original": original}
+    return {
+        "id": article_id,
+        "story": story,
+        "thread": thread,
+        "syndication_group": group,
+        "original": original,
+    }
+
+
+def _lines(result: RunResult) -> list[dict[str, Any]]:
+    story_of = {a: sd.story for sd in result.stories for a in sd.story.article_ids}
+    lines = []
+    for a in result.articles:
+        story = story_of.get(a.id)
+        thread = story.thread.id if story is not None and story.thread is not None else None
+        lines.append(
+            _line(a.id, story.id if story else None, thread, a.syndication_group, a.original)
+        )
+    return lines
 
 
 def _stored_lines(db: str, ids: tuple[str, ...]) -> list[dict[str, Any]]:
@@ -55,10 +71,13 @@ def _stored_lines(db: str, ids: tuple[str, ...]) -> list[dict[str, Any]]:
         for i in ids:
             article = store.get_article(i)
             stories = store.stories_for_article(i)
+            doc = store.get_story(stories[0]) if stories else None
+            thread = (doc or {}).get("thread") or {}
             lines.append(
                 _line(
                     i,
                     stories[0] if stories else None,
+                    thread.get("id"),
                     article.syndication_group if article else None,
                     article.original if article else None,
                 )

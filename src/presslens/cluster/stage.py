@@ -48,18 +48,26 @@ class ClusterStage(GroupStage):
         revised: Sequence[Article] = (),
     ) -> Grouping:
         """Place ``articles`` in the index's stories; the stories touched come out, largest
-        first (every story, for an index that was empty)."""
+        first (every story, for an index that was empty), each with its thread, and the
+        untouched stories whose thread changed with their new thread."""
         index: StoryIndex = state
         before = {s.sid for s in index.stories_by_key.values()}
+        threads_before = index.threads() if before else {}
         touched = index.add(articles)
         # an article already in a saved index (a run that stopped before its stories were
         # written) is skipped by ``add``; its story must still be written
         touched.update(sid for a in articles if (sid := index.story_of(a.id)) is not None)
         touched |= index.revise(revised)
         after = {s.sid for s in index.stories_by_key.values()}
+        threads = index.threads()
         return Grouping(
-            stories=tuple(index.stories(only=touched)),
+            stories=tuple(index.stories(only=touched, threads=threads)),
             removed=tuple(sorted(before - after)),
+            rethreaded={
+                sid: thread
+                for sid, thread in threads.items()
+                if sid not in touched and threads_before.get(sid) != thread
+            },
             counts=dict(index.counts),
         )
 

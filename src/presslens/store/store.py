@@ -778,12 +778,14 @@ class Store:
         syndication: Iterable[Article] = (),
         stories: Iterable[Mapping[str, Any]] = (),
         removed: Iterable[str] = (),
+        rethreaded: Mapping[str, Mapping[str, Any]] | None = None,
         run: Mapping[str, Any] | None = None,
     ) -> None:
         """Write everything an ingest decided, in one transaction: the stages' state, the
-        articles' new syndication fields, the stories touched, the stories merged away and
-        the run summary.  A run killed before this leaves the store as it was, with its new
-        articles in no story; the next ingest finds them and places them."""
+        articles' new syndication fields, the stories touched, the new ``thread`` of stored
+        stories whose thread alone changed, the stories merged away and the run summary.  A
+        run killed before this leaves the store as it was, with its new articles in no story;
+        the next ingest finds them and places them."""
         docs = [self._story_row(s) for s in stories]
         now = _now()
         with self._write() as conn:
@@ -809,6 +811,16 @@ class Store:
                 conn.execute("DELETE FROM stories WHERE id = ?", (_scrub(story_id),))
             for doc in docs:
                 self._write_story(conn, *doc)
+            for story_id, thread in (rethreaded or {}).items():
+                row = conn.execute(
+                    "SELECT doc FROM stories WHERE id = ?", (_scrub(story_id),)
+                ).fetchone()
+                if row is not None:
+                    story = {**json.loads(row[0]), "thread": thread}
+                    conn.execute(
+                        "UPDATE stories SET doc = ?, updated_at = ? WHERE id = ?",
+                        (_dumps(story), now, _scrub(story_id)),
+                    )
             if run is not None:
                 conn.execute(
                     "INSERT INTO runs (recorded_at, summary) VALUES (?, ?)", (now, _dumps(run))
