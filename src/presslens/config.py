@@ -289,6 +289,11 @@ class ClusterConfig:
     thread_time_scale_days: float = 730.0
     # Consolidation runs over the stories touched by every this many new articles.
     consolidate_every: int = 2000
+    # On a Dask cluster, cluster in time windows of this many days, one worker each, merged
+    # at their borders (0: the whole corpus at once, on the driver, exactly as in one
+    # process).  For corpora too large for one machine; bench/partition.py measures how far
+    # the stories move (B-cubed between the two outputs) on DEV data.
+    window_days: float = 0.0
     # Optional sentence embeddings (extra `embed`), mixed into the similarity with this weight.
     embed: bool = False
     embed_weight: float = 0.5
@@ -306,6 +311,8 @@ class ClusterConfig:
             _positive("cluster", key, getattr(self, key))
         for key in ("split_min_part", "consolidate_every"):
             _positive("cluster", key, getattr(self, key))
+        if self.window_days < 0:
+            raise ConfigError(f"cluster.window_days must be >= 0, got {self.window_days!r}")
 
 
 @dataclass(frozen=True, slots=True)

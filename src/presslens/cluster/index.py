@@ -71,7 +71,7 @@ _TOP_REASONS = 5
 # A story's thread summary keeps this many of its heaviest terms: enough for its names,
 # places and figures.  On DEV ECB+ 16 / 32 / 64 join again 5 / 4 / 4 of the 11 split gold
 # stories with 1 / 0 / 0 threads joining two gold stories; BASIL is the same for all three.
-_SUMMARY_TERMS = 32
+SUMMARY_TERMS = 32
 
 
 def max_gap_days(scale: float) -> float:
@@ -646,7 +646,7 @@ class StoryIndex:
         member_of = sp.csr_matrix(
             (np.ones(len(rows)), (rows, cols)), shape=(len(states), len(self.ids))
         )
-        vectors = summary_vectors(member_of @ self.x, _SUMMARY_TERMS)
+        vectors = summary_vectors(member_of @ self.x, SUMMARY_TERMS)
         return build_threads(
             summaries,
             vectors,
@@ -655,6 +655,16 @@ class StoryIndex:
             self.featurizer.label,
             self.featurizer.is_entity,
         )
+
+    def term_sums(self, article_ids: Iterable[str], limit: int) -> dict[str, float]:
+        """The ``limit`` heaviest terms (vocabulary form) of the summed TF-IDF rows of
+        ``article_ids``, with their weights: what a story's summary is made of."""
+        rows = [self._by_id[a] for a in article_ids]
+        if not rows:
+            return {}
+        total = np.asarray(self.x[rows].sum(axis=0)).ravel()
+        top = np.argsort(-total, kind="stable")[:limit]
+        return {self.featurizer.terms[t]: float(total[t]) for t in top if total[t] > 0}
 
     def _published(self, i: int) -> str | None:
         """Article ``i``'s ``published`` value when it names a day, else ``None``."""
@@ -688,18 +698,13 @@ class StoryIndex:
         ]
         arts = [self.articles[i] for i in members]
         dates = sorted(d for i in members if (d := self._published(i)) is not None)
-        groups: dict[str, list[Article]] = defaultdict(list)
-        for a in arts:
-            groups[a.syndication_group or a.id].append(a)
-        syndication = tuple(
-            _group(gid, group) for gid, group in sorted(groups.items()) if len(group) > 1
-        )
+        syndication = syndication_groups(arts)
         return Story(
             id=state.sid,
             article_ids=tuple(a.id for a in arts),
             title=self._title(members),
             sources=tuple(sorted({a.source for a in arts if a.source})),
-            independent_sources=len(groups),
+            independent_sources=len({a.syndication_group or a.id for a in arts}),
             first_published=dates[0] if dates else None,
             last_published=dates[-1] if dates else None,
             syndication=syndication,
@@ -730,6 +735,15 @@ class StoryIndex:
             shared_terms=tuple(terms),
             shared_entities=tuple(ents),
         )
+
+
+def syndication_groups(articles: Sequence[Article]) -> tuple[SyndicationGroup, ...]:
+    """The syndication groups with several members among a story's ``articles`` (in lineage
+    order), from the articles' syndication fields, by group id."""
+    groups: dict[str, list[Article]] = defaultdict(list)
+    for a in articles:
+        groups[a.syndication_group or a.id].append(a)
+    return tuple(_group(gid, group) for gid, group in sorted(groups.items()) if len(group) > 1)
 
 
 def _group(gid: str, members: Sequence[Article]) -> SyndicationGroup:

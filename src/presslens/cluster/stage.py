@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from presslens.cluster.index import StoryIndex
+from presslens.cluster.windows import group_in_windows
 from presslens.codec import pack_state, unpack_state
 from presslens.config import ClusterConfig, Config
 from presslens.errors import ConfigError, StoreError
@@ -49,8 +50,16 @@ class ClusterStage(GroupStage):
     ) -> Grouping:
         """Place ``articles`` in the index's stories; the stories touched come out, largest
         first (every story, for an index that was empty), each with its thread, and the
-        untouched stories whose thread changed with their new thread."""
+        untouched stories whose thread changed with their new thread.
+
+        On a cluster (a ``mapper``) with ``cluster.window_days`` set, a corpus that starts
+        from nothing is clustered in time windows instead (:mod:`presslens.cluster.windows`).
+        """
         index: StoryIndex = state
+        if mapper is not None and self.config.window_days and not index.ids:
+            spread = group_in_windows(articles, self.config, mapper)
+            if spread is not None:
+                return spread
         before = {s.sid for s in index.stories_by_key.values()}
         threads_before = index.threads() if before else {}
         touched = index.add(articles)
