@@ -159,7 +159,7 @@ def published_date(value: str | None) -> dt.date | None:
     return calendar_date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
 
 
-# --- stories & syndication (issue 3) ---
+# --- stories & syndication ---
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +222,7 @@ class Thread:
     stories: tuple[ThreadStory, ...]
 
 
-# --- entities & quotes (issue 4) ---
+# --- entities & quotes ---
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,7 +336,7 @@ class QuoteVariant:
     speaker_conflict: bool = False
 
 
-# --- comparison: alignment, discrepancies, framing (issue 5) ---
+# --- comparison: alignment, discrepancies, framing ---
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,7 +466,7 @@ class Framing:
     loaded: tuple[LoadedTerm, ...] = ()
 
 
-# --- brief & timeline (issue 6) ---
+# --- brief & timeline ---
 
 
 @dataclass(frozen=True, slots=True)
@@ -527,7 +527,7 @@ class Story:
     id: str
     article_ids: tuple[str, ...]
     title: str | None = None
-    # --- filled by the cluster stage (issue 3) ---
+    # --- filled by the cluster stage ---
     sources: tuple[str, ...] | None = None
     independent_sources: int | None = None
     first_published: str | None = None
@@ -535,17 +535,17 @@ class Story:
     syndication: tuple[SyndicationGroup, ...] | None = None
     memberships: tuple[Membership, ...] | None = None
     thread: Thread | None = None
-    # --- comparison (issue 5) ---
+    # --- filled by the compare stage ---
     alignment: tuple[AlignedGroup, ...] | None = None
     unique: tuple[UniqueInfo, ...] | None = None
     omissions: tuple[Omission, ...] | None = None
     discrepancies: tuple[Discrepancy, ...] | None = None
     framing: tuple[Framing, ...] | None = None
-    # --- filled by the quotes stage (issue 4) ---
+    # --- filled by the quotes stage ---
     entities: tuple[Entity, ...] | None = None
     quotes: tuple[Quote, ...] | None = None
     quote_variants: tuple[QuoteVariant, ...] | None = None
-    # --- filled by the brief stage (issue 6) ---
+    # --- filled by the brief stage ---
     brief: tuple[BriefSentence, ...] | None = None
     timeline: tuple[TimelineEvent, ...] | None = None
     brief_rejected: tuple[RejectedSentence, ...] | None = None
