@@ -12,9 +12,13 @@ from presslens.config import NlpConfig
 from presslens.model import Article, Story, StoryDocs
 from presslens.nlp.analyze import analyze_stories
 from presslens.nlp.load import (
+    PARAGRAPH_PIPE,
     _block_ops_class,
     _numpy_uses_openblas,
+    _WordList,
+    lemma_of,
     load_nlp,
+    resolve_model_name,
 )
 
 #: invented text with the attribute ruler's special cases: contractions, "there is",
@@ -52,10 +56,24 @@ def test_model_loads_once(nlp: Any) -> None:
     assert load_nlp(None) is nlp
 
 
+def test_same_annotations_as_spacys_own_pipeline(nlp: Any) -> None:
+    import spacy
+
+    stock = spacy.load(resolve_model_name(None))
+    stock.add_pipe(PARAGRAPH_PIPE, before="parser")
+    assert "lemmatizer" in stock.pipe_names and "lemmatizer" not in nlp.pipe_names
+    ours, theirs = nlp(TEXT), stock(TEXT)
+    assert [_token_view(t, lemma_of(t)) for t in ours] == [_token_view(t, t.lemma_) for t in theirs]
+    # the stock doc's lemmas come from its lemmatizer; ours were never set by one
+    assert any(t.lemma == 0 for t in ours)
+
+
 def test_an_articles_result_does_not_depend_on_its_batch(nlp: Any) -> None:
     alone = nlp(TEXT)
     batched = list(nlp.pipe([OTHERS[0], TEXT, OTHERS[1]], batch_size=3))[1]
-    assert [_token_view(t, t.lemma_) for t in alone] == [_token_view(t, t.lemma_) for t in batched]
+    assert [_token_view(t, lemma_of(t)) for t in alone] == [
+        _token_view(t, lemma_of(t)) for t in batched
+    ]
     assert np.array_equal(alone.tensor, batched.tensor)
 
     def story(aid: str, text: str) -> StoryDocs:
@@ -84,3 +102,9 @@ def test_block_products_are_the_same_row_by_row() -> None:
     out = np.full((700, 288), np.nan, dtype=np.float32)
     assert ops.gemm(x, w, out=out, trans2=True) is out
     assert np.array_equal(out, whole)
+
+
+def test_word_list_answers_membership_from_a_set() -> None:
+    words = _WordList(["ferry", "pier"])
+    assert "pier" in words and "harbour" not in words
+    assert words == ["ferry", "pier"] and isinstance(words, list)

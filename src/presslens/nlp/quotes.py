@@ -38,6 +38,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from presslens.nlp.load import lemma_of
 from presslens.nlp.marks import QuoteSpan, find_quote_spans
 
 
@@ -206,7 +207,7 @@ def cue_lemma(tok: Any) -> str | None:
     """The cue verb ``tok`` stands for, or None when it is not a cue."""
     if tok.pos_ not in ("VERB", "AUX") or tok.dep_ == "aux":
         return None
-    lemma = tok.lemma_.lower()
+    lemma = lemma_of(tok).lower()
     if lemma in _ALL_CUES:
         return str(lemma)
     return _FORMS.get(tok.lower_)
@@ -322,7 +323,7 @@ def _subject_of(verb: Any) -> _Speaker | None:
     for _ in range(4):
         # a passive's agent is the speaker ("was described by critics as"), not its subject
         for child in sorted(tok.children, key=lambda c: c.dep_ != "agent"):
-            if child.dep_ == "nsubjpass" and tok.lemma_ in _PASSIVE_TOPIC_CUES:
+            if child.dep_ == "nsubjpass" and lemma_of(tok) in _PASSIVE_TOPIC_CUES:
                 # "37 homes have been declared unsafe", "the line is expected to reopen": what
                 # is spoken of, not who spoke
                 return None
@@ -599,7 +600,7 @@ def _according_to(doc: Any) -> list[tuple[tuple[int, int], _Speaker, tuple[int, 
             # poll released Monday, 50 percent chose Clinton"); "In a statement, X said" is
             # left to its cue
             obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
-            if obj is None or obj.lemma_.lower() not in SOURCE_NOUNS or tok.head.dep_ != "ROOT":
+            if obj is None or lemma_of(obj).lower() not in SOURCE_NOUNS or tok.head.dep_ != "ROOT":
                 continue
             span = _rest_of_sentence(tok.sent, {t.i for t in tok.subtree}, tok.i)
             if span is not None:
@@ -721,7 +722,7 @@ def _noun_holder(noun: Any) -> _Speaker | None:
             objs = [o for o in child.children if o.dep_ == "pobj"]
             if objs:
                 return _speaker_from(objs[0])
-    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in _STATING_VERBS:
+    if noun.dep_ == "dobj" and lemma_of(noun.head).lower() in _STATING_VERBS:
         # "she made the claim that ...", "he voiced his support for ...", "has the support of"
         return _subject_of(noun.head)
     for child in noun.children:
@@ -738,7 +739,7 @@ def _noun_cues(doc: Any) -> list[tuple[tuple[int, int], _Speaker | None, tuple[i
     for tok in doc:
         if tok.pos_ != "NOUN":
             continue
-        lemma = tok.lemma_.lower()
+        lemma = lemma_of(tok).lower()
         target = None
         if lemma in CLAUSE_NOUNS:
             target = next(
@@ -793,7 +794,7 @@ def _stance_phrases(doc: Any) -> list[tuple[tuple[int, int], _Speaker, tuple[int
     """(content, speaker, cue) for light verb + stance noun + preposition phrases."""
     out = []
     for noun in doc:
-        if noun.dep_ != "dobj" or noun.lemma_.lower() not in STANCE_OBJECTS:
+        if noun.dep_ != "dobj" or lemma_of(noun).lower() not in STANCE_OBJECTS:
             continue
         verb = noun.head
         if verb.pos_ not in ("VERB", "AUX") or cue_lemma(verb) is not None:
@@ -901,7 +902,7 @@ def _labelled_lines(doc: Any, text: str) -> list[tuple[tuple[int, int], _Speaker
             any(_is_name(t) for t in label)
             or (label.text.isupper() and len(label.text) > 2)
             # a headline's source ("Poll: ...", "Study: ...")
-            or (len(label) == 1 and label[0].lemma_.lower() in SOURCE_NOUNS)
+            or (len(label) == 1 and lemma_of(label[0]).lower() in SOURCE_NOUNS)
         ):
             # at the start of a line the tagger often misses a name it tags elsewhere
             names = _names_in(doc) if names is None else names
