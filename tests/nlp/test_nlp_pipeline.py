@@ -11,6 +11,7 @@ import pytest
 from presslens.config import NlpConfig
 from presslens.model import Article, Story, StoryDocs
 from presslens.nlp.analyze import analyze_stories
+from presslens.nlp.attributes import compile_ruler
 from presslens.nlp.load import (
     PARAGRAPH_PIPE,
     _block_ops_class,
@@ -102,6 +103,58 @@ def test_block_products_are_the_same_row_by_row() -> None:
     out = np.full((700, 288), np.nan, dtype=np.float32)
     assert ops.gemm(x, w, out=out, trans2=True) is out
     assert np.array_equal(out, whole)
+
+
+def _doc(vocab: Any, words: list[str], tags: list[str], deps: list[str]) -> Any:
+    from spacy.tokens import Doc
+
+    return Doc(vocab, words=words, tags=tags, deps=deps, heads=[1] * len(words))
+
+
+def test_compiled_ruler_applies_rules_as_spacy_does() -> None:
+    import spacy
+
+    nlp = spacy.blank("en")
+    ruler = nlp.add_pipe("attribute_ruler")
+    ruler.add([[{"TAG": "NN"}]], {"POS": "NOUN", "MORPH": "Number=Sing"})
+    ruler.add([[{"TAG": {"IN": ["VBD", "VBN"]}}]], {"POS": "VERB"})
+    # a later rule wins for the attributes it sets, the earlier one keeps the others
+    ruler.add([[{"TAG": "NN", "LOWER": {"REGEX": "^ferr"}}]], {"MORPH": "Number=Plur"})
+    ruler.add([[{"LOWER": "gon"}, {"LOWER": "na"}]], {"LEMMA": "to"}, index=1)
+    ruler.add([[{"DEP": "expl"}, {"LOWER": {"IN": ["is", "was"]}}]], {"POS": "AUX"}, index=-1)
+    ruler.add([[{"DEP": {"NOT_IN": ["nsubj", ""]}, "TAG": "PRP"}]], {"LEMMA": "them"})
+    ruler.add([[{"IS_SPACE": True}]], {"TAG": "_SP", "POS": "SPACE", "DEP": "dep"})
+    compiled = compile_ruler(ruler)
+    assert compiled is not None
+    words = ["There", "was", "ferry", "gon", "na", "them", "it", "sailed", "\n"]
+    tags = ["EX", "VBD", "NN", "VBG", "TO", "PRP", "PRP", "VBD", "XX"]
+    deps = ["expl", "ROOT", "attr", "aux", "aux", "dobj", "nsubj", "conj", ""]
+    theirs = ruler(_doc(nlp.vocab, words, tags, deps))
+    ours = compiled(_doc(nlp.vocab, words, tags, deps))
+
+    def view(doc: Any) -> list[tuple[str, str, str, str, str]]:
+        return [(t.pos_, t.tag_, str(t.morph), t.lemma_, t.dep_) for t in doc]
+
+    assert view(ours) == view(theirs)
+    assert view(ours)[1][0] == "AUX" and view(ours)[7][0] == "VERB"
+    assert view(ours)[4][3] == "to" and view(ours)[3][3] == ""
+    assert view(ours)[2][2] == "Number=Plur" and view(ours)[2][0] == "NOUN"
+    assert view(ours)[5][3] == "them" and view(ours)[6][3] == ""
+    assert view(ours)[8] == ("SPACE", "_SP", "", "", "dep")
+
+
+def test_ruler_with_other_patterns_is_left_to_spacy() -> None:
+    import spacy
+
+    for pattern in (
+        [{"ORTH": "ferry"}],
+        [{"TAG": "NN", "OP": "+"}],
+        [{"LENGTH": {">=": 3}}],
+        [{"LOWER": "a"}, {"LOWER": "b"}, {"LOWER": "c"}],
+    ):
+        ruler = spacy.blank("en").add_pipe("attribute_ruler")
+        ruler.add([pattern], {"POS": "NOUN"})
+        assert compile_ruler(ruler) is None, pattern
 
 
 def test_word_list_answers_membership_from_a_set() -> None:
