@@ -240,12 +240,15 @@ def _start_sentences_after_line_breaks(doc: Any) -> Any:
     """Mark the token after a paragraph break as a sentence start.
 
     A blank line always ends a sentence; a single line break does unless the next line goes
-    on in lower case (text hard-wrapped inside a sentence).
+    on in lower case (text hard-wrapped inside a sentence).  Line breaks are whitespace tokens
+    of their own (a word's trailing whitespace is one space at most), so only the tokens after
+    those are looked at.
     """
-    for tok in doc[1:]:
-        prev = doc[tok.i - 1]
-        gap = prev.whitespace_ or (prev.text if prev.is_space else "")
-        breaks = gap.count("\n")
+    from spacy.attrs import IS_SPACE
+
+    for i in doc.to_array([IS_SPACE]).reshape(-1)[:-1].nonzero()[0].tolist():
+        prev, tok = doc[i], doc[i + 1]
+        breaks = (prev.whitespace_ or prev.text).count("\n")
         if breaks > 1 or (breaks == 1 and not tok.text[:1].islower()):
             tok.is_sent_start = True
     return doc
