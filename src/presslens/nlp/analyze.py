@@ -196,9 +196,9 @@ def analyze_docs(
         mentions.extend(article_mentions(doc, article.id))
         text = doc.text
         marks = find_quote_spans(text)
-        raw = extract_quotes(doc, min_direct_words=config.min_direct_words, marks=marks)
+        raw = extract_quotes(doc, min_direct_words=config.min_direct_words, marks=marks, text=text)
         parsed[article.id] = (text, marks, raw)
-    index = build_index(mentions, by_id)
+    index = build_index(mentions, by_id, {aid: p[0] for aid, p in parsed.items()})
     quotes: list[Quote] = []
     for article in story.articles:
         text, marks, raw = parsed[article.id]

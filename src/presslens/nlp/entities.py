@@ -20,6 +20,7 @@ from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
@@ -390,6 +391,12 @@ def _keys_of(roles: Iterable[str]) -> set[str]:
     return set().union(*(role_keys(r) for r in roles))
 
 
+@lru_cache(maxsize=4096)
+def _held_keys(roles: tuple[str, ...]) -> frozenset[str]:
+    """:func:`_keys_of` an entity's roles, worked out once per set of roles, not per look-up."""
+    return frozenset(_keys_of(roles))
+
+
 @dataclass
 class _Cluster:
     type: str
@@ -458,16 +465,20 @@ class EntityIndex:
         spans = self.spans.get(article_id, ())
         pos = bisect_right(spans, before, key=itemgetter(0))
         for s, e, k in reversed(spans[:pos]):
-            if e > before or any(a <= s < b for a, b in skip):
+            if e > before:
+                continue
+            ent = self.entities[k]
+            fits = ent.type in types and (role is None or bool(role & _held_keys(ent.roles)))
+            if not fits and within is None:
+                # with no reach, a mention that does not fit is passed over whether skipped
+                # or not: test that first, the skipped spans only for the ones that fit
+                continue
+            if any(a <= s < b for a, b in skip):
                 continue
             if within is not None and before - e > within:
                 return None
-            ent = self.entities[k]
-            if ent.type not in types:
-                continue
-            if role is not None and not role & _keys_of(ent.roles):
-                continue
-            return ent
+            if fits:
+                return ent
         return None
 
     def by_surname(self, surface: str) -> Entity | None:
@@ -483,7 +494,7 @@ class EntityIndex:
 
     def with_role(self, keys: set[str]) -> list[Entity]:
         """Persons of the story holding one of the role ``keys``, most mentioned first."""
-        hits = [e for e in self.entities if e.type == "person" and keys & _keys_of(e.roles)]
+        hits = [e for e in self.entities if e.type == "person" and keys & _held_keys(e.roles)]
         return sorted(hits, key=lambda e: -sum(e.mentions.values()))
 
 
@@ -515,9 +526,15 @@ def _merge_persons(mentions: Sequence[RawMention]) -> list[tuple[_Cluster, list[
     return out
 
 
-def build_index(mentions: Sequence[RawMention], docs: Mapping[str, Any]) -> EntityIndex:
-    """Canonical entities of a story from its articles' mentions (``docs``: id → parsed doc)."""
-    texts = {aid: d.text for aid, d in docs.items()}
+def build_index(
+    mentions: Sequence[RawMention],
+    docs: Mapping[str, Any],
+    texts: Mapping[str, str] | None = None,
+) -> EntityIndex:
+    """Canonical entities of a story from its articles' mentions (``docs``: id → parsed doc;
+    ``texts``: id → the doc's text, when the caller has read it)."""
+    if texts is None:
+        texts = {aid: d.text for aid, d in docs.items()}
     mentions = _retype(mentions)
     groups = _merge_persons(mentions)
     for cluster, members in groups:
@@ -580,10 +597,17 @@ def _surname_mentions(persons: list[_Cluster], docs: Mapping[str, Any]) -> None:
         if len(c.canonical.split()) > 1:
             owners[c.canonical.split()[-1]].append(c)
     unique = {k: v[0] for k, v in owners.items() if len(v) == 1}
+    if not unique:
+        return
+    from spacy.attrs import POS
+    from spacy.parts_of_speech import PROPN
+
     for aid, doc in docs.items():
         taken = [(s, e) for c in persons for a, s, e, _ in c.mentions if a == aid]
-        for tok in doc:
-            owner = unique.get(tok.text) if tok.pos_ == "PROPN" else None
+        # proper nouns picked from the tags, without a Token for every other word
+        propn = (doc.to_array([POS]).reshape(-1) == PROPN).nonzero()[0].tolist()
+        for tok in (doc[i] for i in propn):
+            owner = unique.get(tok.text)
             if owner is None or any(s <= tok.idx < e for s, e in taken):
                 continue
             owner.mentions.append((aid, tok.idx, tok.idx + len(tok.text), tok.text))

@@ -38,6 +38,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+import numpy as np
+
+from presslens.nlp.load import lemma_of
 from presslens.nlp.marks import QuoteSpan, find_quote_spans
 
 
@@ -206,7 +209,7 @@ def cue_lemma(tok: Any) -> str | None:
     """The cue verb ``tok`` stands for, or None when it is not a cue."""
     if tok.pos_ not in ("VERB", "AUX") or tok.dep_ == "aux":
         return None
-    lemma = tok.lemma_.lower()
+    lemma = lemma_of(tok).lower()
     if lemma in _ALL_CUES:
         return str(lemma)
     return _FORMS.get(tok.lower_)
@@ -232,6 +235,47 @@ _NAME_TYPES = frozenset({"PERSON", "ORG", "NORP"})
 def _is_name(tok: Any) -> bool:
     """Whether the parser took ``tok`` for (part of) a name."""
     return bool(tok.pos_ == "PROPN" or tok.ent_type_ in _NAME_TYPES)
+
+
+class _Columns:
+    """A doc's part-of-speech tags, dependency labels and lower-case forms as arrays.
+
+    Each pass over a doc looks at a few kinds of token (nouns, direct objects, "according");
+    picking them from these arrays spares creating a spaCy ``Token`` for every other one,
+    which was most of the passes' time.
+    """
+
+    def __init__(self, doc: Any) -> None:
+        from spacy.attrs import DEP, LOWER, POS
+
+        self.doc = doc
+        columns = doc.to_array([POS, DEP, LOWER]).reshape(len(doc), 3)
+        self.pos, self.dep, self.lower = columns[:, 0], columns[:, 1], columns[:, 2]
+
+    def tokens(self, mask: Any) -> list[Any]:
+        """The tokens where ``mask`` holds, in order."""
+        doc = self.doc
+        return [doc[i] for i in np.flatnonzero(mask).tolist()]
+
+    def pos_in(self, *tags: str) -> Any:
+        """Mask of the tokens with one of the universal part-of-speech ``tags``."""
+        from spacy.parts_of_speech import IDS
+
+        return np.isin(self.pos, [IDS[t] for t in tags])
+
+    def dep_is(self, label: str) -> Any:
+        """Mask of the tokens with the dependency ``label``."""
+        return self.dep == _string_id(label)
+
+    def lower_in(self, words: Iterable[str]) -> Any:
+        """Mask of the tokens whose lower-case form is one of ``words``."""
+        return np.isin(self.lower, [_string_id(w) for w in words])
+
+
+def _string_id(text: str) -> int:
+    from spacy.strings import get_string_id
+
+    return int(get_string_id(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,7 +366,7 @@ def _subject_of(verb: Any) -> _Speaker | None:
     for _ in range(4):
         # a passive's agent is the speaker ("was described by critics as"), not its subject
         for child in sorted(tok.children, key=lambda c: c.dep_ != "agent"):
-            if child.dep_ == "nsubjpass" and tok.lemma_ in _PASSIVE_TOPIC_CUES:
+            if child.dep_ == "nsubjpass" and lemma_of(tok) in _PASSIVE_TOPIC_CUES:
                 # "37 homes have been declared unsafe", "the line is expected to reopen": what
                 # is spoken of, not who spoke
                 return None
@@ -579,10 +623,12 @@ def _rest_of_sentence(sent: Any, phrase: set[int], at: int) -> tuple[int, int] |
     return _span_of(side)
 
 
-def _according_to(doc: Any) -> list[tuple[tuple[int, int], _Speaker, tuple[int, int]]]:
+def _according_to(cols: _Columns) -> list[tuple[tuple[int, int], _Speaker, tuple[int, int]]]:
     """(content, speaker, cue) for every "according to X" and "in X's poll/statement, ..."."""
     out = []
-    for tok in doc:
+    doc = cols.doc
+    picked = cols.lower_in(["according"]) | (cols.lower_in(["in"]) & cols.dep_is("prep"))
+    for tok in cols.tokens(picked):
         if tok.lower_ == "according" and tok.i + 1 < len(doc) and doc[tok.i + 1].lower_ == "to":
             to = doc[tok.i + 1]
             objs = [c for c in to.children if c.dep_ == "pobj"] or [
@@ -599,7 +645,7 @@ def _according_to(doc: Any) -> list[tuple[tuple[int, int], _Speaker, tuple[int, 
             # poll released Monday, 50 percent chose Clinton"); "In a statement, X said" is
             # left to its cue
             obj = next((c for c in tok.children if c.dep_ == "pobj"), None)
-            if obj is None or obj.lemma_.lower() not in SOURCE_NOUNS or tok.head.dep_ != "ROOT":
+            if obj is None or lemma_of(obj).lower() not in SOURCE_NOUNS or tok.head.dep_ != "ROOT":
                 continue
             span = _rest_of_sentence(tok.sent, {t.i for t in tok.subtree}, tok.i)
             if span is not None:
@@ -721,7 +767,7 @@ def _noun_holder(noun: Any) -> _Speaker | None:
             objs = [o for o in child.children if o.dep_ == "pobj"]
             if objs:
                 return _speaker_from(objs[0])
-    if noun.dep_ == "dobj" and noun.head.lemma_.lower() in _STATING_VERBS:
+    if noun.dep_ == "dobj" and lemma_of(noun.head).lower() in _STATING_VERBS:
         # "she made the claim that ...", "he voiced his support for ...", "has the support of"
         return _subject_of(noun.head)
     for child in noun.children:
@@ -731,14 +777,12 @@ def _noun_holder(noun: Any) -> _Speaker | None:
     return None
 
 
-def _noun_cues(doc: Any) -> list[tuple[tuple[int, int], _Speaker | None, tuple[int, int]]]:
+def _noun_cues(cols: _Columns) -> list[tuple[tuple[int, int], _Speaker | None, tuple[int, int]]]:
     """(content, speaker, cue) for every claim or stance noun with a holder and a content, and
     for every claim noun with a "that" clause and no holder ("reports that ...")."""
     out = []
-    for tok in doc:
-        if tok.pos_ != "NOUN":
-            continue
-        lemma = tok.lemma_.lower()
+    for tok in cols.tokens(cols.pos_in("NOUN")):
+        lemma = lemma_of(tok).lower()
         target = None
         if lemma in CLAUSE_NOUNS:
             target = next(
@@ -789,11 +833,11 @@ STANCE_OBJECTS = _lexicon(
 _STANCE_PREPS = frozenset({"at", "for", "against", "on", "behind", "about", "to", "of"})
 
 
-def _stance_phrases(doc: Any) -> list[tuple[tuple[int, int], _Speaker, tuple[int, int]]]:
+def _stance_phrases(cols: _Columns) -> list[tuple[tuple[int, int], _Speaker, tuple[int, int]]]:
     """(content, speaker, cue) for light verb + stance noun + preposition phrases."""
     out = []
-    for noun in doc:
-        if noun.dep_ != "dobj" or noun.lemma_.lower() not in STANCE_OBJECTS:
+    for noun in cols.tokens(cols.dep_is("dobj")):
+        if lemma_of(noun).lower() not in STANCE_OBJECTS:
             continue
         verb = noun.head
         if verb.pos_ not in ("VERB", "AUX") or cue_lemma(verb) is not None:
@@ -834,23 +878,21 @@ _ADJECTIVE_PREPS = frozenset(
 HEARSAY_ADVERBS = _lexicon("reportedly allegedly purportedly supposedly")
 
 
-def _hearsay(doc: Any) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+def _hearsay(cols: _Columns) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """(content, cue) for every clause a hearsay adverb modifies."""
     out = []
-    for tok in doc:
-        if tok.dep_ == "advmod" and tok.lower_ in HEARSAY_ADVERBS:
-            span = _span_of(t for t in tok.head.subtree if t.i != tok.i)
-            if span is not None:
-                out.append((span, (tok.idx, tok.idx + len(tok.text))))
+    for tok in cols.tokens(cols.dep_is("advmod") & cols.lower_in(HEARSAY_ADVERBS)):
+        span = _span_of(t for t in tok.head.subtree if t.i != tok.i)
+        if span is not None:
+            out.append((span, (tok.idx, tok.idx + len(tok.text))))
     return out
 
 
-def _stance_adjectives(doc: Any) -> list[tuple[tuple[int, int], _Speaker, tuple[int, int]]]:
+def _stance_adjectives(cols: _Columns) -> list[tuple[tuple[int, int], _Speaker, tuple[int, int]]]:
     """(content, speaker, cue) for a subject's attitude stated with an adjective."""
     out = []
-    for adj in doc:
-        if adj.pos_ != "ADJ" or adj.dep_ != "acomp" or adj.lower_ not in STANCE_ADJECTIVES:
-            continue
+    picked = cols.pos_in("ADJ") & cols.dep_is("acomp") & cols.lower_in(STANCE_ADJECTIVES)
+    for adj in cols.tokens(picked):
         target = next((c for c in adj.children if c.dep_ in ("xcomp", "ccomp")), None)
         if target is None:
             prep = next(
@@ -901,7 +943,7 @@ def _labelled_lines(doc: Any, text: str) -> list[tuple[tuple[int, int], _Speaker
             any(_is_name(t) for t in label)
             or (label.text.isupper() and len(label.text) > 2)
             # a headline's source ("Poll: ...", "Study: ...")
-            or (len(label) == 1 and label[0].lemma_.lower() in SOURCE_NOUNS)
+            or (len(label) == 1 and lemma_of(label[0]).lower() in SOURCE_NOUNS)
         ):
             # at the start of a line the tagger often misses a name it tags elsewhere
             names = _names_in(doc) if names is None else names
@@ -955,15 +997,21 @@ def _headline_end(text: str) -> int:
 
 
 def extract_quotes(
-    doc: Any, *, min_direct_words: int = 5, marks: Sequence[QuoteSpan] | None = None
+    doc: Any,
+    *,
+    min_direct_words: int = 5,
+    marks: Sequence[QuoteSpan] | None = None,
+    text: str | None = None,
 ) -> list[RawQuote]:
     """Every attribution of a parsed article, sorted by content start.
 
     ``marks`` are the quotations of ``doc.text`` when the caller has found them already
-    (:func:`~presslens.nlp.marks.find_quote_spans`).
+    (:func:`~presslens.nlp.marks.find_quote_spans`), ``text`` is ``doc.text`` when the caller
+    has read it.
     """
     # Doc.text joins every token on each access: read it once and hand it down
-    text: str = doc.text
+    if text is None:
+        text = str(doc.text)
     if marks is None:
         marks = find_quote_spans(text)
     inside = [(q.start, q.end) for q in marks]
@@ -994,7 +1042,12 @@ def extract_quotes(
             )
         )
 
-    cue_tokens = [t for t in doc if cue_lemma(t) is not None]
+    cols = _Columns(doc)
+    cue_tokens = [
+        t
+        for t in cols.tokens(cols.pos_in("VERB", "AUX") & ~cols.dep_is("aux"))
+        if cue_lemma(t) is not None
+    ]
     for verb in cue_tokens:
         content = _content_of(verb, cue_lemma(verb) or "", text)
         if content is None:
@@ -1003,22 +1056,22 @@ def extract_quotes(
         cues_used[verb.i] = len(found)
         add(content, _subject_of(verb), cue)
 
-    for content, speaker, cue in _according_to(doc):
+    for content, speaker, cue in _according_to(cols):
         add(content, speaker, cue)
 
-    for content, holder, cue in _noun_cues(doc):
+    for content, holder, cue in _noun_cues(cols):
         add(content, holder, cue)
 
     for content, speaker, cue in _labelled_lines(doc, text):
         add(content, speaker, cue)
 
-    for content, speaker, cue in _stance_phrases(doc):
+    for content, speaker, cue in _stance_phrases(cols):
         add(content, speaker, cue)
 
-    for content, speaker, cue in _stance_adjectives(doc):
+    for content, speaker, cue in _stance_adjectives(cols):
         add(content, speaker, cue)
 
-    for content, cue in _hearsay(doc):
+    for content, cue in _hearsay(cols):
         add(content, None, cue)
 
     _attach_quotations(

@@ -53,16 +53,20 @@ def similarity(a: str, b: str) -> float:
     return _forms_similarity(_forms(a), _forms(b))
 
 
-def _forms_similarity(a: tuple[str, str], b: tuple[str, str]) -> float:
-    """:func:`similarity` of two renderings given as their :func:`_forms`."""
+def _forms_similarity(a: tuple[str, str], b: tuple[str, str], floor: float = 0.0) -> float:
+    """:func:`similarity` of two renderings given as their :func:`_forms`.
+
+    A similarity below ``floor`` may come out as any other value below it: rapidfuzz then
+    stops early, and the two forms of a text without brackets are compared once.
+    """
     best = 0.0
-    for x in a:
-        for y in b:
+    for x in dict.fromkeys(a):
+        for y in dict.fromkeys(b):
             if not x or not y:
                 continue
-            best = max(best, fuzz.ratio(x, y))
+            best = max(best, fuzz.ratio(x, y, score_cutoff=floor))
             if min(len(x.split()), len(y.split())) >= _MIN_PARTIAL_WORDS:
-                best = max(best, fuzz.partial_ratio(x, y) - 5.0)
+                best = max(best, fuzz.partial_ratio(x, y, score_cutoff=floor + 5.0) - 5.0)
     return best
 
 
@@ -114,6 +118,8 @@ def group_variants(
     conflicts: set[int] = set()
     forms = [_forms(q.text) for q in quotes]
     bags = [set(f[0].split()) for f in forms]
+    # below both thresholds a pair's exact similarity does not matter
+    floor = min(config.variant_min_similarity, config.conflict_min_similarity)
     postings: dict[str, list[int]] = {}
     for i, bag in enumerate(bags):
         for w in bag:
@@ -129,7 +135,7 @@ def group_variants(
                 continue
             if n * 3 < min(len(bags[i]), len(bags[j])):
                 continue
-            sim = _forms_similarity(forms[i], forms[j])
+            sim = _forms_similarity(forms[i], forms[j], floor)
             same = _compatible(a.speaker_canonical, b.speaker_canonical)
             if (
                 same and sim >= config.variant_min_similarity
