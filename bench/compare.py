@@ -48,9 +48,9 @@ from typing import Any
 
 from compare_cli import Trial, run_compare
 from presslens.compare.core import compare
-from presslens.compare.text import content_terms
 from presslens.config import CompareConfig
 from presslens.model import Article, Story, StoryDocs
+from presslens.text.words import light_terms
 
 REPO = Path(__file__).resolve().parents[1]
 BASIL = REPO.parent / "shared" / "benchdata" / "clustering" / "basil"
@@ -125,8 +125,8 @@ Perturbation = tuple[str, str, int, int, str]  # (kind, article id, start, end, 
 
 
 def _window(text: str, start: int, end: int) -> set[str]:
-    terms = set(content_terms(text[max(0, start - 60) : start]))
-    terms |= set(content_terms(text[end : end + 60]))
+    terms = set(light_terms(text[max(0, start - 60) : start]))
+    terms |= set(light_terms(text[end : end + 60]))
     return {t for t in terms if not t[:1].isdigit()}
 
 
@@ -374,7 +374,7 @@ def _reword(sentence: str, rng: random.Random) -> str:
 
 def bench_alignment(stories: list[StoryDocs], embed: bool, threshold: float) -> dict[str, object]:
     rng = random.Random(SEED)
-    from presslens.summarize.sentences import split_sentences
+    from presslens.text.sentences import split_sentences
 
     # (story, source article, its sentence's start, the sentence, the target article, the
     # injected copy); every base story and every injected one run in one call.

@@ -39,8 +39,8 @@ from pathlib import Path
 from typing import Any
 
 from compare_cli import run_compare
-from presslens.compare.text import STOPWORDS, content_terms
 from presslens.model import Article, Story, StoryDocs
+from presslens.text.words import FUNCTION_WORDS, light_terms
 
 REPO = Path(__file__).resolve().parents[1]
 BASIL = REPO.parent / "shared" / "benchdata" / "clustering" / "basil"
@@ -98,15 +98,15 @@ def figures(text: str) -> list[tuple[str, int, int]]:
         if _CLOCK_AFTER.match(text, m.end()):
             continue
         name = _NAME_BEFORE.search(text[max(0, m.start() - 20) : m.start()])
-        if name and name.group(1).lower() not in STOPWORDS:
+        if name and name.group(1).lower() not in FUNCTION_WORDS:
             continue
         out.append((m.group(), m.start(), m.end()))
     return out
 
 
 def _window(text: str, start: int, end: int) -> set[str]:
-    terms = set(content_terms(text[max(0, start - REACH) : start]))
-    terms |= set(content_terms(text[end : end + REACH]))
+    terms = set(light_terms(text[max(0, start - REACH) : start]))
+    terms |= set(light_terms(text[end : end + REACH]))
     return {t for t in terms if not t[:1].isdigit()}
 
 

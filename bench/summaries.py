@@ -50,8 +50,8 @@ from sumy.utils import get_stop_words
 
 # the sentence splitter and tokenizer give LexRank the same sentences presslens reads (sumy's
 # own need NLTK data); nothing of presslens's brief is called here
-from presslens.summarize.sentences import split_sentences
-from presslens.summarize.terms import tokens
+from presslens.text.sentences import split_sentences
+from presslens.text.words import words
 
 REPO = Path(__file__).resolve().parents[1]
 #: the console script of the environment running this bench, as a user would call it
@@ -74,7 +74,7 @@ class SplitterTokenizer:
         return [paragraph[s:e] for s, e in split_sentences(paragraph)]
 
     def to_words(self, sentence: str) -> list[str]:
-        return tokens(sentence)
+        return words(sentence)
 
 
 def sentences_of(text: str) -> list[str]:

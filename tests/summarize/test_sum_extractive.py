@@ -18,7 +18,7 @@ from presslens.summarize.extractive import (
     relative_position,
     source_agreement,
 )
-from presslens.summarize.terms import content_terms
+from presslens.text.words import content_terms
 
 FLOOD = [
     "Heavy rain flooded the river town of Aldmoor on Monday, forcing 2,000 residents to leave.",

@@ -9,7 +9,7 @@ from presslens.summarize.repair import (
     repair,
     strip_attribution,
 )
-from presslens.summarize.sentences import strip_dateline
+from presslens.text.sentences import strip_dateline
 
 
 def _fixed(texts: list[str], k: int) -> tuple[bool, str]:

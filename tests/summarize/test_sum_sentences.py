@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from presslens.summarize.sentences import split_sentences
+from presslens.text.sentences import split_sentences
 
 
 def _split(text: str) -> list[str]:

@@ -30,22 +30,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from presslens.model import Article, published_date
-from presslens.words import light_stem
+from presslens.text.words import EVENTLESS_WORDS, STOP_WORDS, light_stem
 
 _EPOCH = dt.date(1970, 1, 1)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # `(?<![\w.])\d+...` written digit-first: the engine then skips non-digits quickly (twice as fast).
 _NUMBER = re.compile(r"\d(?<![\w.]\d)\d*(?:[.,]\d+)*(?!\w)")
 _CAPITAL_RUN = re.compile(r"[A-Z][\w’'&.-]*(?:[ \t]+[A-Z][\w’'&.-]*)*")
-# Words of news prose that carry no event: reporting verbs, titles and calendar words.
-_STOP = frozenset(ENGLISH_STOP_WORDS) | {
-    "said", "says", "say", "told", "according", "mr", "mrs", "ms", "dr", "also", "just",
-    "like", "would", "could", "new", "year", "years", "monday", "tuesday", "wednesday",
-    "thursday", "friday", "saturday", "sunday", "today", "yesterday", "week", "time",
-}  # fmt: skip
+_STOP = STOP_WORDS | EVENTLESS_WORDS
 _SENTENCE_END = frozenset('.!?"“”\n')
 
 # Term of each raw word (``None`` for a stop word or a single letter), memoised: news

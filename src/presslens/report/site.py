@@ -223,7 +223,7 @@ def brief_evidence(
     title when the brief sentence is a headline); for the other cited articles it is the
     sentence (or headline) sharing the most words with the brief sentence.
     """
-    from presslens.summarize.sentences import split_sentences
+    from presslens.text.sentences import split_sentences
 
     # each cited article's sentences with their word sets, made once for all brief sentences
     sentences: dict[str, list[tuple[str, set[str]]]] = {}

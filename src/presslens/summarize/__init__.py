@@ -2,9 +2,9 @@
 
 from presslens.summarize.extractive import BriefParams, build_matrix, extract_brief
 from presslens.summarize.llm import LLMBrief, abstractive_brief
-from presslens.summarize.sentences import split_sentences
 from presslens.summarize.story import StorySummary, summarize_story
 from presslens.summarize.timeline import build_timeline, find_dates
+from presslens.text.sentences import split_sentences
 
 __all__ = [
     "BriefParams",

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,10 +34,22 @@ from presslens.summarize.repair import (
     repair,
     strip_attribution,
 )
-from presslens.summarize.sentences import SENTENCE_END, split_sentences, strip_dateline
-from presslens.summarize.terms import all_terms, containment, content_terms
+from presslens.text.sentences import SENTENCE_END, split_sentences, strip_dateline
+from presslens.text.words import all_terms, content_terms
 
 FloatArray = npt.NDArray[np.float64]
+
+
+def containment(needle: Iterable[str], hay: set[str], weight: dict[str, float]) -> float:
+    """Weighted share of the terms of ``needle`` found in ``hay`` (0 when ``needle`` is empty)."""
+    total = 0.0
+    found = 0.0
+    for t in set(needle):
+        w = weight.get(t, 1.0)
+        total += w
+        if t in hay:
+            found += w
+    return found / total if total else 0.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,13 +21,14 @@ from presslens.summarize.extractive import (
     BriefParams,
     StoryMatrix,
     cite,
+    containment,
     order,
     salience,
     similarity,
 )
 from presslens.summarize.repair import repair
-from presslens.summarize.sentences import split_sentences
-from presslens.summarize.terms import containment, content_terms, numbers
+from presslens.text.sentences import split_sentences
+from presslens.text.words import content_terms, numbers
 
 _CITATION = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 _SYSTEM_PROMPT = (

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from presslens.words import MONTHS, WEEKDAYS
+from presslens.text.dates import MONTHS, WEEKDAYS
 
 # Openers that lean on the sentence before; dropped when that sentence is not in the brief.
 _CONNECTIVE = re.compile(

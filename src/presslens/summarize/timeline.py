@@ -15,7 +15,6 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 
 from presslens.model import Article, TimelineEvent, calendar_date, published_date
 from presslens.summarize.extractive import (
@@ -27,7 +26,7 @@ from presslens.summarize.extractive import (
     similarity,
 )
 from presslens.summarize.repair import repair
-from presslens.words import MONTHS, WEEKDAYS
+from presslens.text.dates import MONTHS, WEEKDAYS, resolve
 
 _MONTH = (
     r"(?P<month>Jan(?:uary|\.)?|Feb(?:ruary|\.)?|Mar(?:ch|\.)?|Apr(?:il|\.)?|May|June?|July?|"
@@ -70,25 +69,6 @@ class DateMention:
 
 def _month_number(name: str) -> int:
     return MONTHS[name[:3].casefold()]
-
-
-@lru_cache(maxsize=4096)
-def _dateparser(expression: str, base: dt.date) -> tuple[dt.date, str] | None:
-    """Resolve a relative expression ("three months ago") with dateparser."""
-    from dateparser.date import DateDataParser
-
-    parser = DateDataParser(
-        languages=["en"],
-        settings={
-            "RELATIVE_BASE": dt.datetime(base.year, base.month, base.day),
-            "PREFER_DATES_FROM": "past",
-            "RETURN_AS_TIMEZONE_AWARE": False,
-        },
-    )
-    data = parser.get_date_data(expression)
-    if data.date_obj is None:
-        return None
-    return data.date_obj.date(), str(data.period or "day")
 
 
 def _format(day: dt.date, precision: str) -> str:
@@ -161,7 +141,7 @@ def _resolve(m: re.Match[str], base: dt.date | None) -> tuple[dt.date, str] | No
         word = g["deictic"].casefold()
         shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1}[word]
         return base + dt.timedelta(days=shift), "day"
-    resolved = _dateparser(m.group(0).casefold(), base)
+    resolved = resolve(m.group(0).casefold(), base)
     if resolved is None:
         return None
     when, period = resolved

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from presslens.words import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
+from presslens.text.dates import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
 
 #: words that end with a full stop without ending the sentence (compared case-folded,
 #: without the dot).  Titles, months, street/company forms and Latin abbreviations.
