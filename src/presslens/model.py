@@ -470,6 +470,18 @@ class Framing:
 
 
 @dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where one cited article carries a brief sentence: its sentence, located in the field
+    ``located_in`` names ("text", or "title" for a headline) at ``start``/``end``."""
+
+    article_id: str
+    text: str
+    start: int
+    end: int
+    located_in: str = "text"
+
+
+@dataclass(frozen=True, slots=True)
 class BriefSentence:
     """One sentence of a story brief and every article that carries its information.
 
@@ -478,7 +490,8 @@ class BriefSentence:
     from, in the article field ``located_in`` names ("text", or "title" for a headline),
     and ``repair`` names what was changed so it reads alone ("connective", "pronoun",
     "pronoun-speaker", "speaker", "period" for a headline's added full stop); a generated
-    (LLM) sentence has ``article_id`` and ``located_in`` ``None``.
+    (LLM) sentence has ``article_id`` and ``located_in`` ``None``.  ``evidence`` gives, for
+    each cited article, the sentence that carries the brief sentence there.
     """
 
     text: str
@@ -489,6 +502,7 @@ class BriefSentence:
     end: int | None = None
     repair: str | None = None
     located_in: str | None = None
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

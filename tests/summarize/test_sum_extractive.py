@@ -398,3 +398,22 @@ def test_a_headline_with_its_site_name_is_read_without_it() -> None:
 
 def normalise(text: str) -> str:
     return " ".join(text.casefold().split())
+
+
+def test_each_cited_article_carries_its_own_evidence_headlines_included() -> None:
+    x = Article("x", " ".join(FLOOD[:3]), published="2024-03-05")
+    y = Article(
+        "y",
+        "The regional government promised emergency funds. Rescue teams used boats again.",
+        title="Heavy rain floods Aldmoor on Monday, forcing 2,000 residents to leave",
+        published="2024-03-05",
+    )
+    brief = extract_brief([x, y], 60)
+    first = next(b for b in brief if b.text.startswith("Heavy rain"))
+    assert set(first.cites) == {"x", "y"}
+    shown = {e.article_id: e for e in first.evidence}
+    assert shown["x"].located_in == "text" and shown["x"].text == first.text
+    assert shown["y"].located_in == "title"
+    # evidence offsets index the field they name
+    assert x.text[shown["x"].start : shown["x"].end] == shown["x"].text
+    assert (y.title or "")[shown["y"].start : shown["y"].end] in shown["y"].text

@@ -26,7 +26,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from presslens.model import Article, BriefSentence, normalise_for_hash
+from presslens.model import Article, BriefSentence, Evidence, normalise_for_hash
 from presslens.summarize.repair import (
     Assessment,
     assess,
@@ -630,9 +630,18 @@ def cite(
 
     ``own`` (an article index) is the article the sentence was taken from: always cited.
     """
+    ids, support, _ = citation(sm, text, params, own)
+    return ids, support
+
+
+def citation(
+    sm: StoryMatrix, text: str, params: BriefParams, own: int | None = None
+) -> tuple[tuple[str, ...], int, dict[int, int]]:
+    """:func:`cite`, and for each carrying article (by index) the candidate row that carries
+    ``text`` there (``own`` carries it by definition and has none)."""
     terms = content_terms(text)
     words = all_terms(text)
-    carrying: set[int] = set() if own is None else {sm.representative[own]}
+    carrying: dict[int, int] = {}
     for art, rows in sm.by_article.items():
         for r in rows:
             cand = sm.candidates[r]
@@ -642,15 +651,37 @@ def cite(
                 containment(terms, set(cand.terms), sm.idf) >= params.cite_threshold
                 and containment(words, set(all_terms(cand.text)), {}) >= params.cite_wording
             ):
-                carrying.add(art)
+                carrying[art] = r
                 break
+    held = set(carrying) | (set() if own is None else {sm.representative[own]})
     ids: list[str] = []
     groups: set[int] = set()
+    found: dict[int, int] = {}
     for i, a in enumerate(sm.articles):
-        if sm.representative[i] in carrying:
+        rep = sm.representative[i]
+        if rep in held:
             ids.append(a.id)
             groups.add(sm.groups[i])
-    return tuple(ids), len(groups)
+            if rep in carrying and i != own:
+                found[i] = carrying[rep]
+    return tuple(ids), len(groups), found
+
+
+def evidence(
+    sm: StoryMatrix, rows: dict[int, int], own: Candidate | None = None
+) -> tuple[Evidence, ...]:
+    """Each cited article's sentence as :class:`Evidence` (``own``: the sentence itself, for
+    its article and its exact copies), in the story's article order."""
+    out: list[Evidence] = []
+    for i, a in enumerate(sm.articles):
+        if own is not None and sm.representative[i] == sm.representative[own.article]:
+            c = own
+        elif i in rows:
+            c = sm.candidates[rows[i]]
+        else:
+            continue
+        out.append(Evidence(a.id, c.text, c.start, c.end, c.located_in))
+    return tuple(out)
 
 
 def similarity(sm: StoryMatrix) -> FloatArray:
@@ -688,7 +719,7 @@ def brief_from_matrix(
         )
         text = c.text if follows else repair(c.text, c.assessment)
         how = c.assessment.repair if text != c.text else c.edit
-        cites, support = cite(sm, text, params, own=c.article)
+        cites, support, rows = citation(sm, text, params, own=c.article)
         out.append(
             BriefSentence(
                 text=text,
@@ -699,6 +730,7 @@ def brief_from_matrix(
                 end=c.end,
                 repair=how,
                 located_in=c.located_in,
+                evidence=evidence(sm, rows, own=c),
             )
         )
         previous = c

@@ -16,12 +16,13 @@ from dataclasses import dataclass
 
 import httpx
 
-from presslens.model import BriefSentence, RejectedSentence
+from presslens.model import BriefSentence, Evidence, RejectedSentence
 from presslens.summarize.extractive import (
     BriefParams,
     StoryMatrix,
-    cite,
+    citation,
     containment,
+    evidence,
     order,
     salience,
     similarity,
@@ -49,6 +50,8 @@ class AlignedItem:
     cites: tuple[str, ...]
     support: int
     rows: tuple[int, ...]
+    #: the sentence of each cited article that carries it
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,8 +90,9 @@ def aligned_items(
     for n, h in enumerate(order(sm, heads), start=1):
         c = sm.candidates[h]
         text = repair(c.text, c.assessment)
-        cites, support = cite(sm, text, params, own=c.article)
-        items.append(AlignedItem(n, text, cites, support, tuple(members[h])))
+        cites, support, carried = citation(sm, text, params, own=c.article)
+        found = evidence(sm, carried, own=c)
+        items.append(AlignedItem(n, text, cites, support, tuple(members[h]), found))
     return items
 
 
@@ -220,5 +224,16 @@ def abstractive_brief(
             continue
         used += n_words
         support = len({sm.groups[i] for i, a in enumerate(sm.articles) if a.id in article_ids})
-        kept.append(BriefSentence(text=text, cites=article_ids, support=support))
+        shown: dict[str, Evidence] = {}
+        for item in cited:
+            for ev in item.evidence:
+                shown.setdefault(ev.article_id, ev)
+        kept.append(
+            BriefSentence(
+                text=text,
+                cites=article_ids,
+                support=support,
+                evidence=tuple(shown[a] for a in article_ids if a in shown),
+            )
+        )
     return LLMBrief(tuple(kept), tuple(rejected))
