@@ -49,7 +49,7 @@ from typing import Any
 from compare_cli import Trial, run_compare
 from presslens.compare.core import compare
 from presslens.config import CompareConfig
-from presslens.model import Article, Story, StoryDocs
+from presslens.model import Article, Story, StoryArticles
 from presslens.text.words import light_terms
 
 REPO = Path(__file__).resolve().parents[1]
@@ -68,7 +68,7 @@ _REWORD = {
 }  # fmt: skip
 
 
-def load() -> list[StoryDocs]:
+def load() -> list[StoryArticles]:
     arts = {}
     for line in (BASIL / "articles.jsonl").open(encoding="utf-8"):
         r = json.loads(line)
@@ -84,7 +84,7 @@ def load() -> list[StoryDocs]:
         g = json.loads(line)
         stories[g["story"]].append(arts[g["id"]])
     return [
-        StoryDocs(Story(sid, tuple(a.id for a in arts_)), tuple(arts_))
+        StoryArticles(Story(sid, tuple(a.id for a in arts_)), tuple(arts_))
         for sid, arts_ in sorted(stories.items())
     ]
 
@@ -180,7 +180,11 @@ def _dates(text: str) -> list[tuple[str, int, int, str]]:
 
 
 def _stated_elsewhere(
-    docs: StoryDocs, art: Article, start: int, end: int, others: dict[str, list[tuple[int, int]]]
+    docs: StoryArticles,
+    art: Article,
+    start: int,
+    end: int,
+    others: dict[str, list[tuple[int, int]]],
 ) -> bool:
     """Another outlet's article states the same value (spans in ``others``) with two content
     words in common around it: the same fact, not the same number about something else."""
@@ -194,7 +198,7 @@ def _stated_elsewhere(
     return False
 
 
-def perturbations(docs: StoryDocs) -> list[Perturbation]:
+def perturbations(docs: StoryArticles) -> list[Perturbation]:
     """Changes of facts (quantities, dates, roles) that another outlet also states."""
     nums = {a.id: _numbers(a.text) for a in docs.articles}
     dates = {a.id: _dates(a.text) for a in docs.articles}
@@ -220,13 +224,13 @@ def perturbations(docs: StoryDocs) -> list[Perturbation]:
     return out
 
 
-def _apply(docs: StoryDocs, p: tuple[str, str, int, int, str]) -> StoryDocs:
+def _apply(docs: StoryArticles, p: tuple[str, str, int, int, str]) -> StoryArticles:
     _, aid, s, e, new = p
     arts = tuple(
         dataclasses.replace(a, text=a.text[:s] + new + a.text[e:]) if a.id == aid else a
         for a in docs.articles
     )
-    return StoryDocs(docs.story, arts)
+    return StoryArticles(docs.story, arts)
 
 
 def _sig(d: dict[str, Any]) -> tuple[str, str, frozenset[str]]:
@@ -248,11 +252,11 @@ def _hard(story: dict[str, Any]) -> list[dict[str, Any]]:
 _REPORTED_KIND = {"quantity": "number", "date": "date", "role": "role"}
 
 
-def bench_discrepancies(stories: list[StoryDocs], embed: bool) -> dict[str, object]:
+def bench_discrepancies(stories: list[StoryArticles], embed: bool) -> dict[str, object]:
     rng = random.Random(SEED)
     # The trials are drawn first (the draws never depend on a result), then every unchanged
     # story and every changed one go through one `presslens compare` call.
-    trials: list[tuple[int, StoryDocs, Perturbation | None]] = []
+    trials: list[tuple[int, StoryArticles, Perturbation | None]] = []
     for position, docs in enumerate(stories):
         cands = perturbations(docs)
         for _ in range(TRIALS_PER_STORY):
@@ -372,7 +376,9 @@ def _reword(sentence: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
-def bench_alignment(stories: list[StoryDocs], embed: bool, threshold: float) -> dict[str, object]:
+def bench_alignment(
+    stories: list[StoryArticles], embed: bool, threshold: float
+) -> dict[str, object]:
     rng = random.Random(SEED)
     from presslens.text.sentences import split_sentences
 
@@ -439,7 +445,7 @@ def _variant(arts: list[Article], k: int, rng: random.Random, pool: list[Article
     return Article(id=f"{base.id}-v{k}", text="\n\n".join(keep), source=f"outlet{k}")
 
 
-def bench_speed(stories: list[StoryDocs], embed: bool) -> list[dict[str, object]]:
+def bench_speed(stories: list[StoryArticles], embed: bool) -> list[dict[str, object]]:
     """Stories/s of `presslens compare` per story size, the command's start-up (imports,
     reading, the embedding model with --embed: timed on a two-sentence story) taken off;
     each time is the least of three runs.
@@ -460,7 +466,9 @@ def bench_speed(stories: list[StoryDocs], embed: bool) -> list[dict[str, object]
             arts = list(docs.articles)
             extra = [_variant(arts, k, rng, pool) for k in range(size - len(arts))]
             all_ = arts + extra
-            built.append(StoryDocs(Story(docs.story.id, tuple(a.id for a in all_)), tuple(all_)))
+            built.append(
+                StoryArticles(Story(docs.story.id, tuple(a.id for a in all_)), tuple(all_))
+            )
         trials = [(d.story.id, d.articles) for d in built]
         seconds = min(run_compare(trials, embed=embed)[1] for _ in range(REPEATS))
         dt = max(seconds - startup, 1e-3)

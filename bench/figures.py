@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from compare_cli import run_compare
-from presslens.model import Article, Story, StoryDocs
+from presslens.model import Article, Story, StoryArticles
 from presslens.text.words import FUNCTION_WORDS, light_terms
 
 REPO = Path(__file__).resolve().parents[1]
@@ -66,7 +66,7 @@ _NAME_BEFORE = re.compile(r"\b([A-Z][a-z]+)\.?\s$")
 Candidate = tuple[str, int, int]  # (article id, start, end)
 
 
-def load(folder: Path = BASIL) -> list[StoryDocs]:
+def load(folder: Path = BASIL) -> list[StoryArticles]:
     """The stories of a clustering set (BASIL or ECB+ DEV), sorted by story id; an article
     without an outlet (most of ECB+) is an outlet of its own."""
     arts = {}
@@ -81,7 +81,7 @@ def load(folder: Path = BASIL) -> list[StoryDocs]:
         g = json.loads(line)
         stories[g["story"]].append(arts[g["id"]])
     return [
-        StoryDocs(Story(sid, tuple(a.id for a in arts_)), tuple(arts_))
+        StoryArticles(Story(sid, tuple(a.id for a in arts_)), tuple(arts_))
         for sid, arts_ in sorted(stories.items())
     ]
 
@@ -110,7 +110,7 @@ def _window(text: str, start: int, end: int) -> set[str]:
     return {t for t in terms if not t[:1].isdigit()}
 
 
-def candidates(docs: StoryDocs) -> list[Candidate]:
+def candidates(docs: StoryArticles) -> list[Candidate]:
     """Figures that another outlet of the story also states near a shared word."""
     found = {a.id: figures(a.text) for a in docs.articles}
     out = []
@@ -127,7 +127,7 @@ def candidates(docs: StoryDocs) -> list[Candidate]:
     return out
 
 
-def _changed(docs: StoryDocs, c: Candidate) -> tuple[tuple[Article, ...], str]:
+def _changed(docs: StoryArticles, c: Candidate) -> tuple[tuple[Article, ...], str]:
     aid, start, end = c
     new = ""
     arts = []
@@ -196,7 +196,7 @@ def main() -> int:
     ecbplus = "--ecbplus" in sys.argv[1:]
     stories = load(ECBPLUS if ecbplus else BASIL)
     rng = random.Random(SEED)
-    trials: list[tuple[str, int, StoryDocs, Candidate, bool]] = []
+    trials: list[tuple[str, int, StoryArticles, Candidate, bool]] = []
     for position, docs in enumerate(stories):
         cands = candidates(docs)
         picked = rng.sample(cands, min(PER_STORY, len(cands)))

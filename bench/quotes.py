@@ -43,8 +43,8 @@ OUT = REPO / "out"
 WORK = OUT / "bench" / "quotes"
 sys.path.insert(0, str(REPO / "src"))
 
-from presslens.config import NlpConfig  # noqa: E402
-from presslens.nlp.load import resolve_model_name  # noqa: E402
+from presslens.config import QuotesConfig  # noqa: E402
+from presslens.quotes.load import resolve_model_name  # noqa: E402
 
 _TOKEN = re.compile(r"\w+")
 #: words that make two speaker strings "overlap" without naming the same speaker
@@ -108,7 +108,7 @@ def spacy_limit(name: str) -> float:
     """CPU seconds of spaCy's full pipeline over the texts ``presslens_quotes`` last read for
     ``name``."""
     src = WORK / f"{name}.in.jsonl"
-    batch = str(NlpConfig().batch_size)
+    batch = str(QuotesConfig().batch_size)
     return child_cpu([sys.executable, "-c", _LIMIT, resolve_model_name(None), str(src), batch])
 
 

@@ -164,7 +164,7 @@ def presslens_summarize(
         )
         t0 = time.perf_counter()
         subprocess.run(
-            [str(PRESSLENS), "summarize", str(src), "-o", str(dst), "--quiet"],
+            [str(PRESSLENS), "brief", str(src), "-o", str(dst), "--quiet"],
             check=True,
             capture_output=True,
         )

@@ -21,7 +21,7 @@ from presslens.config import Config, load_config
 from presslens.engine import Keeper, ProgressFn, RunResult, execute, no_progress
 from presslens.executors import Executor, make_executor
 from presslens.ingest.inputs import plan_shards
-from presslens.model import Article, Notice, Skip, StoryDocs
+from presslens.model import Article, Notice, Skip, StoryArticles
 from presslens.pipeline import Pipeline
 from presslens.report import Report, RunInfo
 from presslens.store import Store
@@ -116,7 +116,9 @@ def analyze(
     report = Report(
         articles=tuple(result.articles),
         run=run,
-        stories=None if pipeline.group_stage is None else tuple(sd.story for sd in result.stories),
+        stories=None
+        if pipeline.group_stage is None
+        else tuple(bundle.story for bundle in result.stories),
     )
     if db is not None:
         _store_result(db, result.articles, result.stories, report)
@@ -149,7 +151,7 @@ def _run_info(
 
 
 def _store_result(
-    db: str | Path, articles: list[Article], stories: list[StoryDocs], report: Report
+    db: str | Path, articles: list[Article], stories: list[StoryArticles], report: Report
 ) -> None:
     with Store(db) as store:
         renamed: dict[str, str] = {}
@@ -158,7 +160,7 @@ def _store_result(
             if added.id != article.id:
                 renamed[article.id] = added.id
         if stories:
-            store.put_stories(_remap_ids(to_jsonable(sd.story), renamed) for sd in stories)
+            store.put_stories(_remap_ids(to_jsonable(bundle.story), renamed) for bundle in stories)
         store.record_run(report.run_dict())
 
 
@@ -271,7 +273,7 @@ def run_on_store(
             checkpoints=checkpoints,
             progress=progress,
         )
-        written = {sd.story.id for sd in result.stories}
+        written = {bundle.story.id for bundle in result.stories}
         removed = set(result.removed)
         if rebuild:
             removed |= set(store.story_ids()) - written
@@ -290,7 +292,7 @@ def run_on_store(
                 if s.name in states
             },
             syndication=[*result.articles, *result.revised],
-            stories=[to_jsonable(sd.story) for sd in result.stories],
+            stories=[to_jsonable(bundle.story) for bundle in result.stories],
             removed=sorted(removed - written),
             rethreaded={
                 sid: to_jsonable(thread)

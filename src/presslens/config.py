@@ -80,7 +80,7 @@ class ReportConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class NlpConfig:
+class QuotesConfig:
     """Entities, quotes and quote variants (the ``quotes`` stage)."""
 
     # spaCy pipeline to load; None picks an installed official ``en_core_web_sm`` and falls
@@ -108,12 +108,12 @@ class NlpConfig:
     def validate(self) -> None:
         """Raise :class:`ConfigError` on a value out of range."""
         if self.model is not None and not self.model.strip():
-            raise ConfigError("nlp.model must be a spaCy package name or unset, got ''")
-        _positive("nlp", "batch_size", self.batch_size)
-        _positive("nlp", "max_chars", self.max_chars)
-        _positive("nlp", "min_direct_words", self.min_direct_words)
+            raise ConfigError("quotes.model must be a spaCy package name or unset, got ''")
+        _positive("quotes", "batch_size", self.batch_size)
+        _positive("quotes", "max_chars", self.max_chars)
+        _positive("quotes", "min_direct_words", self.min_direct_words)
         keys = ("variant_min_similarity", "conflict_min_similarity")
-        _in_range("nlp", self, keys, 0, 100, low_open=True)
+        _in_range("quotes", self, keys, 0, 100, low_open=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +193,7 @@ class CompareConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class DedupConfig:
+class SyndicationConfig:
     """How syndicated copies (exact and near-duplicate texts) are found."""
 
     # Words per shingle.  Swept 3-6 with `min_jaccard` 0.2-0.5 on the DEV perturbation set of
@@ -225,15 +225,20 @@ class DedupConfig:
 
     def validate(self) -> None:
         """Raise :class:`ConfigError` on a value out of range."""
-        _positive("dedup", "shingle_size", self.shingle_size)
-        _positive("dedup", "num_perm", self.num_perm)
-        _positive("dedup", "max_words", self.max_words)
+        _positive("syndication", "shingle_size", self.shingle_size)
+        _positive("syndication", "num_perm", self.num_perm)
+        _positive("syndication", "max_words", self.max_words)
         _in_range(
-            "dedup", self, ("min_jaccard", "lsh_threshold", "min_containment"), 0, 1, low_open=True
+            "syndication",
+            self,
+            ("min_jaccard", "lsh_threshold", "min_containment"),
+            0,
+            1,
+            low_open=True,
         )
-        _positive("dedup", "containment_min_shingles", self.containment_min_shingles)
+        _positive("syndication", "containment_min_shingles", self.containment_min_shingles)
         if self.min_words < 1:
-            raise ConfigError(f"dedup.min_words must be >= 1, got {self.min_words}")
+            raise ConfigError(f"syndication.min_words must be >= 1, got {self.min_words}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,7 +322,7 @@ class ClusterConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class SummarizeConfig:
+class BriefConfig:
     """How story briefs and timelines are made (the extractive constants are BriefParams)."""
 
     # Word budget of a brief; a story record's own "words" overrides it in `summarize`.
@@ -344,10 +349,10 @@ class SummarizeConfig:
     def validate(self) -> None:
         """Raise :class:`ConfigError` on a value out of range or an incomplete LLM setting."""
         for key in ("words", "llm_timeout", "llm_max_items", "timeline_max_events"):
-            _positive("summarize", key, getattr(self, key))
-        _in_range("summarize", self, ("llm_support", "timeline_merge"), 0, 1)
+            _positive("brief", key, getattr(self, key))
+        _in_range("brief", self, ("llm_support", "timeline_merge"), 0, 1)
         if (self.llm_url is None) != (self.llm_model is None):
-            raise ConfigError("summarize.llm_url and summarize.llm_model must be given together")
+            raise ConfigError("brief.llm_url and brief.llm_model must be given together")
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,11 +362,11 @@ class Config:
     ingest: IngestConfig = field(default_factory=IngestConfig)
     clean: CleanConfig = field(default_factory=CleanConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
-    nlp: NlpConfig = field(default_factory=NlpConfig)
-    compare: CompareConfig = field(default_factory=CompareConfig)
-    dedup: DedupConfig = field(default_factory=DedupConfig)
+    syndication: SyndicationConfig = field(default_factory=SyndicationConfig)
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
-    summarize: SummarizeConfig = field(default_factory=SummarizeConfig)
+    quotes: QuotesConfig = field(default_factory=QuotesConfig)
+    compare: CompareConfig = field(default_factory=CompareConfig)
+    brief: BriefConfig = field(default_factory=BriefConfig)
 
     def validate(self) -> None:
         """Validate every section."""
@@ -441,6 +446,10 @@ def _apply(section_name: str, obj: Any, values: Mapping[str, Any]) -> Any:
     return dataclasses.replace(obj, **changes)
 
 
+#: the names these sections had before each took its stage's name; still read
+SECTION_ALIASES: dict[str, str] = {"dedup": "syndication", "nlp": "quotes", "summarize": "brief"}
+
+
 def load_config(
     path: str | Path | None = None,
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
@@ -466,7 +475,8 @@ def load_config(
         )
     sections = {f.name for f in dataclasses.fields(cfg)}
     for layer in layers:
-        for section_name, values in layer.items():
+        for given, values in layer.items():
+            section_name = SECTION_ALIASES.get(given, given)
             if section_name not in sections:
                 known = ", ".join(sorted(sections))
                 raise ConfigError(f"unknown config section [{section_name}] (known: {known})")

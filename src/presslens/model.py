@@ -108,7 +108,8 @@ class Article:
     extra: Mapping[str, Any] = field(default_factory=dict)
     # --- filled by the syndication stage ---
     syndication_group: str | None = None
-    original: bool | None = None
+    #: whether the article is its syndication group's original (the report field ``original``)
+    is_original: bool | None = None
     #: for a copy: the Jaccard of its shingles with its group's original, and the share of the
     #: shorter text's shingles found in the other (see :class:`SyndicationGroup`)
     copy_similarity: float | None = None
@@ -572,7 +573,7 @@ class Story:
 
 
 @dataclass(frozen=True, slots=True)
-class StoryDocs:
+class StoryArticles:
     """A story travelling with its articles, the item of every story stage."""
 
     story: Story

@@ -11,9 +11,9 @@ from presslens.cluster import StoryIndex, cluster_articles
 from presslens.cluster.features import entity_terms, published_day, word_counts
 from presslens.cluster.stage import ClusterStage
 from presslens.config import ClusterConfig, Config
-from presslens.dedup.stage import SyndicationStage
 from presslens.errors import ConfigError
-from presslens.model import Article, StoryDocs
+from presslens.model import Article, StoryArticles
+from presslens.syndication.stage import SyndicationStage
 
 QUAKES = [
     # place, magnitude, deaths, official, date, agency
@@ -326,7 +326,7 @@ def test_empty_input_gives_no_stories() -> None:
 def test_stage_yields_story_docs_with_annotated_articles() -> None:
     arts, _ = _quake_articles()
     out = list(ClusterStage.from_config(Config()).run(_syndicated(arts)))
-    assert all(isinstance(sd, StoryDocs) for sd in out)
+    assert all(isinstance(sd, StoryArticles) for sd in out)
     assert sorted(a.id for sd in out for a in sd.articles) == sorted(a.id for a in arts)
     assert all(a.syndication_group for sd in out for a in sd.articles)
     for sd in out:

@@ -6,7 +6,7 @@ import dataclasses
 
 from presslens.compare.core import compare, compare_story
 from presslens.config import CompareConfig
-from presslens.model import Article, Discrepancy, StoryDocs
+from presslens.model import Article, Discrepancy, StoryArticles
 
 from .conftest import MakeStory
 
@@ -17,7 +17,7 @@ BASE = (
 )
 
 
-def test_seeds_war_length_is_a_discrepancy_between_the_outlets(seeds_story: StoryDocs) -> None:
+def test_seeds_war_length_is_a_discrepancy_between_the_outlets(seeds_story: StoryArticles) -> None:
     story = compare(seeds_story).story
     war = [d for d in story.discrepancies or () if d.subject == "war"]
     assert len(war) == 1
@@ -33,7 +33,7 @@ def test_seeds_war_length_is_a_discrepancy_between_the_outlets(seeds_story: Stor
         assert any(v.value in e.text for e in v.evidence)
 
 
-def test_seeds_so_called_war_on_terror_for_press_tv_only(seeds_story: StoryDocs) -> None:
+def test_seeds_so_called_war_on_terror_for_press_tv_only(seeds_story: StoryArticles) -> None:
     story = compare(seeds_story).story
     framing = {f.source: f for f in story.framing or ()}
     marked = {(d.marker, d.term) for d in framing["presstv"].distancing}
@@ -41,7 +41,7 @@ def test_seeds_so_called_war_on_terror_for_press_tv_only(seeds_story: StoryDocs)
     assert not any(d.term == "war on terror" for d in framing["arabnews"].distancing)
 
 
-def test_seeds_unique_information(seeds_story: StoryDocs) -> None:
+def test_seeds_unique_information(seeds_story: StoryArticles) -> None:
     story = compare(seeds_story).story
     unique = {u.source: " ".join(s.text for s in u.sentences) for u in story.unique or ()}
     assert "Talat Masood" in unique["arabnews"] and "Tahir Malik" in unique["arabnews"]
@@ -49,7 +49,7 @@ def test_seeds_unique_information(seeds_story: StoryDocs) -> None:
     assert "Doha" not in unique["arabnews"]
 
 
-def test_offsets_point_into_the_article_text(seeds_story: StoryDocs) -> None:
+def test_offsets_point_into_the_article_text(seeds_story: StoryArticles) -> None:
     story = compare(seeds_story).story
     texts = {a.id: a.text for a in seeds_story.articles}
     refs = [s for g in story.alignment or () for s in g.sentences]
@@ -111,7 +111,7 @@ def test_role_conflict(make_story: MakeStory) -> None:
     assert {v.normalised for v in roles[0].values} == {"senator", "governor"}
 
 
-def test_candidate_pairs_not_all_pairs(seeds_story: StoryDocs) -> None:
+def test_candidate_pairs_not_all_pairs(seeds_story: StoryArticles) -> None:
     c = compare(seeds_story)
     assert 0 < c.candidate_pairs < c.all_pairs
 
@@ -210,19 +210,19 @@ _FILLER_B = (
 )
 
 
-def _two_outlets(make_story: MakeStory, published: str, text_a: str, text_b: str) -> StoryDocs:
+def _two_outlets(make_story: MakeStory, published: str, text_a: str, text_b: str) -> StoryArticles:
     """A story of two outlets whose last paragraphs are ``text_a`` and ``text_b``."""
     a = Article(id="a", source="one", published=published, text=_FILLER_A + text_a)
     b = Article(id="b", source="two", published=published, text=_FILLER_B + text_b)
     return make_story(a, b)
 
 
-def _date_reports(story: StoryDocs) -> list[Discrepancy]:
+def _date_reports(story: StoryArticles) -> list[Discrepancy]:
     """The date discrepancies the comparison reports for ``story``."""
     return [d for d in compare(story).story.discrepancies or () if d.kind == "date"]
 
 
-def _emails_story(make_story: MakeStory, day: str) -> StoryDocs:
+def _emails_story(make_story: MakeStory, day: str) -> StoryArticles:
     return _two_outlets(
         make_story,
         "2013-05-16",
@@ -260,7 +260,7 @@ def test_a_stretch_of_days_is_not_set_against_a_day(make_story: MakeStory) -> No
 def test_a_weekday_is_not_taken_for_a_name_that_sets_two_sentences_apart(
     make_story: MakeStory,
 ) -> None:
-    def story(day: str) -> StoryDocs:
+    def story(day: str) -> StoryArticles:
         return _two_outlets(
             make_story,
             "2013-05-22",
@@ -350,7 +350,7 @@ def test_a_toll_of_another_event_the_story_recalls_is_not_its_toll(
 
 
 def test_updates_from_different_days_are_not_a_date_conflict(make_story: MakeStory) -> None:
-    def story(pub_b: str, day_b: str) -> StoryDocs:
+    def story(pub_b: str, day_b: str) -> StoryArticles:
         a = Article(
             id="a",
             published="2024-03-27",
@@ -390,7 +390,7 @@ def test_two_outlets_that_both_name_two_days_do_not_disagree(make_story: MakeSto
 def test_a_day_after_the_other_article_came_out_is_another_event(
     make_story: MakeStory,
 ) -> None:
-    def story(pub_b: str) -> StoryDocs:
+    def story(pub_b: str) -> StoryArticles:
         a = Article(
             id="a",
             published="2024-03-16",

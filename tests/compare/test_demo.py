@@ -12,7 +12,7 @@ import pytest
 
 from presslens.compare.core import compare
 from presslens.config import Config
-from presslens.model import Article, Story, StoryDocs
+from presslens.model import Article, Story, StoryArticles
 from presslens.text.words import FUNCTION_WORDS
 
 
@@ -54,7 +54,7 @@ def demo(
     for r, meta in expected["articles"].items():
         members[meta["story"]].append(by_ref[r])
     stories = {
-        sid: compare(StoryDocs(Story(sid, tuple(a.id for a in arts_)), tuple(arts_))).story
+        sid: compare(StoryArticles(Story(sid, tuple(a.id for a in arts_)), tuple(arts_))).story
         for sid, arts_ in members.items()
     }
     return expected, stories, by_ref

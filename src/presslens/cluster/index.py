@@ -54,8 +54,8 @@ from presslens.cluster.features import Featurizer, pair_time_weight, published_d
 from presslens.cluster.graph import EDGE_FLOOR, strongest
 from presslens.cluster.threads import StorySummary, build_threads, summary_vectors
 from presslens.config import ClusterConfig
-from presslens.dedup.syndication import lineage_key
 from presslens.model import Article, Membership, Story, SyndicationGroup, Thread
+from presslens.syndication.index import lineage_key
 
 # The edge floor also bounds which dated pairs are compared at all: see `max_gap_days`.
 _EDGE_FLOOR = EDGE_FLOOR
@@ -206,7 +206,7 @@ class StoryIndex:
             self.articles[i] = replace(
                 self.articles[i],
                 syndication_group=a.syndication_group,
-                original=a.original,
+                is_original=a.is_original,
                 copy_similarity=a.copy_similarity,
                 copy_shared=a.copy_shared,
             )
@@ -523,7 +523,7 @@ class StoryIndex:
                     a.title,
                     a.published,
                     a.syndication_group,
-                    a.original,
+                    a.is_original,
                     a.copy_similarity,
                     a.copy_shared,
                 ]
@@ -561,7 +561,7 @@ class StoryIndex:
                 title=ti,
                 published=p,
                 syndication_group=g,
-                original=o,
+                is_original=o,
                 copy_similarity=cs,
                 copy_shared=ch,
             )
@@ -752,7 +752,7 @@ def _group(gid: str, members: Sequence[Article]) -> SyndicationGroup:
     When the group's original is in another story, the story's earliest member stands in for
     it; each copy keeps its similarity with the group's original.
     """
-    original = next((a for a in members if a.original), members[0])
+    original = next((a for a in members if a.is_original), members[0])
     copies = [a for a in members if a is not original]
     return SyndicationGroup(
         id=gid,
@@ -781,7 +781,7 @@ def _light(article: Article) -> Article:
         title=article.title,
         published=article.published,
         syndication_group=article.syndication_group,
-        original=article.original,
+        is_original=article.is_original,
         copy_similarity=article.copy_similarity,
         copy_shared=article.copy_shared,
     )

@@ -37,10 +37,10 @@ from presslens.cluster.index import (
 )
 from presslens.cluster.threads import StorySummary, build_threads, summary_vectors
 from presslens.config import ClusterConfig
-from presslens.dedup.syndication import lineage_key
 from presslens.groups import DisjointSets
 from presslens.model import Article, Membership, Story
 from presslens.pipeline import Grouping, Mapper
+from presslens.syndication.index import lineage_key
 
 # An undated article is routed by its heaviest terms (count x IDF): five is enough to name
 # the event's people and places, few enough that common words rarely decide.  Set by hand.

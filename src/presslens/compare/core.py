@@ -14,7 +14,7 @@ from presslens.compare.discrepancies import find_discrepancies
 from presslens.compare.framing import framing
 from presslens.config import CompareConfig
 from presslens.embed import TextEncoder
-from presslens.model import AlignedGroup, Omission, Story, StoryDocs, UniqueInfo
+from presslens.model import AlignedGroup, Omission, Story, StoryArticles, UniqueInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +28,7 @@ class Comparison:
 
 
 def compare(
-    docs: StoryDocs, config: CompareConfig | None = None, encoder: TextEncoder | None = None
+    docs: StoryArticles, config: CompareConfig | None = None, encoder: TextEncoder | None = None
 ) -> Comparison:
     """Compare the articles of ``docs`` and return the story with its comparison sections.
 
@@ -88,8 +88,8 @@ def compare(
 
 
 def compare_story(
-    docs: StoryDocs, config: CompareConfig | None = None, encoder: TextEncoder | None = None
-) -> StoryDocs:
+    docs: StoryArticles, config: CompareConfig | None = None, encoder: TextEncoder | None = None
+) -> StoryArticles:
     """``docs`` with its story's ``alignment``, ``unique``, ``omissions``, ``discrepancies``
     and ``framing`` filled in."""
     return dataclasses.replace(docs, story=compare(docs, config, encoder).story)
@@ -110,7 +110,7 @@ def _groups(sents: list[Sent], al: Alignment) -> tuple[AlignedGroup, ...]:
 
 
 def _unique(
-    docs: StoryDocs, sents: list[Sent], al: Alignment, min_terms: int
+    docs: StoryArticles, sents: list[Sent], al: Alignment, min_terms: int
 ) -> tuple[UniqueInfo, ...]:
     """Sentences whose information no other independent source carries."""
     shared: set[int] = set()
@@ -130,7 +130,7 @@ def _unique(
 
 
 def _omissions(
-    docs: StoryDocs,
+    docs: StoryArticles,
     sents: list[Sent],
     groups: tuple[AlignedGroup, ...],
     n_sources: int,

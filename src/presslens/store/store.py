@@ -250,7 +250,7 @@ def _article(row: tuple[Any, ...]) -> Article:
         cleaned=bool(cleaned),
         extra=json.loads(extra),
         syndication_group=group,
-        original=None if original is None else bool(original),
+        is_original=None if original is None else bool(original),
     )
 
 
@@ -456,7 +456,7 @@ class Store:
                     int(article.cleaned),
                     _dumps(article.extra),
                     article.syndication_group,
-                    None if article.original is None else int(article.original),
+                    None if article.is_original is None else int(article.is_original),
                     _now(),
                 ),
             )
@@ -803,7 +803,7 @@ class Store:
                     "UPDATE articles SET syndication_group = ?, original = ? WHERE id = ?",
                     (
                         _scrub_opt(a.syndication_group),
-                        None if a.original is None else int(a.original),
+                        None if a.is_original is None else int(a.is_original),
                         a.id,
                     ),
                 )
