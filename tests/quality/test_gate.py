@@ -24,7 +24,7 @@ import sys
 import tomllib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -71,14 +71,20 @@ def bench(name: str) -> ModuleType:
 
 def digest(*parts: Any) -> str:
     """SHA-256 of the parts as canonical JSON: the records a check feeds and scores against."""
-    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=asdict)
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def need(path: Path) -> Path:
+    """``path``; skips the check when it is absent."""
+    if not path.is_file():
+        pytest.skip(f"needs {path}")
+    return path
 
 
 def jsonl(path: Path) -> list[Record]:
     """The records of a JSON Lines file, gzip'd or not; skips the check when it is absent."""
-    if not path.is_file():
-        pytest.skip(f"needs {path}")
+    need(path)
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as fh:
         return [json.loads(line) for line in fh if line.strip()]
@@ -160,13 +166,49 @@ def basil_slice(data: Path) -> Slice:
 
 
 def clustering_measure(data: Any, tmp: Path) -> dict[str, float]:
-    """B-cubed of the stories ``presslens cluster`` gives the articles."""
+    """B-cubed of the stories ``presslens cluster`` gives the articles, and of its threads
+    read as stories."""
+    clustering = bench("clustering")
     articles, gold = data
-    src, out = write_jsonl(articles, tmp / "articles.jsonl"), tmp / "clusters.jsonl"
-    assert cli(["cluster", str(src), "-o", str(out), "--quiet"]) == 0
-    pred = {r["id"]: r["story"] for r in jsonl(out)}
-    p, r, f = bench("clustering").bcubed(pred, gold)
-    return {"precision": p, "recall": r, "f1": f}
+    out = clustering.cluster_cli(articles, cli=cli)
+    p, r, f = clustering.bcubed({i: o["story"] for i, o in out.items()}, gold)
+    threads = clustering.bcubed({i: o["thread"] for i, o in out.items()}, gold)
+    return {"precision": p, "recall": r, "f1": f, "thread_f1": threads[2]}
+
+
+def month_slice(data: Path) -> Slice:
+    """The bench's ten draws of ten ECB+ DEV events in one month (five pairs of same-kind
+    events, five outlets each, a third of the articles undated)."""
+    articles, gold = _clustering_slice(data, "ecbplus").data
+    draws = bench("clustering").month_sets(articles, gold, paired=True)
+    return Slice(draws, digest(draws))
+
+
+def month_measure(data: Any, tmp: Path) -> dict[str, float]:
+    """Mean B-cubed F1 of ``presslens cluster`` over the draws."""
+    clustering = bench("clustering")
+    scores = []
+    for articles, gold in data:
+        out = clustering.cluster_cli(articles, cli=cli)
+        scores.append(clustering.bcubed({i: o["story"] for i, o in out.items()}, gold)[2])
+    return {"f1": sum(scores) / len(scores)}
+
+
+def semeval_slice(data: Path) -> Slice:
+    """Every SemEval DEV pair text (301), with the 129 pairs judged the same story (<= 1.5)
+    or not (>= 3)."""
+    need(data / "similarity" / "semeval" / "pairs.jsonl")
+    texts, judged = bench("clustering").semeval()
+    return Slice((texts, judged), digest(texts, judged))
+
+
+def semeval_measure(data: Any, tmp: Path) -> dict[str, float]:
+    """Share of the judged pairs ``presslens cluster`` puts on the right side."""
+    clustering = bench("clustering")
+    texts, judged = data
+    story = {i: o["story"] for i, o in clustering.cluster_cli(texts, cli=cli).items()}
+    same = {(a, b): story[a] == story[b] for a, b, _ in judged}
+    return {"pair_accuracy": clustering.pair_accuracy(same, judged)}
 
 
 def syndication_slice(data: Path) -> Slice:
@@ -210,21 +252,22 @@ def polnear_measure(data: Any, tmp: Path) -> dict[str, float]:
     return {k: float(scores[k] or 0.0) for k in ("precision", "recall", "f1", "speaker_accuracy")}
 
 
-def _basil_stories(data: Path, script: str = "compare") -> list[presslens.StoryDocs]:
-    """BASIL DEV's stories as the bench script ``script`` reads them."""
+def _basil_stories(data: Path, script: str, step: int = 1) -> Slice:
+    """BASIL DEV's stories as the bench script ``script`` reads them (every ``step``-th, by
+    sorted story id), digested as the records they were read from, so that a new field of
+    the records in memory is no change of the slice."""
     d = data / "clustering" / "basil"
-    for f in ("articles.jsonl", "gold.jsonl"):
-        if not (d / f).is_file():
-            pytest.skip(f"needs {d / f}")
-    stories: list[presslens.StoryDocs] = bench(script).load()
-    return stories
+    raw = {r["id"]: r for r in jsonl(d / "articles.jsonl")}
+    need(d / "gold.jsonl")
+    stories: list[presslens.StoryDocs] = bench(script).load()[::step]
+    read = [(s.story.id, [raw[a.id] for a in s.articles]) for s in stories]
+    return Slice(stories, digest(read))
 
 
 def discrepancies_slice(data: Path) -> Slice:
     """The even-numbered BASIL DEV stories (25 of 50, sorted by id), the bench's eight trials
     each."""
-    stories = _basil_stories(data)[::2]
-    return Slice(stories, digest(stories))
+    return _basil_stories(data, "compare", 2)
 
 
 def discrepancies_measure(data: Any, tmp: Path) -> dict[str, float]:
@@ -236,8 +279,7 @@ def discrepancies_measure(data: Any, tmp: Path) -> dict[str, float]:
 
 def figures_slice(data: Path) -> Slice:
     """Every BASIL DEV story (50), the bench's two figure changes a story (34 trials)."""
-    stories = _basil_stories(data, "figures")
-    return Slice(stories, digest(stories))
+    return _basil_stories(data, "figures")
 
 
 def figures_measure(data: Any, tmp: Path) -> dict[str, float]:
@@ -248,8 +290,7 @@ def figures_measure(data: Any, tmp: Path) -> dict[str, float]:
 
 def alignment_slice(data: Path) -> Slice:
     """The even-numbered BASIL DEV stories (25), one reworded copy injected into each."""
-    stories = _basil_stories(data)[::2]
-    return Slice(stories, digest(stories))
+    return _basil_stories(data, "compare", 2)
 
 
 def alignment_measure(data: Any, tmp: Path) -> dict[str, float]:
@@ -303,6 +344,8 @@ CHECKS: dict[str, Check] = {
     "extraction.trafilatura_eval": (trafilatura_eval_slice, trafilatura_eval_measure),
     "clustering.ecbplus": (ecbplus_slice, clustering_measure),
     "clustering.basil": (basil_slice, clustering_measure),
+    "clustering.month": (month_slice, month_measure),
+    "clustering.semeval": (semeval_slice, semeval_measure),
     "syndication": (syndication_slice, syndication_measure),
     "quotes.polnear": (polnear_slice, polnear_measure),
     "discrepancies.basil": (discrepancies_slice, discrepancies_measure),
