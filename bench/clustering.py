@@ -41,7 +41,6 @@ import datetime as dt
 import itertools
 import json
 import random
-import subprocess
 import sys
 import tempfile
 import time
@@ -56,11 +55,12 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from product import Cli, console, presslens
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "benchdata"
 DATA = SHARED / "clustering"
 SEMEVAL = SHARED / "similarity" / "semeval" / "pairs.jsonl"
-PRESSLENS = Path(sys.executable).with_name("presslens")
 MONTH_DRAWS = 10
 # The issue's SemEval alternative: TF-IDF cosine with this one threshold.
 SEMEVAL_COSINE = 0.22
@@ -126,22 +126,26 @@ def semeval() -> tuple[list[Record], list[tuple[str, str, bool]]]:
 
 
 def cluster_cli(
-    records: Sequence[Record], config: Mapping[str, Any] | None = None, embed: bool = False
+    records: Sequence[Record],
+    config: Mapping[str, Any] | None = None,
+    embed: bool = False,
+    cli: Cli = console,
 ) -> dict[str, Record]:
-    """Run ``presslens cluster`` on ``records``; its output line for each article id."""
+    """Run ``presslens cluster`` on ``records`` (by ``cli``); its output line for each article
+    id."""
     with tempfile.TemporaryDirectory() as tmp:
         src, out = Path(tmp) / "in.jsonl", Path(tmp) / "out.jsonl"
         src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-        cmd = [str(PRESSLENS), "cluster", str(src), "-o", str(out), "--quiet"]
+        cmd = ["cluster", str(src), "-o", str(out), "--quiet"]
         if config:
             toml = Path(tmp) / "presslens.toml"
             toml.write_text(
                 "[cluster]\n" + "".join(f"{k} = {v}\n" for k, v in config.items()), "utf-8"
             )
-            cmd[2:2] = ["--config", str(toml)]
+            cmd[1:1] = ["--config", str(toml)]
         if embed:
             cmd.append("--embed")
-        subprocess.run(cmd, check=True, capture_output=True, text=True)
+        presslens(cmd, cli)
         with out.open(encoding="utf-8") as fh:
             return {r["id"]: r for r in map(json.loads, fh)}
 

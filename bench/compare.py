@@ -51,6 +51,7 @@ from presslens.compare.core import compare
 from presslens.config import CompareConfig
 from presslens.model import Article, Story, StoryArticles
 from presslens.text.words import light_terms
+from product import Cli, console
 
 REPO = Path(__file__).resolve().parents[1]
 BASIL = REPO.parent / "shared" / "benchdata" / "clustering" / "basil"
@@ -70,7 +71,7 @@ _REWORD = {
 
 def load() -> list[StoryArticles]:
     arts = {}
-    for line in (BASIL / "articles.jsonl").open(encoding="utf-8"):
+    for line in (BASIL / "articles.jsonl").read_text(encoding="utf-8").splitlines():
         r = json.loads(line)
         arts[r["id"]] = Article(
             id=r["id"],
@@ -80,7 +81,7 @@ def load() -> list[StoryArticles]:
             published=r["published"],
         )
     stories: dict[str, list[Article]] = defaultdict(list)
-    for line in (BASIL / "gold.jsonl").open(encoding="utf-8"):
+    for line in (BASIL / "gold.jsonl").read_text(encoding="utf-8").splitlines():
         g = json.loads(line)
         stories[g["story"]].append(arts[g["id"]])
     return [
@@ -252,7 +253,10 @@ def _hard(story: dict[str, Any]) -> list[dict[str, Any]]:
 _REPORTED_KIND = {"quantity": "number", "date": "date", "role": "role"}
 
 
-def bench_discrepancies(stories: list[StoryArticles], embed: bool) -> dict[str, object]:
+def bench_discrepancies(
+    stories: list[StoryArticles], embed: bool, cli: Cli = console
+) -> dict[str, object]:
+    """Trials drawn from ``stories``, run through ``presslens compare`` (by ``cli``), scored."""
     rng = random.Random(SEED)
     # The trials are drawn first (the draws never depend on a result), then every unchanged
     # story and every changed one go through one `presslens compare` call.
@@ -272,7 +276,7 @@ def bench_discrepancies(stories: list[StoryArticles], embed: bool) -> dict[str, 
         for k, (_pos, docs, p) in enumerate(trials)
         if p is not None
     ]
-    out, _seconds = run_compare(runs, embed=embed)
+    out, _seconds = run_compare(runs, embed=embed, cli=cli)
     base = {d.story.id: out[f"base:{d.story.id}"] for d in stories}
     tp = fn = fp_new = 0
     changed = unchanged = unchanged_alarm = unchanged_reported = 0
@@ -377,8 +381,10 @@ def _reword(sentence: str, rng: random.Random) -> str:
 
 
 def bench_alignment(
-    stories: list[StoryArticles], embed: bool, threshold: float
+    stories: list[StoryArticles], embed: bool, threshold: float, cli: Cli = console
 ) -> dict[str, object]:
+    """Reworded copies injected into ``stories``, run through ``presslens compare`` (by
+    ``cli``): precision and recall of their alignment with the sentence they copy."""
     rng = random.Random(SEED)
     from presslens.text.sentences import split_sentences
 
@@ -402,7 +408,7 @@ def bench_alignment(
         injections.append((docs, src.id, s, original, dst.id, injected, arts))
     runs: list[Trial] = [(f"base:{d.story.id}", d.articles) for d in stories]
     runs += [(f"inj:{inj[0].story.id}", inj[6]) for inj in injections]
-    out, _seconds = run_compare(runs, embed=embed, settings={"align_threshold": threshold})
+    out, _seconds = run_compare(runs, embed=embed, settings={"align_threshold": threshold}, cli=cli)
     tp = fp = fn = 0
     for docs, src_id, s, original, dst_id, injected, _arts in injections:
         base = out[f"base:{docs.story.id}"]

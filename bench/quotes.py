@@ -193,6 +193,17 @@ def score(
     }
 
 
+def polnear_gold(record: dict[str, Any]) -> list[tuple[Span, str | None]]:
+    """The attributions of one PolNeAR gold record: content span and speaker text."""
+    return [
+        (
+            (x["content"]["start"], x["content"]["end"]),
+            x["source"]["text"] if x["source"] else None,
+        )
+        for x in record["attributions"]
+    ]
+
+
 def half_ids(ids: Iterable[str], half: str) -> set[str]:
     """The ids at even or odd positions of the sorted ids."""
     return {i for k, i in enumerate(sorted(ids)) if k % 2 == (0 if half == "even" else 1)}
@@ -213,15 +224,7 @@ def bench_polnear(limit: int | None, half: str | None) -> dict[str, Any]:
     for a in arts:
         ours.append([((q["start"], q["end"]), q["speaker"]) for q in records[a["id"]]])
         base.append(baseline(a["text"]))
-        golds.append(
-            [
-                (
-                    (x["content"]["start"], x["content"]["end"]),
-                    x["source"]["text"] if x["source"] else None,
-                )
-                for x in gold_by_id[a["id"]]["attributions"]
-            ]
-        )
+        golds.append(polnear_gold(gold_by_id[a["id"]]))
     results: dict[str, Any] = {
         "articles": len(arts),
         "half": half,

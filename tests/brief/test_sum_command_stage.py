@@ -33,7 +33,7 @@ def test_story_records_with_their_own_budget(tmp_path: Path) -> None:
     ]
     src.write_text("".join(json.dumps(s) + "\n" for s in stories), encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    assert main(["summarize", str(src), "-o", str(out), "--words", "60", "--quiet"]) == 0
+    assert main(["brief", str(src), "-o", str(out), "--words", "60", "--quiet"]) == 0
     s1, s2 = _lines(out)
     assert s1["story"] == "s1" and s1["words"] == 20
     assert s2["words"] == 60
@@ -80,8 +80,8 @@ def test_article_records_grouped_by_story_and_bad_lines_reported(
 def test_nothing_to_summarize_exits_2(tmp_path: Path) -> None:
     src = tmp_path / "empty.jsonl"
     src.write_text("\n{broken\n", encoding="utf-8")
-    assert main(["summarize", str(src), "-o", str(tmp_path / "o.jsonl"), "--quiet"]) == 2
-    assert main(["summarize", str(tmp_path / "missing.jsonl"), "--quiet"]) == 2
+    assert main(["brief", str(src), "-o", str(tmp_path / "o.jsonl"), "--quiet"]) == 2
+    assert main(["brief", str(tmp_path / "missing.jsonl"), "--quiet"]) == 2
 
 
 def test_stage_is_registered_and_fills_brief_and_timeline() -> None:

@@ -89,7 +89,7 @@ def test_duplicate_articles_are_cited_together_and_not_repeated() -> None:
     arts = [Article(id="x", text=text), Article(id="y", text=text)]
     brief = extract_brief(arts, 300)
     texts = [s.text for s in brief]
-    assert len(texts) == len(set(texts))
+    assert texts and len(texts) == len(set(texts))
     assert all(s.cites == ("x", "y") and s.support == 1 for s in brief)
 
 
@@ -108,7 +108,7 @@ def test_redundant_sentences_are_not_both_chosen() -> None:
         Article(id="b", text=paraphrase + " " + FLOOD[2]),
     ]
     texts = [s.text for s in extract_brief(arts, 500)]
-    assert not (FLOOD[0] in texts and paraphrase in texts)
+    assert (FLOOD[0] in texts) != (paraphrase in texts)  # one of the two, not both
 
 
 def test_order_is_chronological_then_by_position() -> None:

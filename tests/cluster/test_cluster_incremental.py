@@ -36,6 +36,7 @@ def test_state_round_trip_goes_on_like_one_run() -> None:
     expect = {frozenset(a for a, s in together.assignments().items() if s == sid)
               for sid in set(together.assignments().values())}  # fmt: skip
     assert groups == expect
+    assert len(expect) == 2  # the two quakes, not every report on its own
 
 
 def _incremental(db: Path, arts: list[Article], name: str) -> IngestResult:
@@ -121,8 +122,9 @@ def test_cluster_command_with_store(tmp_path: Path) -> None:
     assert main(["cluster", str(src), "-o", str(out), "--db", str(db), "--quiet"]) == 0
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == len(arts) and all(r["story"] for r in rows)
+    assert len({r["story"] for r in rows}) == 2  # one story a quake
     with Store(db) as store:
-        assert len(list(store.stories())) == len({r["story"] for r in rows})
+        assert len(list(store.stories())) == 2
 
 
 def test_cluster_command_with_store_keeps_a_clashing_id_apart(tmp_path: Path) -> None:

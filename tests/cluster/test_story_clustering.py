@@ -80,8 +80,11 @@ def test_two_earthquakes_do_not_merge() -> None:
 def test_two_earthquakes_apart_even_without_dates() -> None:
     arts, gold = _quake_articles()
     undated = [Article(id=a.id, text=a.text, title=a.title) for a in arts]
-    for part in _partition(cluster_articles(undated)):
+    parts = _partition(cluster_articles(undated))
+    for part in parts:
         assert len({gold[a] for a in part}) == 1
+    # apart, and each quake one story: every report on its own would be "apart" too
+    assert len(parts) == 2
 
 
 def _pair(published: str | None) -> list[Article]:
@@ -260,6 +263,7 @@ def test_story_ids_stay_unique_when_a_founder_leaves_its_story() -> None:
 def test_result_does_not_depend_on_input_order() -> None:
     arts, _ = _quake_articles()
     first = _partition(cluster_articles(arts))
+    assert len(first) == 2  # the two quakes: an order-free result that says something
     ids = cluster_articles(arts).assignments()
     for seed in range(3):
         shuffled = arts[:]
@@ -326,7 +330,7 @@ def test_empty_input_gives_no_stories() -> None:
 def test_stage_yields_story_docs_with_annotated_articles() -> None:
     arts, _ = _quake_articles()
     out = list(ClusterStage.from_config(Config()).run(_syndicated(arts)))
-    assert all(isinstance(sd, StoryArticles) for sd in out)
+    assert len(out) == 2 and all(isinstance(sd, StoryArticles) for sd in out)
     assert sorted(a.id for sd in out for a in sd.articles) == sorted(a.id for a in arts)
     assert all(a.syndication_group for sd in out for a in sd.articles)
     for sd in out:

@@ -110,6 +110,7 @@ def test_ties_go_to_smallest_id_and_undated_rank_last() -> None:
 def test_result_does_not_depend_on_input_order() -> None:
     arts = _corpus(4)
     first = find_syndication(arts)
+    assert any(g.copies for g in first.groups)  # groups to keep, not only lone texts
     for seed in range(3):
         shuffled = arts[:]
         random.Random(seed).shuffle(shuffled)
@@ -149,6 +150,8 @@ def test_state_round_trip_keeps_groups_and_goes_on() -> None:
     restored.add_all(arts[3:])
     direct = find_syndication(arts)
     assert restored.result().groups == direct.groups
+    # the copy added after the round trip joins the group kept through it
+    assert restored.result().group_of["copy-trim"] == restored.result().group_of["orig"]
 
 
 def test_stage_marks_every_article() -> None:
@@ -316,6 +319,7 @@ def test_cluster_stage_keeps_the_groups_of_the_syndication_stage() -> None:
     from presslens.model import StoryArticles
 
     marked = [a for a in SyndicationStage().run(_corpus()) if isinstance(a, Article)]
+    assert len({a.syndication_group for a in marked if a.id != "unrelated"}) == 1
     out = list(ClusterStage.from_config(Config()).run(marked))
     kept = {
         a.id: a.syndication_group
