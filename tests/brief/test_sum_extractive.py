@@ -8,7 +8,6 @@ import time
 import pytest
 
 from presslens.brief.extractive import (
-    BriefParams,
     build_matrix,
     cite,
     consensus,
@@ -17,6 +16,7 @@ from presslens.brief.extractive import (
     relative_position,
     source_agreement,
 )
+from presslens.config import BriefParams
 from presslens.model import Article, BriefSentence
 from presslens.text.words import content_terms
 

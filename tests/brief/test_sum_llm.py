@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from presslens.brief.extractive import BriefParams, build_matrix
+from presslens.brief.extractive import build_matrix
 from presslens.brief.llm import abstractive_brief, aligned_items, parse_reply
 from presslens.brief.story import summarize_story
-from presslens.config import BriefConfig
+from presslens.config import BriefConfig, BriefParams
 from presslens.model import Article
 
 ARTICLES = [

@@ -1,9 +1,10 @@
 """Cited story briefs (extractive, or generated and verified) and story timelines."""
 
-from presslens.brief.extractive import BriefParams, build_matrix, extract_brief
+from presslens.brief.extractive import build_matrix, extract_brief
 from presslens.brief.llm import LLMBrief, abstractive_brief
 from presslens.brief.story import StorySummary, summarize_story
 from presslens.brief.timeline import build_timeline, find_dates
+from presslens.config import BriefParams
 from presslens.text.sentences import split_sentences
 
 __all__ = [

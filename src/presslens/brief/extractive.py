@@ -33,6 +33,7 @@ from presslens.brief.repair import (
     repair,
     strip_attribution,
 )
+from presslens.config import BriefParams
 from presslens.model import Article, BriefSentence, Evidence, normalise_for_hash
 from presslens.text.sentences import SENTENCE_END, split_sentences, strip_dateline
 from presslens.text.words import all_terms, content_terms
@@ -50,84 +51,6 @@ def containment(needle: Iterable[str], hay: set[str], weight: dict[str, float]) 
         if t in hay:
             found += w
     return found / total if total else 0.0
-
-
-@dataclass(frozen=True, slots=True)
-class BriefParams:
-    """The tuned constants of the extractive brief (see each comment for how they were chosen)."""
-
-    # All constants below were swept on the DEV splits of Multi-News (100 stories) and NeuS
-    # (307 stories) with bench/summaries.py, ROUGE-1 F1 at the reference's length; a value
-    # was kept when it did not lose on either set.
-    #
-    # Centroid similarity is the base score; these weights add to it.  Cross-source
-    # corroboration (mean over the other independent sources of the best cosine with one of
-    # their sentences): swept 0-2 alone, 1.0 best; with consensus below it overlaps, and 0.5
-    # (swept 0, 0.5, 1) keeps NeuS and gains Multi-News.
-    corroboration_weight: float = 0.5
-    # Consensus: mean over the other independent sources of the IDF-weighted share of the
-    # sentence's content words that source uses anywhere.  Of all salience signals it is the
-    # best single predictor of a sentence's ROUGE-1 precision on both DEV sets (within-story
-    # correlation 0.60 NeuS, 0.40 Multi-News, vs 0.54/0.36 for centroid similarity); swept
-    # 0.5-2, 1.0 kept (+0.2 NeuS, +0.5 Multi-News ROUGE-1; 1.5-2 gain Multi-News, lose NeuS).
-    consensus_weight: float = 1.0
-    # Trim "According to X," / ", X said." off sentences without quotations (see
-    # repair.strip_attribution).  +0.3 ROUGE-1 on NeuS DEV, neutral on Multi-News, but off by
-    # default: it turns a claim someone made ("12 died, police said") into a bare statement
-    # of fact, which an editor's brief must not do; the citations alone do not say who claimed it.
-    trim_attribution: bool = False
-    # LexRank-style centrality (PageRank over cosine similarity, scaled to max 1): swept 0-1,
-    # 0.3 (+0.2-0.4 ROUGE-1 on both sets).
-    graph_weight: float = 0.3
-    damping: float = 0.85
-    # Position prior 1/(1+prose index)**position_decay: swept 0-0.6; above 0.1 it costs NeuS
-    # (whose leads are all short), 0.1 is neutral on both and breaks ties toward the lead.
-    position_weight: float = 0.1
-    position_decay: float = 1.0
-    # Relative position prior 1 - prose index / article's prose sentences: news puts the point
-    # first whatever the article's length, and a sentence's ROUGE-1 precision falls with its
-    # relative position on both DEV sets (first to last fifth: 0.56 to 0.47 Multi-News, 0.56
-    # to 0.33 NeuS), where the absolute prior above is flat over a long article's first
-    # sentences.  Swept 0-0.4 on the even-numbered DEV stories of both sets, 0.2 kept.
-    relative_position_weight: float = 0.2
-    # Source agreement: every sentence of an independent source gets the mean cosine of that
-    # source's TF-IDF vector with the other sources' vectors.  The outlet whose account
-    # shares most with the others tells the common ground a neutral brief states, and one
-    # that shares little is an outlier (opinion, another angle).  Swept 0-2.4 (raw, max- and
-    # min-max-scaled) on the even-numbered DEV stories of both sets: raw 0.8 best on both
-    # (+0.7 NeuS, +0.3 Multi-News ROUGE-1 with the relative prior); odd stories confirm.
-    source_agreement_weight: float = 0.8
-    # Sentences shorter than this many words lose salience in proportion: short central
-    # sentences (headline-like) otherwise crowd out the informative lead; swept 0-30, 15.
-    length_pivot: float = 15.0
-    # Exponent of the within-story IDF in sentence vectors: swept 0-2; 0 loses 1 point,
-    # 1.0-2.0 are within noise, 1.5 kept.
-    idf_power: float = 1.5
-    # MMR trade-off between salience and novelty: swept 0.4-1.0, 0.6 best on NeuS, 0.4-0.6
-    # equal on Multi-News.
-    mmr_lambda: float = 0.6
-    # A candidate this similar (cosine) to a chosen sentence repeats it and is never chosen:
-    # swept 0.4-0.7, flat; 0.5 keeps copies and close paraphrases out.
-    redundancy_cap: float = 0.5
-    # Sentences shorter than min_words are bylines, captions, headlines; longer than
-    # max_words are run-ons from broken markup.  Swept 4-10 and 40-80: flat between 4-8 and
-    # 50-80.
-    min_words: int = 6
-    max_words: int = 60
-    # Only the first max_sentences sentences of an article are read: it bounds the
-    # similarity matrix of a fifty-article story (50 x 80 sentences, 130 MB at most).
-    # 80, 150 and unbounded score within 0.001 ROUGE-1 of each other on DEV.
-    max_sentences: int = 80
-    # A line without terminal punctuation is a headline or a caption unless it is this long
-    # (then it is a sentence the source truncated); 12-1000 were flat on DEV, 20 is prudent.
-    unterminated_min_words: int = 20
-    # An article carries a brief sentence when one of its sentences holds this share of the
-    # sentence's IDF-weighted content terms (0.6: close paraphrases still count) ...
-    cite_threshold: float = 0.6
-    # ... and at least this share of all its (stemmed) words, stop words included.  Without
-    # it 0.5-1% of DEV brief sentences cited a paraphrase that the independent check of
-    # bench/summaries.py did not accept.
-    cite_wording: float = 0.5
 
 
 #: phrases that mark site furniture or scraping debris rather than news

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import httpx
 
 from presslens.brief.extractive import (
-    BriefParams,
     StoryMatrix,
     citation,
     containment,
@@ -27,6 +26,7 @@ from presslens.brief.extractive import (
     similarity,
 )
 from presslens.brief.repair import repair
+from presslens.config import BriefParams
 from presslens.model import BriefSentence, Evidence, RejectedSentence
 from presslens.text.sentences import split_sentences
 from presslens.text.words import content_terms, numbers

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 import httpx
 
-from presslens.brief.extractive import BriefParams, brief_from_matrix, build_matrix
+from presslens.brief.extractive import brief_from_matrix, build_matrix
 from presslens.brief.llm import abstractive_brief
 from presslens.brief.timeline import timeline_from_matrix
-from presslens.config import BriefConfig
+from presslens.config import BriefConfig, BriefParams
 from presslens.model import Article, BriefSentence, RejectedSentence, TimelineEvent
 
 
@@ -40,11 +40,12 @@ def summarize_story(
 ) -> StorySummary:
     """Brief and timeline of the story told by ``articles``.
 
-    ``words`` overrides ``config.words``.  With ``config.llm_url`` and ``config.llm_model``
-    the brief is generated and verified (:mod:`presslens.brief.llm`); when the endpoint
-    fails, or every generated sentence is rejected, the extractive brief stands in.
+    ``words`` overrides ``config.words``; ``params`` (default: those of ``config``) the
+    extractive constants.  With ``config.llm_url`` and ``config.llm_model`` the brief is
+    generated and verified (:mod:`presslens.brief.llm`); when the endpoint fails, or every
+    generated sentence is rejected, the extractive brief stands in.
     """
-    params = params or BriefParams()
+    params = params or config
     budget = config.words if words is None else words
     matrix = build_matrix(articles, params)
     timeline = (

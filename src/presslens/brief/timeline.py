@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from presslens.brief.extractive import (
-    BriefParams,
     StoryMatrix,
     build_matrix,
     cite,
@@ -25,6 +24,7 @@ from presslens.brief.extractive import (
     similarity,
 )
 from presslens.brief.repair import repair
+from presslens.config import BriefParams
 from presslens.model import Article, TimelineEvent, calendar_date, published_date
 from presslens.text.dates import MONTHS, WEEKDAYS, resolve
 
