@@ -123,7 +123,7 @@ def analyze(
     if db is not None:
         _store_result(db, result.articles, result.stories, report)
     if out is not None:
-        report.write(out, cfg.report.formats)
+        report.write(out, cfg.report.formats, cfg.report.shard_size)
         if checkpoints is not None:
             checkpoints.done()
     return report
@@ -343,15 +343,11 @@ def ingest_into(
 
 def export(db: str | Path, fmt: str, out: str | Path) -> Path:
     """Write the store's articles (and stories) as ``fmt`` under ``out``: ``jsonl``, ``json``,
-    ``md``, ``html``, or ``parquet`` / ``csv`` (one table each for articles, stories, quotes
-    and discrepancies; parquet needs the extra ``parquet``)."""
+    ``md``, ``html``, ``shards`` (gzipped JSON Lines parts), or ``parquet`` / ``csv`` (one table
+    each for articles, stories, quotes and discrepancies; parquet needs the extra ``parquet``)."""
     with Store(db, readonly=True) as store:
         articles = tuple(store.articles())
         stories = tuple(store.story_records())
-    if fmt in ("parquet", "csv"):
-        from presslens.report.tables import write_tables
-
-        return write_tables(articles, stories, out, fmt)
     now = _now()
     run = RunInfo(
         inputs=(str(db),), articles_in=len(articles), stages=("export",), started=now, finished=now

@@ -70,13 +70,20 @@ class CleanConfig:
 class ReportConfig:
     """What the report writers produce."""
 
+    # json, html and md suit a run a person reads; shards (report.json's parts as gzipped JSON
+    # Lines, shard_size records a file) and parquet / csv (tables) suit a run too large for one
+    # document
     formats: tuple[str, ...] = ("json", "html", "md")
+    # Records per file of the `shards` format: about 40 MB of articles before compression.
+    shard_size: int = 10_000
 
     def validate(self) -> None:
         """Raise :class:`ConfigError` on an unknown format."""
+        known = ("json", "html", "md", "jsonl", "shards", "parquet", "csv")
         for f in self.formats:
-            if f not in {"json", "html", "md", "jsonl"}:
-                raise ConfigError(f"report.formats: unknown format {f!r} (json, html, md, jsonl)")
+            if f not in known:
+                raise ConfigError(f"report.formats: unknown format {f!r} ({', '.join(known)})")
+        _positive("report", "shard_size", self.shard_size)
 
 
 @dataclass(frozen=True, slots=True)
