@@ -7,7 +7,7 @@ STAMP := $(VENV)/.stamp-install
 
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup browser demo test lint typecheck unit clean
+.PHONY: setup browser demo test lint typecheck unit gate clean
 
 setup: $(STAMP)
 
@@ -38,6 +38,10 @@ browser:
 
 unit: setup browser
 	$(BIN)/python -m pytest -q
+
+# The quality gate alone: a slice of each DEV benchmark against tests/quality/floors.toml.
+gate: setup
+	$(BIN)/python -m pytest -q tests/quality
 
 test: lint typecheck unit
 

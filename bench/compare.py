@@ -48,9 +48,10 @@ from typing import Any
 
 from compare_cli import Trial, run_compare
 from presslens.compare.core import compare
-from presslens.compare.text import content_terms
 from presslens.config import CompareConfig
-from presslens.model import Article, Story, StoryDocs
+from presslens.model import Article, Story, StoryArticles
+from presslens.text.words import light_terms
+from product import Cli, console
 
 REPO = Path(__file__).resolve().parents[1]
 BASIL = REPO.parent / "shared" / "benchdata" / "clustering" / "basil"
@@ -68,9 +69,9 @@ _REWORD = {
 }  # fmt: skip
 
 
-def load() -> list[StoryDocs]:
+def load() -> list[StoryArticles]:
     arts = {}
-    for line in (BASIL / "articles.jsonl").open(encoding="utf-8"):
+    for line in (BASIL / "articles.jsonl").read_text(encoding="utf-8").splitlines():
         r = json.loads(line)
         arts[r["id"]] = Article(
             id=r["id"],
@@ -80,11 +81,11 @@ def load() -> list[StoryDocs]:
             published=r["published"],
         )
     stories: dict[str, list[Article]] = defaultdict(list)
-    for line in (BASIL / "gold.jsonl").open(encoding="utf-8"):
+    for line in (BASIL / "gold.jsonl").read_text(encoding="utf-8").splitlines():
         g = json.loads(line)
         stories[g["story"]].append(arts[g["id"]])
     return [
-        StoryDocs(Story(sid, tuple(a.id for a in arts_)), tuple(arts_))
+        StoryArticles(Story(sid, tuple(a.id for a in arts_)), tuple(arts_))
         for sid, arts_ in sorted(stories.items())
     ]
 
@@ -125,8 +126,8 @@ Perturbation = tuple[str, str, int, int, str]  # (kind, article id, start, end, 
 
 
 def _window(text: str, start: int, end: int) -> set[str]:
-    terms = set(content_terms(text[max(0, start - 60) : start]))
-    terms |= set(content_terms(text[end : end + 60]))
+    terms = set(light_terms(text[max(0, start - 60) : start]))
+    terms |= set(light_terms(text[end : end + 60]))
     return {t for t in terms if not t[:1].isdigit()}
 
 
@@ -180,7 +181,11 @@ def _dates(text: str) -> list[tuple[str, int, int, str]]:
 
 
 def _stated_elsewhere(
-    docs: StoryDocs, art: Article, start: int, end: int, others: dict[str, list[tuple[int, int]]]
+    docs: StoryArticles,
+    art: Article,
+    start: int,
+    end: int,
+    others: dict[str, list[tuple[int, int]]],
 ) -> bool:
     """Another outlet's article states the same value (spans in ``others``) with two content
     words in common around it: the same fact, not the same number about something else."""
@@ -194,7 +199,7 @@ def _stated_elsewhere(
     return False
 
 
-def perturbations(docs: StoryDocs) -> list[Perturbation]:
+def perturbations(docs: StoryArticles) -> list[Perturbation]:
     """Changes of facts (quantities, dates, roles) that another outlet also states."""
     nums = {a.id: _numbers(a.text) for a in docs.articles}
     dates = {a.id: _dates(a.text) for a in docs.articles}
@@ -220,13 +225,13 @@ def perturbations(docs: StoryDocs) -> list[Perturbation]:
     return out
 
 
-def _apply(docs: StoryDocs, p: tuple[str, str, int, int, str]) -> StoryDocs:
+def _apply(docs: StoryArticles, p: tuple[str, str, int, int, str]) -> StoryArticles:
     _, aid, s, e, new = p
     arts = tuple(
         dataclasses.replace(a, text=a.text[:s] + new + a.text[e:]) if a.id == aid else a
         for a in docs.articles
     )
-    return StoryDocs(docs.story, arts)
+    return StoryArticles(docs.story, arts)
 
 
 def _sig(d: dict[str, Any]) -> tuple[str, str, frozenset[str]]:
@@ -248,11 +253,14 @@ def _hard(story: dict[str, Any]) -> list[dict[str, Any]]:
 _REPORTED_KIND = {"quantity": "number", "date": "date", "role": "role"}
 
 
-def bench_discrepancies(stories: list[StoryDocs], embed: bool) -> dict[str, object]:
+def bench_discrepancies(
+    stories: list[StoryArticles], embed: bool, cli: Cli = console
+) -> dict[str, object]:
+    """Trials drawn from ``stories``, run through ``presslens compare`` (by ``cli``), scored."""
     rng = random.Random(SEED)
     # The trials are drawn first (the draws never depend on a result), then every unchanged
     # story and every changed one go through one `presslens compare` call.
-    trials: list[tuple[int, StoryDocs, Perturbation | None]] = []
+    trials: list[tuple[int, StoryArticles, Perturbation | None]] = []
     for position, docs in enumerate(stories):
         cands = perturbations(docs)
         for _ in range(TRIALS_PER_STORY):
@@ -268,7 +276,7 @@ def bench_discrepancies(stories: list[StoryDocs], embed: bool) -> dict[str, obje
         for k, (_pos, docs, p) in enumerate(trials)
         if p is not None
     ]
-    out, _seconds = run_compare(runs, embed=embed)
+    out, _seconds = run_compare(runs, embed=embed, cli=cli)
     base = {d.story.id: out[f"base:{d.story.id}"] for d in stories}
     tp = fn = fp_new = 0
     changed = unchanged = unchanged_alarm = unchanged_reported = 0
@@ -372,9 +380,13 @@ def _reword(sentence: str, rng: random.Random) -> str:
     return " ".join(words)
 
 
-def bench_alignment(stories: list[StoryDocs], embed: bool, threshold: float) -> dict[str, object]:
+def bench_alignment(
+    stories: list[StoryArticles], embed: bool, threshold: float, cli: Cli = console
+) -> dict[str, object]:
+    """Reworded copies injected into ``stories``, run through ``presslens compare`` (by
+    ``cli``): precision and recall of their alignment with the sentence they copy."""
     rng = random.Random(SEED)
-    from presslens.summarize.sentences import split_sentences
+    from presslens.text.sentences import split_sentences
 
     # (story, source article, its sentence's start, the sentence, the target article, the
     # injected copy); every base story and every injected one run in one call.
@@ -396,7 +408,7 @@ def bench_alignment(stories: list[StoryDocs], embed: bool, threshold: float) -> 
         injections.append((docs, src.id, s, original, dst.id, injected, arts))
     runs: list[Trial] = [(f"base:{d.story.id}", d.articles) for d in stories]
     runs += [(f"inj:{inj[0].story.id}", inj[6]) for inj in injections]
-    out, _seconds = run_compare(runs, embed=embed, settings={"align_threshold": threshold})
+    out, _seconds = run_compare(runs, embed=embed, settings={"align_threshold": threshold}, cli=cli)
     tp = fp = fn = 0
     for docs, src_id, s, original, dst_id, injected, _arts in injections:
         base = out[f"base:{docs.story.id}"]
@@ -439,7 +451,7 @@ def _variant(arts: list[Article], k: int, rng: random.Random, pool: list[Article
     return Article(id=f"{base.id}-v{k}", text="\n\n".join(keep), source=f"outlet{k}")
 
 
-def bench_speed(stories: list[StoryDocs], embed: bool) -> list[dict[str, object]]:
+def bench_speed(stories: list[StoryArticles], embed: bool) -> list[dict[str, object]]:
     """Stories/s of `presslens compare` per story size, the command's start-up (imports,
     reading, the embedding model with --embed: timed on a two-sentence story) taken off;
     each time is the least of three runs.
@@ -460,7 +472,9 @@ def bench_speed(stories: list[StoryDocs], embed: bool) -> list[dict[str, object]
             arts = list(docs.articles)
             extra = [_variant(arts, k, rng, pool) for k in range(size - len(arts))]
             all_ = arts + extra
-            built.append(StoryDocs(Story(docs.story.id, tuple(a.id for a in all_)), tuple(all_)))
+            built.append(
+                StoryArticles(Story(docs.story.id, tuple(a.id for a in all_)), tuple(all_))
+            )
         trials = [(d.story.id, d.articles) for d in built]
         seconds = min(run_compare(trials, embed=embed)[1] for _ in range(REPEATS))
         dt = max(seconds - startup, 1e-3)

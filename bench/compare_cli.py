@@ -8,8 +8,6 @@ same article changed in several trials stays apart; :func:`run_compare` maps the
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Sequence
@@ -17,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from presslens.model import Article
+from product import Cli, console, presslens
 
-REPO = Path(__file__).resolve().parents[1]
-PRESSLENS = REPO / ".venv" / "bin" / "presslens"
 _SEP = "|"
 
 Trial = tuple[str, Sequence[Article]]  # (story id, its articles)
@@ -56,11 +53,15 @@ def _unprefix(node: Any, story: str) -> Any:
 
 
 def run_compare(
-    trials: Sequence[Trial], *, embed: bool = False, settings: dict[str, float] | None = None
+    trials: Sequence[Trial],
+    *,
+    embed: bool = False,
+    settings: dict[str, float] | None = None,
+    cli: Cli = console,
 ) -> tuple[dict[str, dict[str, Any]], float]:
     """Each story's section of the ``presslens compare`` output (article ids as given) and
-    the seconds the command took; ``settings`` go to the ``[compare]`` section of a config
-    file (``--config``)."""
+    the seconds the command took (run by ``cli``); ``settings`` go to the ``[compare]``
+    section of a config file (``--config``)."""
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "stories.jsonl"
         with src.open("w", encoding="utf-8") as f:
@@ -68,19 +69,16 @@ def run_compare(
                 for art in arts:
                     f.write(json.dumps(_record(story, art), ensure_ascii=False) + "\n")
         out = Path(tmp) / "out.json"
-        cmd = [str(PRESSLENS), "compare", str(src), "-o", str(out), "--quiet"]
+        cmd = ["compare", str(src), "-o", str(out), "--quiet"]
         if embed:
             cmd.append("--embed")
         if settings:
             toml = Path(tmp) / "presslens.toml"
             lines = ["[compare]", *(f"{k} = {v!r}" for k, v in settings.items())]
             toml.write_text("\n".join(lines) + "\n", encoding="utf-8")
-            cmd[2:2] = ["--config", str(toml)]
+            cmd[1:1] = ["--config", str(toml)]
         t0 = time.perf_counter()
-        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        presslens(cmd, cli)
         seconds = time.perf_counter() - t0
-        if done.returncode != 0:
-            sys.stderr.write(done.stderr)
-            raise SystemExit(f"presslens compare failed with status {done.returncode}")
         doc = json.loads(out.read_text(encoding="utf-8"))
     return {s["id"]: _unprefix(s, s["id"]) for s in doc["stories"]}, seconds

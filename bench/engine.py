@@ -138,7 +138,7 @@ def comparable(path: Path) -> dict[str, Any]:
 _PIPE = """
 import json, sys, time
 import spacy
-from presslens.nlp.load import resolve_model_name
+from presslens.quotes.load import resolve_model_name
 texts = [a["text"] for a in json.load(open(sys.argv[1]))["articles"]]
 nlp = spacy.load(resolve_model_name(None))
 n = int(sys.argv[2])

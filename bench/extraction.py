@@ -123,6 +123,33 @@ def scrapinghub(systems: dict[str, Extractor]) -> dict[str, dict[str, float]]:
     return results
 
 
+def segment_scores(
+    preds: dict[str, str], pages: Sequence[dict[str, Any]], gold: dict[str, dict[str, Any]]
+) -> dict[str, float]:
+    """Segment accuracy over ``pages``: ``with`` segments found in the page's prediction and
+    ``without`` segments absent from it, counted over all segments."""
+    found_with = missed_with = kept_out = let_in = 0
+    for p in pages:
+        out = preds.get(str(p["id"]), "")
+        g = gold[str(p["id"])]
+        for seg in g["with"]:
+            if seg in out:
+                found_with += 1
+            else:
+                missed_with += 1
+        for seg in g["without"]:
+            if seg in out:
+                let_in += 1
+            else:
+                kept_out += 1
+    total = found_with + missed_with + kept_out + let_in
+    return {
+        "accuracy": (found_with + kept_out) / total if total else 0.0,
+        "with_found": found_with / (found_with + missed_with) if found_with + missed_with else 0.0,
+        "without_absent": kept_out / (kept_out + let_in) if kept_out + let_in else 0.0,
+    }
+
+
 def trafilatura_eval(
     systems: dict[str, Extractor], limit: int | None
 ) -> dict[str, dict[str, float]]:
@@ -132,28 +159,9 @@ def trafilatura_eval(
     pages = list(read_jsonl(d / "pages.jsonl.gz"))[:limit]
     results: dict[str, dict[str, float]] = {}
     for name, extract in systems.items():
-        found_with = missed_with = kept_out = let_in = 0
         preds, seconds = extract(pages)
-        for p in pages:
-            out = preds.get(str(p["id"]), "")
-            g = gold[str(p["id"])]
-            for seg in g["with"]:
-                if seg in out:
-                    found_with += 1
-                else:
-                    missed_with += 1
-            for seg in g["without"]:
-                if seg in out:
-                    let_in += 1
-                else:
-                    kept_out += 1
-        total = found_with + missed_with + kept_out + let_in
         results[name] = {
-            "accuracy": (found_with + kept_out) / total if total else 0.0,
-            "with_found": found_with / (found_with + missed_with)
-            if found_with + missed_with
-            else 0.0,
-            "without_absent": kept_out / (kept_out + let_in) if kept_out + let_in else 0.0,
+            **segment_scores(preds, pages, gold),
             "pages": len(pages),
             "seconds": seconds,
         }

@@ -39,8 +39,9 @@ from pathlib import Path
 from typing import Any
 
 from compare_cli import run_compare
-from presslens.compare.text import STOPWORDS, content_terms
-from presslens.model import Article, Story, StoryDocs
+from presslens.model import Article, Story, StoryArticles
+from presslens.text.words import FUNCTION_WORDS, light_terms
+from product import Cli, console
 
 REPO = Path(__file__).resolve().parents[1]
 BASIL = REPO.parent / "shared" / "benchdata" / "clustering" / "basil"
@@ -66,22 +67,22 @@ _NAME_BEFORE = re.compile(r"\b([A-Z][a-z]+)\.?\s$")
 Candidate = tuple[str, int, int]  # (article id, start, end)
 
 
-def load(folder: Path = BASIL) -> list[StoryDocs]:
+def load(folder: Path = BASIL) -> list[StoryArticles]:
     """The stories of a clustering set (BASIL or ECB+ DEV), sorted by story id; an article
     without an outlet (most of ECB+) is an outlet of its own."""
     arts = {}
-    for line in (folder / "articles.jsonl").open(encoding="utf-8"):
+    for line in (folder / "articles.jsonl").read_text(encoding="utf-8").splitlines():
         r = json.loads(line)
         arts[r["id"]] = Article(
             id=r["id"], text=r["text"], source=r["source"] or r["id"], title=r["title"],
             published=r["published"],
         )  # fmt: skip
     stories: dict[str, list[Article]] = defaultdict(list)
-    for line in (folder / "gold.jsonl").open(encoding="utf-8"):
+    for line in (folder / "gold.jsonl").read_text(encoding="utf-8").splitlines():
         g = json.loads(line)
         stories[g["story"]].append(arts[g["id"]])
     return [
-        StoryDocs(Story(sid, tuple(a.id for a in arts_)), tuple(arts_))
+        StoryArticles(Story(sid, tuple(a.id for a in arts_)), tuple(arts_))
         for sid, arts_ in sorted(stories.items())
     ]
 
@@ -98,19 +99,19 @@ def figures(text: str) -> list[tuple[str, int, int]]:
         if _CLOCK_AFTER.match(text, m.end()):
             continue
         name = _NAME_BEFORE.search(text[max(0, m.start() - 20) : m.start()])
-        if name and name.group(1).lower() not in STOPWORDS:
+        if name and name.group(1).lower() not in FUNCTION_WORDS:
             continue
         out.append((m.group(), m.start(), m.end()))
     return out
 
 
 def _window(text: str, start: int, end: int) -> set[str]:
-    terms = set(content_terms(text[max(0, start - REACH) : start]))
-    terms |= set(content_terms(text[end : end + REACH]))
+    terms = set(light_terms(text[max(0, start - REACH) : start]))
+    terms |= set(light_terms(text[end : end + REACH]))
     return {t for t in terms if not t[:1].isdigit()}
 
 
-def candidates(docs: StoryDocs) -> list[Candidate]:
+def candidates(docs: StoryArticles) -> list[Candidate]:
     """Figures that another outlet of the story also states near a shared word."""
     found = {a.id: figures(a.text) for a in docs.articles}
     out = []
@@ -127,7 +128,7 @@ def candidates(docs: StoryDocs) -> list[Candidate]:
     return out
 
 
-def _changed(docs: StoryDocs, c: Candidate) -> tuple[tuple[Article, ...], str]:
+def _changed(docs: StoryArticles, c: Candidate) -> tuple[tuple[Article, ...], str]:
     aid, start, end = c
     new = ""
     arts = []
@@ -188,15 +189,15 @@ def _baseline_hit(arts: tuple[Article, ...], aid: str, start: int) -> bool:
     return False
 
 
-def main() -> int:
-    if not BASIL.is_dir():
-        print(f"needs {BASIL}", file=sys.stderr)
-        return 2
-    every = "--all" in sys.argv[1:]
-    ecbplus = "--ecbplus" in sys.argv[1:]
-    stories = load(ECBPLUS if ecbplus else BASIL)
+def measure(
+    stories: list[StoryArticles], every: bool = False, cli: Cli = console
+) -> dict[str, Any]:
+    """The trials of ``stories`` (two a story; every candidate too when ``every``) and the
+    unchanged stories through one ``presslens compare`` call (run by ``cli``), scored: per
+    set ("sampled", "every") and half ("all", "even", "odd") the changes reported, the
+    trials, the other new hard reports and the alternative's reports."""
     rng = random.Random(SEED)
-    trials: list[tuple[str, int, StoryDocs, Candidate, bool]] = []
+    trials: list[tuple[str, int, StoryArticles, Candidate, bool]] = []
     for position, docs in enumerate(stories):
         cands = candidates(docs)
         picked = rng.sample(cands, min(PER_STORY, len(cands)))
@@ -210,7 +211,7 @@ def main() -> int:
         arts, new = _changed(docs, c)
         runs.append((f"t{k}:{docs.story.id}", arts))
         changed.append((arts, new))
-    out, seconds = run_compare(runs)
+    out, seconds = run_compare(runs, cli=cli)
 
     # Per set (sampled / every candidate) and half: [reported, trials, other new reports,
     # alternative reported].
@@ -246,14 +247,7 @@ def main() -> int:
             alt_alarms[half][0] += alt
             alt_alarms[half][1] += 1
 
-    def ratio(a: int, b: int) -> str:
-        return f"{a}/{b} = {a / b:.3f}" if b else "0/0"
-
     results: dict[str, Any] = {"seconds": round(seconds, 1), "trials": len(trials)}
-    print(f"{'ECB+' if ecbplus else 'BASIL'} DEV: {len(stories)} stories, {len(trials)} trials, "
-          f"one `presslens compare` call ({seconds:.1f} s)")  # fmt: skip
-    print(f"{'set':8} {'half':5} {'presslens recall':>20} {'precision of new':>20} "
-          f"{'alternative recall':>20}")  # fmt: skip
     for name, halves in tally.items():
         if name == "every" and not every:
             continue
@@ -263,21 +257,47 @@ def main() -> int:
                 "recall": round(hit / n, 3) if n else 0.0,
                 "reported": hit,
                 "trials": n,
+                "other_new": other,
                 "precision_new": round(hit / (hit + other), 3) if hit + other else 0.0,
                 "alternative_recall": round(alt / n, 3) if n else 0.0,
+                "alternative_reported": alt,
             }
-            print(f"{name:8} {half:5} {ratio(hit, n):>20} {ratio(hit, hit + other):>20} "
-                  f"{ratio(alt, n):>20}")  # fmt: skip
     results["stories_with_hard_discrepancy_unchanged"] = {
         h: round(a / n, 3) for h, (a, n) in alarms.items()
     }
     results["alternative_stories_flagged_unchanged"] = {
         h: round(a / n, 3) for h, (a, n) in alt_alarms.items()
     }
-    ours = ", ".join(f"{h} {ratio(a, n)}" for h, (a, n) in alarms.items())
-    theirs = ", ".join(f"{h} {ratio(a, n)}" for h, (a, n) in alt_alarms.items())
-    print(f"unchanged stories with a hard discrepancy: presslens {ours}; alternative {theirs}")
+    results["unchanged_alarms"] = {"presslens": alarms, "alternative": alt_alarms}
     results["missed_sampled"] = missed
+    return results
+
+
+def _ratio(a: int, b: int) -> str:
+    return f"{a}/{b} = {a / b:.3f}" if b else "0/0"
+
+
+def main() -> int:
+    if not BASIL.is_dir():
+        print(f"needs {BASIL}", file=sys.stderr)
+        return 2
+    every = "--all" in sys.argv[1:]
+    ecbplus = "--ecbplus" in sys.argv[1:]
+    stories = load(ECBPLUS if ecbplus else BASIL)
+    results = measure(stories, every)
+    print(f"{'ECB+' if ecbplus else 'BASIL'} DEV: {len(stories)} stories, {results['trials']} "
+          f"trials, one `presslens compare` call ({results['seconds']:.1f} s)")  # fmt: skip
+    print(f"{'set':8} {'half':5} {'presslens recall':>20} {'precision of new':>20} "
+          f"{'alternative recall':>20}")  # fmt: skip
+    for name in ("sampled", "every"):
+        for half, r in results.get(name, {}).items():
+            hit, n, other = r["reported"], r["trials"], r["other_new"]
+            print(f"{name:8} {half:5} {_ratio(hit, n):>20} {_ratio(hit, hit + other):>20} "
+                  f"{_ratio(r['alternative_reported'], n):>20}")  # fmt: skip
+    alarms, alt_alarms = (results["unchanged_alarms"][k] for k in ("presslens", "alternative"))
+    ours = ", ".join(f"{h} {_ratio(a, n)}" for h, (a, n) in alarms.items())
+    theirs = ", ".join(f"{h} {_ratio(a, n)}" for h, (a, n) in alt_alarms.items())
+    print(f"unchanged stories with a hard discrepancy: presslens {ours}; alternative {theirs}")
     out_path = OUT.with_name("figures_ecbplus.json") if ecbplus else OUT
     out_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.write_text(json.dumps(results, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -1,7 +1,11 @@
-"""Quote extraction: PolNeAR attribution spans, BASIL quote recall, stage speed.
+"""Quote extraction through the product: PolNeAR attribution spans, BASIL quotes, speed.
 
-Usage: .venv/bin/python bench/quotes.py [--limit N] [--half even|odd] [--no-cache] [--skip-basil]
-       [--skip-speed]
+Usage: .venv/bin/python bench/quotes.py [--limit N] [--half even|odd] [--skip-basil]
+       [--skip-limit]
+
+Each set runs as a user runs it: ``presslens quotes IN.jsonl -o OUT.jsonl`` in a child process
+with the shipped defaults (PolNeAR articles one by one, BASIL articles with their ``story``
+field, so that speakers resolve across a story's articles), and the quotes it writes are scored.
 
 Scoring (benchdata README, "Quotes"): a predicted quote matches a gold attribution when the
 characters their content spans share are at least half of the shorter span; one-to-one greedy
@@ -9,23 +13,25 @@ matching (largest shared length first); micro precision/recall/F1 over the split
 accuracy over matched pairs whose gold has a speaker, by case-insensitive token overlap.
 The baseline takes every double-quoted span of 5+ words, with no speaker.
 
+Speed is words per CPU second of each ``presslens quotes`` child (user + system time from
+``getrusage``, start-up and model load included: the machine is shared, so wall time is
+noisy), beside the limit: spaCy's own ``nlp.pipe`` with the model's full pipeline over the
+same texts, at the batch size presslens uses by default, in a child started the same way, in
+the same run.
+
 Rule changes are analysed on the even half of PolNeAR DEV (article ids sorted, even
 positions) and accepted only when the odd half improves too: ``--half`` scores one half, and a
 full run prints both halves beside the whole.
-
-Parses are cached under out/cache/ (spaCy DocBin keyed by model, pipe names and texts) so that
-rule changes can be measured without re-parsing; delete the cache after changing what a pipe
-does (presslens.nlp.load's line-break pipe, say).
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import re
+import resource
+import subprocess
 import sys
-import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,18 +40,29 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 BENCH = SHARED / "benchdata"
 OUT = REPO / "out"
+WORK = OUT / "bench" / "quotes"
 sys.path.insert(0, str(REPO / "src"))
 
-from presslens.config import NlpConfig  # noqa: E402
-from presslens.model import Article, Story, StoryDocs  # noqa: E402
-from presslens.nlp.analyze import analyze_docs  # noqa: E402
-from presslens.nlp.load import load_nlp, resolve_model_name  # noqa: E402
-from presslens.nlp.stage import QuotesStage  # noqa: E402
+from presslens.config import QuotesConfig  # noqa: E402
+from presslens.quotes.load import resolve_model_name  # noqa: E402
 
 _TOKEN = re.compile(r"\w+")
 #: words that make two speaker strings "overlap" without naming the same speaker
 _FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "and", "in", "on", "for", "to", "s"})
 _BASELINE = re.compile(r"[\"“]([^\"“”\n]+)[\"”]")
+
+#: the limit's child: the model with every pipe it ships, spaCy's own nlp.pipe at the batch
+#: size presslens uses (spaCy's default of 1000 texts is slower: 4.3k words/CPU-s on PolNeAR DEV
+#: where main's presslens quotes, parse and rules, did 4.7k in the same run)
+_LIMIT = """
+import json, sys
+import spacy
+nlp = spacy.load(sys.argv[1])
+with open(sys.argv[2], encoding="utf-8") as f:
+    texts = [json.loads(line)["text"] for line in f if line.strip()]
+for _ in nlp.pipe(texts, batch_size=int(sys.argv[3])):
+    pass
+"""
 
 Span = tuple[int, int]
 
@@ -56,23 +73,48 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in f if line.strip()]
 
 
-def parse_cached(texts: Sequence[str], model: str, batch_size: int, use_cache: bool) -> list[Any]:
-    """spaCy docs of ``texts``, from out/cache when the same model parsed the same texts."""
-    from spacy.tokens import DocBin
+def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> None:
+    """Write ``records`` one a line."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as f:
+        for r in records:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
 
-    nlp = load_nlp(model)
-    key = hashlib.sha256("\x00".join([*nlp.pipe_names, *texts]).encode("utf-8")).hexdigest()[:16]
-    path = OUT / "cache" / f"quotes_{model}_{key}.spacy"
-    if use_cache and path.exists():
-        return list(DocBin().from_disk(path).get_docs(nlp.vocab))
-    docs = list(nlp.pipe(texts, batch_size=batch_size))
-    if use_cache:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = DocBin(store_user_data=False)
-        for d in docs:
-            db.add(d)
-        db.to_disk(path)
-    return docs
+
+def child_cpu(command: Sequence[str]) -> float:
+    """Run ``command`` to the end; the CPU seconds (user + system) it used."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    subprocess.run(command, check=True, cwd=REPO)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+
+def presslens_quotes(name: str, articles: Sequence[dict[str, Any]]) -> tuple[dict[str, Any], float]:
+    """``presslens quotes`` on ``articles``: its records by article id, and its CPU seconds."""
+    src, dst = WORK / f"{name}.in.jsonl", WORK / f"{name}.out.jsonl"
+    write_jsonl(src, articles)
+    exe = Path(sys.executable).with_name("presslens")
+    cpu = child_cpu([str(exe), "quotes", str(src), "-o", str(dst), "--quiet"])
+    records = {r["id"]: r["quotes"] for r in read_jsonl(dst)}
+    texts = {a["id"]: a["text"] for a in articles}
+    for aid, quotes in records.items():
+        for q in quotes:
+            # offsets index the text as given: the product must not have changed it
+            assert texts[aid][q["start"] : q["end"]] == q["text"], (aid, q)
+    return records, cpu
+
+
+def spacy_limit(name: str) -> float:
+    """CPU seconds of spaCy's full pipeline over the texts ``presslens_quotes`` last read for
+    ``name``."""
+    src = WORK / f"{name}.in.jsonl"
+    batch = str(QuotesConfig().batch_size)
+    return child_cpu([sys.executable, "-c", _LIMIT, resolve_model_name(None), str(src), batch])
+
+
+def speed(words: int, cpu: float) -> dict[str, Any]:
+    """Words, CPU seconds and words per CPU second."""
+    return {"words": words, "cpu_seconds": round(cpu, 2), "words_per_cpu_s": round(words / cpu)}
 
 
 def shared_chars(a: Span, b: Span) -> int:
@@ -151,9 +193,15 @@ def score(
     }
 
 
-def story_of(articles: Sequence[Article], sid: str) -> StoryDocs:
-    """A story holding ``articles``."""
-    return StoryDocs(Story(sid, tuple(a.id for a in articles)), tuple(articles))
+def polnear_gold(record: dict[str, Any]) -> list[tuple[Span, str | None]]:
+    """The attributions of one PolNeAR gold record: content span and speaker text."""
+    return [
+        (
+            (x["content"]["start"], x["content"]["end"]),
+            x["source"]["text"] if x["source"] else None,
+        )
+        for x in record["attributions"]
+    ]
 
 
 def half_ids(ids: Iterable[str], half: str) -> set[str]:
@@ -161,47 +209,28 @@ def half_ids(ids: Iterable[str], half: str) -> set[str]:
     return {i for k, i in enumerate(sorted(ids)) if k % 2 == (0 if half == "even" else 1)}
 
 
-def bench_polnear(
-    limit: int | None, use_cache: bool, config: NlpConfig, half: str | None = None
-) -> dict[str, Any]:
+def bench_polnear(limit: int | None, half: str | None) -> dict[str, Any]:
     """Content-span P/R/F1 and speaker accuracy on PolNeAR DEV, ours beside the baseline."""
     arts = read_jsonl(BENCH / "quotes" / "polnear" / "articles.jsonl")
     gold_by_id = {g["id"]: g for g in read_jsonl(BENCH / "quotes" / "polnear" / "gold.jsonl")}
     # halves are positions among all the ids, so that a --limit run keeps the same split
     halves = {name: half_ids((a["id"] for a in arts), name) for name in ("even", "odd")}
-    if limit and not use_cache:
-        arts = arts[:limit]
-    model = resolve_model_name(config.model)
-    # the cache holds the whole set, so a --limit run reuses it
-    docs = parse_cached([a["text"] for a in arts], model, config.batch_size, use_cache)
     if limit:
-        arts, docs = arts[:limit], docs[:limit]
+        arts = arts[:limit]
     if half:
-        kept = [(a, d) for a, d in zip(arts, docs, strict=True) if a["id"] in halves[half]]
-        arts, docs = [a for a, _ in kept], [d for _, d in kept]
+        arts = [a for a in arts if a["id"] in halves[half]]
+    records, cpu = presslens_quotes("polnear", arts)
     golds, ours, base = [], [], []
-    t0 = time.perf_counter()
-    for a, doc in zip(arts, docs, strict=True):
-        article = Article(id=a["id"], text=a["text"], source=a["source"], title=a["title"])
-        _, quotes, _ = analyze_docs(story_of([article], a["id"]), [doc], config)
-        ours.append([((q.start, q.end), q.speaker) for q in quotes])
+    for a in arts:
+        ours.append([((q["start"], q["end"]), q["speaker"]) for q in records[a["id"]]])
         base.append(baseline(a["text"]))
-        golds.append(
-            [
-                (
-                    (x["content"]["start"], x["content"]["end"]),
-                    x["source"]["text"] if x["source"] else None,
-                )
-                for x in gold_by_id[a["id"]]["attributions"]
-            ]
-        )
-    rules_s = time.perf_counter() - t0
+        golds.append(polnear_gold(gold_by_id[a["id"]]))
     results: dict[str, Any] = {
         "articles": len(arts),
         "half": half,
         "presslens": score(ours, golds),
         "baseline_quoted_5plus": score(base, golds),
-        "rules_seconds": round(rules_s, 2),
+        "speed": speed(sum(len(a["text"].split()) for a in arts), cpu),
     }
     if not half:
         for name, keep in halves.items():
@@ -212,7 +241,7 @@ def bench_polnear(
     return results
 
 
-def bench_basil(use_cache: bool, config: NlpConfig) -> dict[str, Any]:
+def bench_basil() -> dict[str, Any]:
     """Recall of BASIL's annotated quote spans and speaker accuracy (named speakers only)."""
     arts = {a["id"]: a for a in read_jsonl(BENCH / "clustering" / "basil" / "articles.jsonl")}
     gold = {
@@ -223,68 +252,46 @@ def bench_basil(use_cache: bool, config: NlpConfig) -> dict[str, Any]:
         g["id"]: g["story"] for g in read_jsonl(BENCH / "clustering" / "basil" / "gold.jsonl")
     }
     ids = sorted(arts)
-    model = resolve_model_name(config.model)
-    docs = dict(
-        zip(
-            ids,
-            parse_cached([arts[i]["text"] for i in ids], model, config.batch_size, use_cache),
-            strict=True,
-        )
-    )
-    by_story: dict[str, list[str]] = {}
-    for i in ids:
-        by_story.setdefault(stories[i], []).append(i)
+    records, cpu = presslens_quotes("basil", [{**arts[i], "story": stories[i]} for i in ids])
     n_gold = found = spk_n = spk_ok = placeholders = 0
-    for sid, members in sorted(by_story.items()):
-        articles = [
-            Article(id=i, text=arts[i]["text"], source=arts[i]["source"], title=arts[i]["title"])
-            for i in members
-        ]
-        _, quotes, _ = analyze_docs(story_of(articles, sid), [docs[i] for i in members], config)
-        for i in members:
-            text = arts[i]["text"]
-            spans = []
-            for gq in gold.get(i, []):
-                at = text.find(gq["text"])
-                if at >= 0:
-                    spans.append(((at, at + len(gq["text"])), gq["speaker"]))
-            mine = [q for q in quotes if q.article_id == i]
-            pairs = match([(q.start, q.end) for q in mine], [s[0] for s in spans])
-            n_gold += len(spans)
-            found += len(pairs)
-            for qi, gi in pairs:
-                speaker = spans[gi][1]
-                if speaker.startswith("other "):
-                    placeholders += 1
-                    continue
-                spk_n += 1
-                spk_ok += same_speaker(mine[qi].speaker_canonical or mine[qi].speaker, speaker)
+    for i in ids:
+        text = arts[i]["text"]
+        spans = []
+        for gq in gold.get(i, []):
+            at = text.find(gq["text"])
+            if at >= 0:
+                spans.append(((at, at + len(gq["text"])), gq["speaker"]))
+        mine = records[i]
+        pairs = match([(q["start"], q["end"]) for q in mine], [s[0] for s in spans])
+        n_gold += len(spans)
+        found += len(pairs)
+        for qi, gi in pairs:
+            speaker = spans[gi][1]
+            if speaker.startswith("other "):
+                placeholders += 1
+                continue
+            spk_n += 1
+            spk_ok += same_speaker(mine[qi]["speaker_canonical"] or mine[qi]["speaker"], speaker)
     return {
         "gold_spans": n_gold,
         "recall": round(found / n_gold, 4) if n_gold else 0.0,
         "speaker_pairs_named": spk_n,
         "speaker_accuracy": round(spk_ok / spk_n, 4) if spk_n else None,
         "matched_with_placeholder_speaker": placeholders,
+        "speed": speed(sum(len(arts[i]["text"].split()) for i in ids), cpu),
     }
 
 
-def bench_speed(config: NlpConfig) -> dict[str, Any]:
-    """Words/s of the quotes stage (parse + entities + quotes + variants) on BASIL's stories."""
-    arts = read_jsonl(BENCH / "clustering" / "basil" / "articles.jsonl")
-    stories = {
-        g["id"]: g["story"] for g in read_jsonl(BENCH / "clustering" / "basil" / "gold.jsonl")
-    }
-    by_story: dict[str, list[Article]] = {}
-    for a in arts:
-        by_story.setdefault(stories[a["id"]], []).append(Article(id=a["id"], text=a["text"]))
-    items = [story_of(v, k) for k, v in sorted(by_story.items())]
-    words = sum(a.word_count for s in items for a in s.articles)
-    stage = QuotesStage(config)
-    load_nlp(config.model)
-    t0 = time.perf_counter()
-    n = sum(1 for _ in stage.run(items))
-    dt = time.perf_counter() - t0
-    return {"stories": n, "words": words, "seconds": round(dt, 2), "words_per_s": round(words / dt)}
+def _speed_line(name: str, result: dict[str, Any]) -> str:
+    s = result["speed"]
+    line = f"{name:8} presslens quotes {s['words_per_cpu_s']:>6} words/CPU-s ({s['cpu_seconds']} s)"
+    if "limit" in result:
+        lim = result["limit"]
+        line += (
+            f"; spaCy full nlp.pipe {lim['words_per_cpu_s']:>6} words/CPU-s ({lim['cpu_seconds']}"
+            f" s); presslens/spaCy {result['speed_ratio']:.2f}"
+        )
+    return line
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -294,17 +301,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument(
         "--half", choices=("even", "odd"), default=None, help="one half of PolNeAR DEV only"
     )
-    ap.add_argument("--no-cache", action="store_true", help="parse again instead of out/cache")
     ap.add_argument("--skip-basil", action="store_true")
-    ap.add_argument("--skip-speed", action="store_true")
+    ap.add_argument(
+        "--skip-limit", action="store_true", help="do not run spaCy's pipeline for the speed limit"
+    )
     args = ap.parse_args(argv)
-    config = NlpConfig()
-    results: dict[str, Any] = {"model": resolve_model_name(config.model)}
-    results["polnear"] = bench_polnear(args.limit, not args.no_cache, config, args.half)
+    results: dict[str, Any] = {"model": resolve_model_name(None)}
+    sets = {"polnear": bench_polnear(args.limit, args.half)}
+    if not args.skip_limit:
+        _with_limit("polnear", sets["polnear"])
     if not args.skip_basil:
-        results["basil"] = bench_basil(not args.no_cache, config)
-    if not args.skip_speed:
-        results["speed"] = bench_speed(config)
+        sets["basil"] = bench_basil()
+        if not args.skip_limit:
+            _with_limit("basil", sets["basil"])
+    results.update(sets)
     pol = results["polnear"]
     part = f", {args.half} half" if args.half else ""
     print(
@@ -326,14 +336,23 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"BASIL DEV quotes_gold: recall {b['recall']:.3f} of {b['gold_spans']} spans; speaker "
             f"accuracy {b['speaker_accuracy']} on {b['speaker_pairs_named']} named-speaker matches"
         )
-    if "speed" in results:
-        s = results["speed"]
-        print(f"quotes stage: {s['words_per_s']} words/s ({s['words']} words, {s['seconds']} s)")
+    print("speed (CPU time of each child, start-up included)")
+    for name, result in sets.items():
+        print(_speed_line(name, result))
     out = OUT / "bench" / "quotes.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out}")
     return 0
+
+
+def _with_limit(name: str, result: dict[str, Any]) -> None:
+    """Add spaCy's full pipeline on the same texts, and the ratio of the two speeds."""
+    words = result["speed"]["words"]
+    result["limit"] = speed(words, spacy_limit(name))
+    result["speed_ratio"] = round(
+        result["speed"]["words_per_cpu_s"] / result["limit"]["words_per_cpu_s"], 3
+    )
 
 
 if __name__ == "__main__":

@@ -34,8 +34,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
@@ -50,12 +48,11 @@ from sumy.utils import get_stop_words
 
 # the sentence splitter and tokenizer give LexRank the same sentences presslens reads (sumy's
 # own need NLTK data); nothing of presslens's brief is called here
-from presslens.summarize.sentences import split_sentences
-from presslens.summarize.terms import tokens
+from presslens.text.sentences import split_sentences
+from presslens.text.words import words
+from product import Cli, console, presslens
 
 REPO = Path(__file__).resolve().parents[1]
-#: the console script of the environment running this bench, as a user would call it
-PRESSLENS = Path(sys.executable).with_name("presslens")
 DATA = REPO.parent / "shared" / "benchdata" / "summarization"
 OUT = REPO / "out" / "bench" / "summaries.json"
 CACHE = REPO / "out" / "cache"
@@ -74,7 +71,7 @@ class SplitterTokenizer:
         return [paragraph[s:e] for s, e in split_sentences(paragraph)]
 
     def to_words(self, sentence: str) -> list[str]:
-        return tokens(sentence)
+        return words(sentence)
 
 
 def sentences_of(text: str) -> list[str]:
@@ -153,9 +150,10 @@ def story_record(row: dict[str, Any], headline_in_text: bool) -> dict[str, Any]:
 
 
 def presslens_summarize(
-    rows: Sequence[dict[str, Any]], headline_in_text: bool
+    rows: Sequence[dict[str, Any]], headline_in_text: bool, cli: Cli = console
 ) -> tuple[dict[str, list[dict[str, Any]]], float]:
-    """Each story's brief from ``presslens summarize`` (defaults), and the command's wall time."""
+    """Each story's brief from ``presslens summarize`` (defaults, run by ``cli``), and the
+    command's wall time."""
     with tempfile.TemporaryDirectory(prefix="presslens-bench-") as tmp:
         src, dst = Path(tmp) / "stories.jsonl", Path(tmp) / "briefs.jsonl"
         src.write_text(
@@ -163,11 +161,7 @@ def presslens_summarize(
             encoding="utf-8",
         )
         t0 = time.perf_counter()
-        subprocess.run(
-            [str(PRESSLENS), "summarize", str(src), "-o", str(dst), "--quiet"],
-            check=True,
-            capture_output=True,
-        )
+        presslens(["brief", str(src), "-o", str(dst), "--quiet"], cli)
         seconds = time.perf_counter() - t0
         out = [json.loads(line) for line in dst.read_text(encoding="utf-8").splitlines()]
     return {o["story"]: o["brief"] for o in out}, seconds
@@ -219,6 +213,18 @@ def faithful(articles: Sequence[dict[str, Any]], text: str, cites: Sequence[str]
     return True
 
 
+def rouge(scorer: Any, row: dict[str, Any], lines: Sequence[str]) -> dict[str, float]:
+    """ROUGE F1 of a system's sentences for one story, cut to the reference's word count."""
+    reference = "\n".join(sentences_of(row["reference"]))
+    scores = scorer.score(reference, cut(lines, len(row["reference"].split())))
+    return {m: scores[m].fmeasure for m in METRICS}
+
+
+def brief_lines(brief: Sequence[dict[str, Any]]) -> list[str]:
+    """A brief's sentences, one a line, as ROUGE reads them."""
+    return [" ".join(b["text"].split()) for b in brief]
+
+
 def run_set(
     name: str, limit: int | None, fresh: bool = False, half: str | None = None
 ) -> dict[str, Any]:
@@ -243,10 +249,8 @@ def run_set(
     for row in rows:
         texts = [with_title(a) for a in row["articles"]]
         ref_words = len(row["reference"].split())
-        reference = "\n".join(sentences_of(row["reference"]))
         outputs: dict[str, list[str]] = {
-            sname: [" ".join(b["text"].split()) for b in got[row["story"]]]
-            for sname, got in briefs.items()
+            sname: brief_lines(got[row["story"]]) for sname, got in briefs.items()
         }
         outputs["lexrank"], spent = lexrank.run(row["story"], texts, ref_words)
         seconds["lexrank"] += spent
@@ -254,11 +258,9 @@ def run_set(
         outputs["lead"] = lead(texts, ref_words)
         seconds["lead"] += time.perf_counter() - t0
         for sname, lines in outputs.items():
-            summary = cut(lines, ref_words)
-            words_out[sname] += len(summary.split())
-            scores = scorer.score(reference, summary)
-            for m in METRICS:
-                sums[sname][m] += scores[m].fmeasure
+            words_out[sname] += len(cut(lines, ref_words).split())
+            for m, value in rouge(scorer, row, lines).items():
+                sums[sname][m] += value
         for b in briefs["presslens"][row["story"]]:
             brief_sentences += 1
             headlines += b.get("located_in") == "title"

@@ -14,7 +14,7 @@ short wire brief and its long version are one group), and a pair of two unpertur
 articles is left out of both precision and recall (predicted ones are counted separately):
 the copies are what the benchmark knows the truth of.
 
-Speed: ``presslens cluster`` (reading, syndication + stories, writing) on 1k, 10k and 100k
+Speed: ``presslens cluster`` (reading, syndication + stories + threads, writing) on 1k, 10k and 100k
 articles made by replicating the DEV texts: each replica shifts its dates by 40 days and
 renames half of its word types (so replicas are new events, not copies), keeping about 17
 articles a day at every size.  Each size runs in a fresh worker process that writes the
@@ -46,10 +46,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from product import PRESSLENS, Cli, console, presslens
+
 REPO = Path(__file__).resolve().parents[1]
 DATA = REPO.parent / "shared" / "benchdata" / "clustering"
-#: the console script of the environment running this bench, as a user would call it
-PRESSLENS = Path(sys.executable).with_name("presslens")
 WORD = re.compile(r"\w+")
 #: the alternative's rule: exact Jaccard of 5-word shingles (not tuned here)
 JACCARD_ALONE = 0.3
@@ -82,16 +82,12 @@ def shingle_set(text: str) -> set[tuple[str, ...]]:
     return {tuple(w[i : i + 5]) for i in range(max(1, len(w) - 4))}
 
 
-def run_cluster(records: Iterable[Record]) -> list[Record]:
-    """``presslens cluster`` (defaults) over ``records``: its output lines."""
+def run_cluster(records: Iterable[Record], cli: Cli = console) -> list[Record]:
+    """``presslens cluster`` (defaults, run by ``cli``) over ``records``: its output lines."""
     with tempfile.TemporaryDirectory(prefix="presslens-bench-") as tmp:
         src, dst = Path(tmp) / "articles.jsonl", Path(tmp) / "clusters.jsonl"
         write_jsonl(records, src)
-        subprocess.run(
-            [str(PRESSLENS), "cluster", str(src), "-o", str(dst), "--quiet"],
-            check=True,
-            capture_output=True,
-        )
+        presslens(["cluster", str(src), "-o", str(dst), "--quiet"], cli)
         return [json.loads(line) for line in dst.read_text(encoding="utf-8").splitlines()]
 
 
@@ -239,6 +235,26 @@ def pair_scores(
     }
 
 
+def gold_groups_of(dev: list[Record], gold: dict[str, str]) -> dict[str, list[str]]:
+    """The gold groups of a perturbation set (copies with their base), with the DEV articles
+    that already are near-duplicates of each other joined."""
+    gold = dict(gold)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for aid, g in gold.items():
+        groups[g].append(aid)
+    _close_over_dev_duplicates(dev, gold, groups)
+    return groups
+
+
+def syndication_scores(
+    dev: list[Record], gold: dict[str, str], lines: list[Record]
+) -> dict[str, float]:
+    """Pair precision and recall of ``presslens cluster`` output ``lines`` over the
+    perturbation set of ``dev`` (``gold`` from :func:`perturbation_set`)."""
+    group_of = {r["id"]: r["syndication_group"] or r["id"] for r in lines}
+    return pair_scores(group_of, gold_groups_of(dev, gold), {a["id"] for a in dev})
+
+
 def quality() -> dict[str, Any]:
     """Pair precision and recall of presslens and of Jaccard alone on the perturbation set."""
     dev = load_dev()
@@ -246,19 +262,17 @@ def quality() -> dict[str, Any]:
     t0 = time.perf_counter()
     lines = run_cluster(corpus)
     seconds = time.perf_counter() - t0
-    presslens = {r["id"]: r["syndication_group"] or r["id"] for r in lines}
     t0 = time.perf_counter()
     alone = jaccard_alone(corpus)
     alone_seconds = time.perf_counter() - t0
     originals = {a["id"] for a in dev}
-    gold_groups: dict[str, list[str]] = defaultdict(list)
-    for aid, g in gold.items():
-        gold_groups[g].append(aid)
-    _close_over_dev_duplicates(dev, gold, gold_groups)
     return {
         "articles": len(corpus),
-        "presslens": {**pair_scores(presslens, gold_groups, originals), "seconds": seconds},
-        "jaccard_alone": {**pair_scores(alone, gold_groups, originals), "seconds": alone_seconds},
+        "presslens": {**syndication_scores(dev, gold, lines), "seconds": seconds},
+        "jaccard_alone": {
+            **pair_scores(alone, gold_groups_of(dev, gold), originals),
+            "seconds": alone_seconds,
+        },
     }
 
 
@@ -307,7 +321,9 @@ def _worker(n: int, which: str) -> None:
             seconds = time.perf_counter() - t0
             after = resource.getrusage(resource.RUSAGE_CHILDREN)
             with dst.open(encoding="utf-8") as fh:
-                stories = len({json.loads(line)["story"] for line in fh})
+                lines = [json.loads(line) for line in fh]
+            stories = len({line["story"] for line in lines})
+            threads = len({line["thread"] for line in lines})
         # CPU seconds too: on a shared 2-core box the wall clock also counts other processes'
         # turns; the command is this worker's only child, so its peak is the children's
         cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
@@ -331,8 +347,9 @@ def _worker(n: int, which: str) -> None:
         seconds = time.perf_counter() - t0
         cpu = time.process_time() - c0
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        threads = 0
     print(json.dumps({"n": n, "system": which, "seconds": seconds, "cpu_seconds": cpu,
-                      "stories": stories, "articles_per_s": n / seconds,
+                      "stories": stories, "threads": threads, "articles_per_s": n / seconds,
                       "articles_per_cpu_s": n / cpu, "peak_mb": peak_mb}))  # fmt: skip
 
 
@@ -354,7 +371,7 @@ def speed(sizes: list[int], baseline_max: int) -> list[dict[str, float]]:
             print(
                 f"{n:>7} {which:10} {r['seconds']:8.1f}s {r['articles_per_s']:8.0f}/s"
                 f" {r['articles_per_cpu_s']:8.0f}/cpu-s {r['peak_mb']:8.0f} MB"
-                f"  {r['stories']} stories",
+                f"  {r['stories']} stories, {r['threads']} threads",
                 flush=True,
             )
     return rows

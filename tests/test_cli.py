@@ -176,23 +176,53 @@ def test_export_tables_for_pandas_r_and_duckdb(demo_dir: Path, tmp_path: Path) -
     n_quotes = sum(len(s.quotes or ()) for s in stories)
     n_values = sum(len(d.values) for s in stories for d in s.discrepancies or ())
     assert n_quotes and n_values
-    out = tmp_path / "csv"
+    out = tmp_path / "out"
     assert main(["export", "--db", str(db), "--format", "csv", "--out", str(out), "--quiet"]) == 0
     import csv
 
-    with (out / "quotes.csv").open(encoding="utf-8", newline="") as fh:
+    with (out / "csv" / "quotes.csv").open(encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     assert len(rows) == n_quotes
     assert {r["story_id"] for r in rows} <= {s.id for s in stories}
     pq = pytest.importorskip("pyarrow.parquet", reason="parquet export needs the extra 'parquet'")
-    out = tmp_path / "parquet"
     assert main(["export", "--db", str(db), "--format", "parquet", "--out", str(out)]) == 0
+    out = out / "parquet"
     articles = pq.read_table(out / "articles.parquet")
     assert articles.num_rows == n_articles
     assert "syndication_group" in articles.column_names
     assert pq.read_table(out / "discrepancies.parquet").num_rows == n_values
     story_table = pq.read_table(out / "stories.parquet").to_pylist()
     assert [r["article_ids"] for r in story_table] == [list(s.article_ids) for s in stories]
+
+
+def _gzipped_lines(parts: list[Path]) -> list[dict[str, object]]:
+    import gzip
+
+    out = []
+    for part in parts:
+        with gzip.open(part, "rt", encoding="utf-8") as fh:
+            out.extend(json.loads(line) for line in fh)
+    return out
+
+
+def test_analyze_writes_sharded_outputs(demo_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "o"
+    toml = tmp_path / "c.toml"
+    toml.write_text("[report]\nshard_size = 5\n", encoding="utf-8")
+    args = ["analyze", str(demo_dir), "--out", str(out), "--formats", "shards,csv"]
+    assert main([*args, "--config", str(toml), "--quiet"]) == 0
+    assert not (out / "report.json").exists()
+    parts = sorted((out / "shards").glob("articles-*.jsonl.gz"))
+    assert len(parts) >= 3  # 5 articles a part
+    rows = _gzipped_lines(parts)
+    run = json.loads((out / "shards" / "run.json").read_text(encoding="utf-8"))
+    assert run["schema"] == "presslens.report/1"
+    assert len(rows) == run["run"]["counts"]["kept"] and all("text" in r for r in rows)
+    stories = _gzipped_lines(sorted((out / "shards").glob("stories-*.jsonl.gz")))
+    assert (
+        len(stories) == run["run"]["counts"]["stories"] and (out / "csv" / "stories.csv").exists()
+    )
+    assert main(["analyze", str(demo_dir), "--out", str(out), "--formats", "pdf"]) == 2
 
 
 def test_bad_executor_flags_are_usage_errors(

@@ -58,3 +58,23 @@ def test_bool_is_not_an_int(tmp_path: Path) -> None:
     f.write_text("[ingest]\nmax_bytes = true\n")
     with pytest.raises(ConfigError, match="max_bytes"):
         load_config(f)
+
+
+def test_the_brief_constants_are_settings_of_the_brief_section(tmp_path: Path) -> None:
+    from presslens.brief.stage import BriefStage
+
+    toml = tmp_path / "p.toml"
+    toml.write_text("[brief]\nmmr_lambda = 0.9\nmin_words = 4\n", encoding="utf-8")
+    cfg = load_config(toml)
+    assert cfg.brief.mmr_lambda == 0.9 and cfg.brief.min_words == 4
+    assert BriefStage.from_config(cfg).config.mmr_lambda == 0.9
+    toml.write_text("[brief]\nmax_words = 3\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"brief\.max_words \(3\) must be >= brief\.min_words"):
+        load_config(toml)
+
+
+def test_old_section_names_are_still_read(tmp_path: Path) -> None:
+    toml = tmp_path / "old.toml"
+    toml.write_text("[summarize]\nwords = 90\n[nlp]\nbatch_size = 8\n", encoding="utf-8")
+    cfg = load_config(toml)
+    assert cfg.brief.words == 90 and cfg.quotes.batch_size == 8

@@ -19,7 +19,7 @@ from presslens.errors import ExecutorError
 from presslens.executors import Executor
 from presslens.executors.local import InProcess
 from presslens.executors.processes import LocalProcesses
-from presslens.nlp.load import load_nlp
+from presslens.quotes.load import load_nlp
 
 
 def comparable(report: presslens.Report) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from presslens.config import Config
 from presslens.engine import execute
 from presslens.errors import PipelineError
 from presslens.executors.local import InProcess
-from presslens.model import Article, Skip, Story, StoryDocs
+from presslens.model import Article, Skip, Story, StoryArticles
 from presslens.pipeline import (
     ArticleStage,
     Grouping,
@@ -79,10 +79,10 @@ class Title(StoryStage):
     name = "title"
     contract = contract(Scope.STORY, reads={"story", "article.text"}, writes={"story.title"})
 
-    def run(self, items: Iterable[StoryDocs]) -> Iterator[StoryDocs]:
-        for sd in items:
-            story = dataclasses.replace(sd.story, title=sd.articles[0].text)
-            yield dataclasses.replace(sd, story=story)
+    def run(self, items: Iterable[StoryArticles]) -> Iterator[StoryArticles]:
+        for bundle in items:
+            story = dataclasses.replace(bundle.story, title=bundle.articles[0].text)
+            yield dataclasses.replace(bundle, story=story)
 
 
 def test_order_follows_what_stages_read_and_write() -> None:
@@ -160,6 +160,7 @@ def test_the_default_pipeline_and_its_order_are_pinned() -> None:
     assert [s.name for s in pipe.stateful()] == ["syndication", "cluster"]
     assert Pipeline.default(Config(), skip=["brief"]).names[-1] == "compare"
     stages = registered()
-    assert {"stories", "given-text"} <= set(stages)
+    # every installed stage, the default ones and the two the single-stage commands add
+    assert set(stages) == {*pipe.names, "stories", "given-text"}
     assert not stages["stories"].default and not stages["given-text"].default
     assert stages["cluster"].contract.partition and stages["syndication"].contract.state

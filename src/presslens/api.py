@@ -21,7 +21,7 @@ from presslens.config import Config, load_config
 from presslens.engine import Keeper, ProgressFn, RunResult, execute, no_progress
 from presslens.executors import Executor, make_executor
 from presslens.ingest.inputs import plan_shards
-from presslens.model import Article, Notice, Skip, StoryDocs
+from presslens.model import Article, Notice, Skip, StoryArticles
 from presslens.pipeline import Pipeline
 from presslens.report import Report, RunInfo
 from presslens.store import Store
@@ -116,12 +116,14 @@ def analyze(
     report = Report(
         articles=tuple(result.articles),
         run=run,
-        stories=None if pipeline.group_stage is None else tuple(sd.story for sd in result.stories),
+        stories=None
+        if pipeline.group_stage is None
+        else tuple(bundle.story for bundle in result.stories),
     )
     if db is not None:
         _store_result(db, result.articles, result.stories, report)
     if out is not None:
-        report.write(out, cfg.report.formats)
+        report.write(out, cfg.report.formats, cfg.report.shard_size)
         if checkpoints is not None:
             checkpoints.done()
     return report
@@ -149,7 +151,7 @@ def _run_info(
 
 
 def _store_result(
-    db: str | Path, articles: list[Article], stories: list[StoryDocs], report: Report
+    db: str | Path, articles: list[Article], stories: list[StoryArticles], report: Report
 ) -> None:
     with Store(db) as store:
         renamed: dict[str, str] = {}
@@ -158,7 +160,7 @@ def _store_result(
             if added.id != article.id:
                 renamed[article.id] = added.id
         if stories:
-            store.put_stories(_remap_ids(to_jsonable(sd.story), renamed) for sd in stories)
+            store.put_stories(_remap_ids(to_jsonable(bundle.story), renamed) for bundle in stories)
         store.record_run(report.run_dict())
 
 
@@ -303,7 +305,7 @@ def run_on_store(
             checkpoints=checkpoints,
             progress=progress,
         )
-        written = {sd.story.id for sd in result.stories}
+        written = {bundle.story.id for bundle in result.stories}
         removed = set(result.removed)
         if rebuild:
             removed |= set(store.story_ids()) - written
@@ -322,8 +324,13 @@ def run_on_store(
                 if s.name in states
             },
             syndication=[*result.articles, *result.revised],
-            stories=[to_jsonable(sd.story) for sd in result.stories],
+            stories=[to_jsonable(bundle.story) for bundle in result.stories],
             removed=sorted(removed - written),
+            rethreaded={
+                sid: to_jsonable(thread)
+                for sid, thread in result.rethreaded.items()
+                if sid not in written and sid not in removed
+            },
             run=run.to_dict(keeper.inserted + keeper.existing + keeper.revised, None),
             revised=keeper.changed_ids,
         )
@@ -370,15 +377,11 @@ def ingest_into(
 
 def export(db: str | Path, fmt: str, out: str | Path) -> Path:
     """Write the store's articles (and stories) as ``fmt`` under ``out``: ``jsonl``, ``json``,
-    ``md``, ``html``, or ``parquet`` / ``csv`` (one table each for articles, stories, quotes
-    and discrepancies; parquet needs the extra ``parquet``)."""
+    ``md``, ``html``, ``shards`` (gzipped JSON Lines parts), or ``parquet`` / ``csv`` (one table
+    each for articles, stories, quotes and discrepancies; parquet needs the extra ``parquet``)."""
     with Store(db, readonly=True) as store:
         articles = tuple(store.articles())
         stories = tuple(store.story_records())
-    if fmt in ("parquet", "csv"):
-        from presslens.report.tables import write_tables
-
-        return write_tables(articles, stories, out, fmt)
     now = _now()
     run = RunInfo(
         inputs=(str(db),), articles_in=len(articles), stages=("export",), started=now, finished=now

@@ -36,10 +36,12 @@ def _add_inputs(p: argparse.ArgumentParser) -> None:
 
 def _overrides(args: argparse.Namespace) -> dict[str, dict[str, object]]:
     embed = getattr(args, "embed", None)
+    formats = getattr(args, "formats", None)
     return {
         "ingest": {"source": args.source, "max_bytes": args.max_bytes},
         "cluster": {"embed": embed},
         "compare": {"embed": embed},
+        "report": {"formats": None if formats is None else formats.split(",")},
     }
 
 
@@ -114,6 +116,12 @@ def _builtin_commands() -> list[Command]:
         p.add_argument("--out", default="presslens-out", metavar="DIR", help="report folder")
         p.add_argument("--db", metavar="FILE", help="also add everything to this SQLite store")
         p.add_argument(
+            "--formats",
+            metavar="LIST",
+            help="what to write under --out, comma-separated: json, html, md, jsonl, shards "
+            "(gzipped JSON Lines parts), parquet, csv (default json,html,md)",
+        )
+        p.add_argument(
             "--embed",
             action="store_true",
             default=None,
@@ -128,7 +136,9 @@ def _builtin_commands() -> list[Command]:
     def export_flags(p: argparse.ArgumentParser) -> None:
         p.add_argument("--db", required=True, metavar="FILE", help="SQLite store to read")
         p.add_argument(
-            "--format", required=True, choices=["jsonl", "json", "md", "html", "parquet", "csv"]
+            "--format",
+            required=True,
+            choices=["jsonl", "json", "md", "html", "shards", "parquet", "csv"],
         )
         p.add_argument("--out", required=True, metavar="DIR", help="folder to write into")
 
@@ -168,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"presslens {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for cmd in _builtin_commands() + _family_commands():
-        p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help)
+        p = sub.add_parser(cmd.name, help=cmd.help, description=cmd.help, aliases=list(cmd.aliases))
         _add_common(p)
         cmd.configure(p)
         p.set_defaults(_run=cmd.run)

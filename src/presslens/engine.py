@@ -41,8 +41,8 @@ from presslens.config import Config, IngestConfig
 from presslens.executors import Executor
 from presslens.ingest.ids import UniqueIds
 from presslens.ingest.inputs import Shard, read_shard
-from presslens.model import Article, Notice, Skip, Story, StoryDocs, content_hash
-from presslens.pipeline import ArticleStage, Pipeline, StoryStage
+from presslens.model import Article, Notice, Skip, Story, StoryArticles, Thread, content_hash
+from presslens.pipeline import ArticleStage, Grouping, Pipeline, StoryStage
 
 #: called as progress(step, done, total or None)
 ProgressFn = Callable[[str, int, int | None], None]
@@ -91,15 +91,17 @@ class RunResult:
     ``ingest``: the articles the stateful stages took in); ``stories`` the stories formed or
     touched, with their articles, through every story stage; ``revised`` articles of earlier
     runs whose fields an article stage changed; ``removed`` ids of stories merged away;
+    ``rethreaded`` the new thread of stories of earlier runs that only their thread changed;
     ``timings`` seconds of work per stage (summed over workers) and ``total`` wall seconds.
     """
 
     articles: list[Article]
-    stories: list[StoryDocs]
+    stories: list[StoryArticles]
     skipped: list[Skip]
     timings: dict[str, float]
     revised: list[Article] = field(default_factory=list)
     removed: tuple[str, ...] = ()
+    rethreaded: dict[str, Thread] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     reused: int = 0
     notices: list[Notice] = field(default_factory=list)
@@ -171,7 +173,7 @@ def _article_task(
 
 
 def _story_task(
-    stages: tuple[StoryStage, ...], chunk: list[StoryDocs]
+    stages: tuple[StoryStage, ...], chunk: list[StoryArticles]
 ) -> tuple[list[Story], dict[str, float]]:
     """Every story stage over one chunk of stories; the stories come back (not the articles,
     which no story stage changes)."""
@@ -199,13 +201,13 @@ def _chunks(items: Sequence[Any], workers: int) -> list[list[Any]]:
     return [list(items[i : i + size]) for i in range(0, len(items), size)]
 
 
-def _story_chunks(stories: Sequence[StoryDocs], workers: int) -> list[list[StoryDocs]]:
+def _story_chunks(stories: Sequence[StoryArticles], workers: int) -> list[list[StoryArticles]]:
     """Whole stories in chunks of about the same number of articles."""
     total = sum(len(s.articles) for s in stories)
     budget = math.ceil(total / max(1, workers * _PIECES_PER_WORKER))
     budget = max(_STORY_CHUNK_MIN, min(_STORY_CHUNK_MAX, budget))
-    out: list[list[StoryDocs]] = []
-    current: list[StoryDocs] = []
+    out: list[list[StoryArticles]] = []
+    current: list[StoryArticles] = []
     size = 0
     for s in stories:
         if current and size + len(s.articles) > budget:
@@ -225,13 +227,13 @@ def _shard_key(digest: str, shard: Shard) -> str | None:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def _story_key(digest: str, chunk: Sequence[StoryDocs]) -> str:
+def _story_key(digest: str, chunk: Sequence[StoryArticles]) -> str:
     h = hashlib.sha256(digest.encode("utf-8"))
-    for sd in chunk:
-        h.update(json.dumps(to_jsonable(sd.story), sort_keys=True).encode("utf-8"))
-        for a in sd.articles:
+    for bundle in chunk:
+        h.update(json.dumps(to_jsonable(bundle.story), sort_keys=True).encode("utf-8"))
+        for a in bundle.articles:
             meta: list[object] = [a.id, content_hash(a.text), a.title, a.source, a.published]
-            meta += [a.syndication_group, a.original, a.copy_similarity, a.copy_shared]
+            meta += [a.syndication_group, a.is_original, a.copy_similarity, a.copy_shared]
             h.update(json.dumps(meta).encode("utf-8"))
     return h.hexdigest()
 
@@ -432,7 +434,7 @@ class _Run:
     # step 4
     def group(
         self, articles: list[Article], revised: list[Article]
-    ) -> tuple[list[StoryDocs], tuple[str, ...], dict[str, int]]:
+    ) -> tuple[list[StoryArticles], Grouping]:
         stage = self.pipeline.group_stage
         assert stage is not None
         t0 = time.perf_counter()
@@ -443,16 +445,16 @@ class _Run:
         missing = sorted({i for s in grouping.stories for i in s.article_ids} - set(by_id))
         by_id.update((a.id, a) for a in self.keeper.fetch(missing))
         stories = [
-            StoryDocs(s, tuple(by_id[i] for i in s.article_ids if i in by_id))
+            StoryArticles(s, tuple(by_id[i] for i in s.article_ids if i in by_id))
             for s in grouping.stories
         ]
         _add(self.timings, {stage.name: time.perf_counter() - t0})
         faults.reached(f"after:{stage.name}")
         self.progress(stage.name, len(stories), len(stories))
-        return stories, grouping.removed, dict(grouping.counts)
+        return stories, grouping
 
     # step 5
-    def story_stages(self, stories: list[StoryDocs]) -> list[StoryDocs]:
+    def story_stages(self, stories: list[StoryArticles]) -> list[StoryArticles]:
         stages = self.pipeline.story_stages
         if not stages or not stories:
             return stories
@@ -490,11 +492,12 @@ class _Run:
         for i, (out, timings) in zip(todo, outs, strict=True):
             results[i] = out
             _add(self.timings, timings)
-        finished_docs: list[StoryDocs] = []
+        finished_docs: list[StoryArticles] = []
         for chunk, out in zip(chunks, results, strict=True):
             assert out is not None
             finished_docs.extend(
-                StoryDocs(story, sd.articles) for sd, story in zip(chunk, out, strict=True)
+                StoryArticles(story, bundle.articles)
+                for bundle, story in zip(chunk, out, strict=True)
             )
         return finished_docs
 
@@ -536,11 +539,10 @@ def execute(
         read = [ids.unique(a) for a in articles]
         prepared = False
     kept, revised = run.article_stages(read, prepared)
-    stories: list[StoryDocs] = []
-    removed: tuple[str, ...] = ()
-    counts: dict[str, int] = {}
+    stories: list[StoryArticles] = []
+    grouping = Grouping(())
     if pipeline.group_stage is not None:
-        stories, removed, counts = run.group(kept, revised)
+        stories, grouping = run.group(kept, revised)
         stories = run.story_stages(stories)
     run.timings["total"] = time.perf_counter() - t0
     return RunResult(
@@ -549,8 +551,9 @@ def execute(
         skipped=run.skipped,
         timings=run.timings,
         revised=revised,
-        removed=removed,
-        counts=counts,
+        removed=tuple(grouping.removed),
+        rethreaded=dict(grouping.rethreaded),
+        counts=dict(grouping.counts),
         reused=0 if checkpoints is None else checkpoints.hits,
         notices=run.notices,
     )

@@ -135,7 +135,8 @@ class Article:
     extra: Mapping[str, Any] = field(default_factory=dict)
     # --- filled by the syndication stage ---
     syndication_group: str | None = None
-    original: bool | None = None
+    #: whether the article is its syndication group's original (the report field ``original``)
+    is_original: bool | None = None
     #: for a copy: the Jaccard of its shingles with its group's original, and the share of the
     #: shorter text's shingles found in the other (see :class:`SyndicationGroup`)
     copy_similarity: float | None = None
@@ -189,7 +190,7 @@ def published_date(value: str | None) -> dt.date | None:
     return calendar_date(int(m.group(1)), int(m.group(3)), int(m.group(4)))
 
 
-# --- stories & syndication (issue 3) ---
+# --- stories & syndication ---
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +222,38 @@ class Membership:
     shared_entities: tuple[str, ...] = ()
 
 
-# --- entities & quotes (issue 4) ---
+@dataclass(frozen=True, slots=True)
+class ThreadStory:
+    """One story of a thread, and why it is linked to the others.
+
+    ``score`` is its average similarity to the thread's other stories (1.0 when alone);
+    ``shared_terms`` and ``shared_entities`` are what it shares with them most.
+    """
+
+    story_id: str
+    title: str | None
+    first_published: str | None
+    last_published: str | None
+    articles: int
+    score: float
+    shared_terms: tuple[str, ...] = ()
+    shared_entities: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    """Stories of one ongoing matter (a shooting and the trial; each week of a shutdown).
+
+    ``stories`` lists every story of the thread, the one that carries it included, oldest
+    first (undated last); ``title`` is the title of its largest story.
+    """
+
+    id: str
+    title: str | None
+    stories: tuple[ThreadStory, ...]
+
+
+# --- entities & quotes ---
 
 
 @dataclass(frozen=True, slots=True)
@@ -335,7 +367,7 @@ class QuoteVariant:
     speaker_conflict: bool = False
 
 
-# --- comparison: alignment, discrepancies, framing (issue 5) ---
+# --- comparison: alignment, discrepancies, framing ---
 
 
 @dataclass(frozen=True, slots=True)
@@ -477,7 +509,19 @@ class Correction:
     changes: tuple[Change, ...]
 
 
-# --- brief & timeline (issue 6) ---
+# --- brief & timeline ---
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where one cited article carries a brief sentence: its sentence, located in the field
+    ``located_in`` names ("text", or "title" for a headline) at ``start``/``end``."""
+
+    article_id: str
+    text: str
+    start: int
+    end: int
+    located_in: str = "text"
 
 
 @dataclass(frozen=True, slots=True)
@@ -489,7 +533,8 @@ class BriefSentence:
     from, in the article field ``located_in`` names ("text", or "title" for a headline),
     and ``repair`` names what was changed so it reads alone ("connective", "pronoun",
     "pronoun-speaker", "speaker", "period" for a headline's added full stop); a generated
-    (LLM) sentence has ``article_id`` and ``located_in`` ``None``.
+    (LLM) sentence has ``article_id`` and ``located_in`` ``None``.  ``evidence`` gives, for
+    each cited article, the sentence that carries the brief sentence there.
     """
 
     text: str
@@ -500,6 +545,7 @@ class BriefSentence:
     end: int | None = None
     repair: str | None = None
     located_in: str | None = None
+    evidence: tuple[Evidence, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -538,14 +584,15 @@ class Story:
     id: str
     article_ids: tuple[str, ...]
     title: str | None = None
-    # --- filled by the cluster stage (issue 3) ---
+    # --- filled by the cluster stage ---
     sources: tuple[str, ...] | None = None
     independent_sources: int | None = None
     first_published: str | None = None
     last_published: str | None = None
     syndication: tuple[SyndicationGroup, ...] | None = None
     memberships: tuple[Membership, ...] | None = None
-    # --- comparison (issue 5) ---
+    thread: Thread | None = None
+    # --- filled by the compare stage ---
     alignment: tuple[AlignedGroup, ...] | None = None
     unique: tuple[UniqueInfo, ...] | None = None
     omissions: tuple[Omission, ...] | None = None
@@ -553,11 +600,11 @@ class Story:
     framing: tuple[Framing, ...] | None = None
     #: the story's articles that their outlets changed after publishing, oldest change first
     corrections: tuple[Correction, ...] | None = None
-    # --- filled by the quotes stage (issue 4) ---
+    # --- filled by the quotes stage ---
     entities: tuple[Entity, ...] | None = None
     quotes: tuple[Quote, ...] | None = None
     quote_variants: tuple[QuoteVariant, ...] | None = None
-    # --- filled by the brief stage (issue 6) ---
+    # --- filled by the brief stage ---
     brief: tuple[BriefSentence, ...] | None = None
     timeline: tuple[TimelineEvent, ...] | None = None
     brief_rejected: tuple[RejectedSentence, ...] | None = None
@@ -570,7 +617,7 @@ class Story:
 
 
 @dataclass(frozen=True, slots=True)
-class StoryDocs:
+class StoryArticles:
     """A story travelling with its articles, the item of every story stage."""
 
     story: Story

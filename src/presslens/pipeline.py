@@ -33,7 +33,7 @@ from typing import Any, ClassVar, Self, TypeVar
 
 from presslens.config import Config
 from presslens.errors import PipelineError
-from presslens.model import Article, Skip, Story, StoryDocs
+from presslens.model import Article, Skip, Story, StoryArticles, Thread
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -188,10 +188,12 @@ class ArticleStage(Stage):
 @dataclass(frozen=True)
 class Grouping:
     """What a group stage found: the stories (all, or those an update touched), the ids of
-    stories that no longer exist (merged into others), and counts worth reporting."""
+    stories that no longer exist (merged into others), the new thread of stories of an earlier
+    run that are not among ``stories`` but whose thread changed, and counts worth reporting."""
 
     stories: tuple[Story, ...]
     removed: tuple[str, ...] = ()
+    rethreaded: Mapping[str, Thread] = field(default_factory=dict)
     counts: Mapping[str, int] = field(default_factory=dict)
 
 
@@ -209,20 +211,20 @@ class GroupStage(Stage):
         """Place ``articles`` in stories; ``revised`` are articles of an earlier run whose
         fields an earlier stage changed.  ``state`` is updated in place when kept."""
 
-    def run(self, items: Iterable[Article]) -> Iterator[StoryDocs]:
+    def run(self, items: Iterable[Article]) -> Iterator[StoryArticles]:
         """Every story with its articles, in this process."""
         articles = list(items)
         by_id = {a.id: a for a in articles}
         grouping = self.group(articles, self.new_state(), None)
         for story in grouping.stories:
-            yield StoryDocs(story, tuple(by_id[i] for i in story.article_ids))
+            yield StoryArticles(story, tuple(by_id[i] for i in story.article_ids))
 
 
 class StoryStage(Stage):
     """Stories with their articles in and out, one story at a time."""
 
     @abstractmethod
-    def run(self, items: Iterable[StoryDocs]) -> Iterator[StoryDocs]:
+    def run(self, items: Iterable[StoryArticles]) -> Iterator[StoryArticles]:
         """Each story of ``items``, in order, with the stage's fields filled."""
 
 
@@ -232,12 +234,12 @@ _REGISTRY: dict[str, type[Stage]] = {}
 #: exist (a stage family not installed) is skipped.
 STAGE_MODULES: tuple[str, ...] = (
     "presslens.clean.stage",
-    "presslens.dedup.stage",
+    "presslens.syndication.stage",
     "presslens.cluster.stage",
     "presslens.grouping",
-    "presslens.nlp.stage",
+    "presslens.quotes.stage",
     "presslens.compare.stage",
-    "presslens.summarize.stage",
+    "presslens.brief.stage",
 )
 
 S = TypeVar("S", bound=type[Stage])
@@ -250,14 +252,21 @@ def register(cls: S) -> S:
 
 
 def registered() -> dict[str, type[Stage]]:
-    """Every registered stage by name, after importing the stage modules that exist."""
+    """Every registered stage by name, after importing the stage modules that exist, in the
+    order of :data:`STAGE_MODULES` (whatever order they happened to be imported in)."""
     for mod in STAGE_MODULES:
         try:
             importlib.import_module(mod)
         except ModuleNotFoundError as e:
             if e.name is None or not mod.startswith(e.name):
                 raise
-    return dict(_REGISTRY)
+
+    def position(cls: type[Stage]) -> tuple[int, str]:
+        module = cls.__module__
+        return (STAGE_MODULES.index(module) if module in STAGE_MODULES else len(STAGE_MODULES),
+                cls.name)  # fmt: skip
+
+    return {cls.name: cls for cls in sorted(_REGISTRY.values(), key=position)}
 
 
 _FAMILY_RANK = {ArticleStage: 0, GroupStage: 1, StoryStage: 2}

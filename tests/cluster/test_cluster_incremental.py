@@ -7,7 +7,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from test_story_clustering import _quake_articles
+from test_story_clustering import _follow_ups, _quake_articles
 
 from presslens.api import IngestResult, ingest_into, run_on_store
 from presslens.cli import main
@@ -36,6 +36,7 @@ def test_state_round_trip_goes_on_like_one_run() -> None:
     expect = {frozenset(a for a, s in together.assignments().items() if s == sid)
               for sid in set(together.assignments().values())}  # fmt: skip
     assert groups == expect
+    assert len(expect) == 2  # the two quakes, not every report on its own
 
 
 def _incremental(db: Path, arts: list[Article], name: str) -> IngestResult:
@@ -101,11 +102,15 @@ def test_cluster_command_writes_one_line_per_article(tmp_path: Path, capsys: obj
     assert main(["cluster", str(src), "-o", str(out)]) == 0
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in rows] == [a.id for a in arts]
-    assert all(set(r) == {"id", "story", "syndication_group", "original"} for r in rows)
+    assert all(set(r) == {"id", "story", "thread", "syndication_group", "original"} for r in rows)
     by_story: dict[str, set[int]] = {}
     for r in rows:
         by_story.setdefault(r["story"], set()).add(gold[r["id"]])
     assert all(len(v) == 1 for v in by_story.values())
+    # one thread per story here: the two earthquakes are two matters
+    thread_of = {r["story"]: r["thread"] for r in rows}
+    assert len(set(thread_of.values())) == len(thread_of) == 2
+    assert all(t.startswith("thread-") for t in thread_of.values())
     err = capsys.readouterr().err  # type: ignore[attr-defined]
     assert "skipped" in err
 
@@ -117,8 +122,9 @@ def test_cluster_command_with_store(tmp_path: Path) -> None:
     assert main(["cluster", str(src), "-o", str(out), "--db", str(db), "--quiet"]) == 0
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(rows) == len(arts) and all(r["story"] for r in rows)
+    assert len({r["story"] for r in rows}) == 2  # one story a quake
     with Store(db) as store:
-        assert len(list(store.stories())) == len({r["story"] for r in rows})
+        assert len(list(store.stories())) == 2
 
 
 def test_cluster_command_with_store_keeps_a_clashing_id_apart(tmp_path: Path) -> None:
@@ -165,3 +171,32 @@ def test_cluster_command_refuses_embed_with_store_before_writing(
     assert main(["cluster", str(src), "-o", str(out), "--db", str(db), "--embed"]) == 2
     assert _NO_EMBED_WITH_DB in capsys.readouterr().err
     assert not db.exists() and not out.exists()
+
+
+def test_a_follow_up_joins_the_thread_and_thread_ids_stay(tmp_path: Path) -> None:
+    arts, _ = _quake_articles()
+    follow_ups = _follow_ups()
+    src, out, db = tmp_path / "in.jsonl", tmp_path / "out.jsonl", tmp_path / "s.db"
+    _write_jsonl(src, arts)
+    assert main(["cluster", str(src), "-o", str(out), "--db", str(db), "--quiet"]) == 0
+    first = {r["id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    _write_jsonl(src, follow_ups)
+    assert main(["cluster", str(src), "-o", str(out), "--db", str(db), "--quiet"]) == 0
+    later = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    quake = first["q0-0"]
+    assert all(r["story"] != quake["story"] for r in later)
+    assert all(r["thread"] == quake["thread"] for r in later)
+    with Store(db) as store:
+        # the stored first story was not re-clustered, but its thread now lists the follow-ups
+        doc = store.get_story(quake["story"])
+        assert doc is not None and doc["thread"]["id"] == quake["thread"]
+        linked = [ts["story_id"] for ts in doc["thread"]["stories"]]
+        assert linked[0] == quake["story"] and {r["story"] for r in later} <= set(linked)
+        other = store.get_story(first["q1-0"]["story"])
+        assert other is not None and other["thread"]["id"] == first["q1-0"]["thread"]
+        assert len(other["thread"]["stories"]) == 1
+    # clustering everything in one batch gives the same threads
+    _write_jsonl(src, arts + follow_ups)
+    assert main(["cluster", str(src), "-o", str(out), "--quiet"]) == 0
+    batch = {r["id"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    assert batch["q0-0"]["thread"] == quake["thread"] == batch["year-later"]["thread"]

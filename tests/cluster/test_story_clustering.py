@@ -11,9 +11,9 @@ from presslens.cluster import StoryIndex, cluster_articles
 from presslens.cluster.features import entity_terms, published_day, word_counts
 from presslens.cluster.stage import ClusterStage
 from presslens.config import ClusterConfig, Config
-from presslens.dedup.stage import SyndicationStage
 from presslens.errors import ConfigError
-from presslens.model import Article, StoryDocs
+from presslens.model import Article, StoryArticles
+from presslens.syndication.stage import SyndicationStage
 
 QUAKES = [
     # place, magnitude, deaths, official, date, agency
@@ -80,30 +80,44 @@ def test_two_earthquakes_do_not_merge() -> None:
 def test_two_earthquakes_apart_even_without_dates() -> None:
     arts, gold = _quake_articles()
     undated = [Article(id=a.id, text=a.text, title=a.title) for a in arts]
-    for part in _partition(cluster_articles(undated)):
-        assert len({gold[a] for a in part}) == 1
-
-
-def test_undated_articles_of_another_event_do_not_join_a_dated_story() -> None:
-    arts, gold = _quake_articles()
-    # A second quake reported by the same official from the same city, its articles undated:
-    # taken after the dated ones, they must not join the first quake's story for want of one.
-    _, _, _, who, _, city = QUAKES[0]
-    _, _, _, other_who, _, other_city = QUAKES[1]
-    mixed = [
-        a
-        if gold[a.id] == 0
-        else Article(
-            id=a.id,
-            text=a.text.replace(other_who, who).replace(other_city, city),
-            title=a.title,
-        )
-        for a in arts
-    ]
-    parts = _partition(cluster_articles(mixed))
+    parts = _partition(cluster_articles(undated))
     for part in parts:
         assert len({gold[a] for a in part}) == 1
+    # apart, and each quake one story: every report on its own would be "apart" too
     assert len(parts) == 2
+
+
+def _pair(published: str | None) -> list[Article]:
+    """Two reports of one harbour strike that share a few names and little else, among the
+    quake reports (which give the words their weights)."""
+    quakes, _ = _quake_articles()
+    return [
+        *quakes,
+        Article(
+            id="strike-a",
+            text="Dockers at the port of Valdoria walked out over pensions on Monday. Lorries"
+            " queued on the coast road, fishermen blocked the bridge and Mayor Anna Pekkala"
+            " called for calm as shops ran short of bread.",
+            published=published,
+        ),
+        Article(
+            id="strike-b",
+            text="The union said talks with the employers had failed again as the Valdoria dock"
+            " strike went on. Airlines added flights to the islands for stranded tourists and"
+            " hotel owners in Kessel counted cancelled bookings.",
+            published=published,
+        ),
+    ]
+
+
+def test_an_unknown_date_is_weaker_evidence_than_the_same_day() -> None:
+    same_day = cluster_articles(_pair("2020-03-02"))
+    assert same_day.story_of("strike-a") == same_day.story_of("strike-b")
+    # Undated, the pair must be twice as alike: an unknown gap weighs as one time scale.
+    undated = cluster_articles(_pair(None))
+    assert undated.story_of("strike-a") != undated.story_of("strike-b")
+    loose = cluster_articles(_pair(None), ClusterConfig(threshold=0.05))
+    assert loose.story_of("strike-a") == loose.story_of("strike-b")
 
 
 def _aftershocks(published: str) -> list[Article]:
@@ -132,10 +146,8 @@ def test_a_gap_of_weeks_weighs_against_merging() -> None:
     assert index.story_of("after0") == index.story_of("after1")
 
 
-def test_a_follow_up_naming_the_same_people_joins_months_later() -> None:
-    arts, _ = _quake_articles()
-    same_event = [a for a in arts if a.id.startswith("q0")]
-    follow_ups = [
+def _follow_ups() -> list[Article]:
+    return [
         Article(
             id="months-later",
             text="Three months after the magnitude 7.6 earthquake that killed 1,100 people in"
@@ -150,11 +162,38 @@ def test_a_follow_up_naming_the_same_people_joins_months_later() -> None:
             published="2010-10-04",
         ),
     ]
-    index = cluster_articles(same_event + follow_ups)
-    assert index.story_of("months-later") == index.story_of("q0-0")
-    assert index.story_of("year-later") == index.story_of("q0-0")
-    strict = cluster_articles(same_event + follow_ups, ClusterConfig(follow_up_margin=1.0))
-    assert strict.story_of("months-later") != strict.story_of("q0-0")
+
+
+def test_a_follow_up_months_later_is_another_story_of_the_same_thread() -> None:
+    arts, _ = _quake_articles()
+    index = cluster_articles([*arts, *_follow_ups()])
+    first = index.story_of("q0-0")
+    assert index.story_of("months-later") != first
+    assert index.story_of("year-later") != first
+    threads = index.threads()
+    thread = threads[first]
+    linked = {ts.story_id for ts in thread.stories}
+    assert {index.story_of("months-later"), index.story_of("year-later")} <= linked
+    # the other earthquake, in another country and with other names, is not of this matter
+    assert index.story_of("q1-0") not in linked
+    assert threads[index.story_of("q1-0")].id != thread.id
+    dated = [ts.first_published for ts in thread.stories]
+    assert dated == sorted(dated) and dated[0] == "2009-09-30"
+    follow_up = next(ts for ts in thread.stories if ts.story_id == index.story_of("year-later"))
+    assert 0 < follow_up.score < 1
+    assert "nasution" in follow_up.shared_entities or "rizal nasution" in follow_up.shared_entities
+
+
+def test_years_apart_the_same_names_are_another_story_and_no_thread() -> None:
+    arts, _ = _quake_articles()
+    same_event = [a for a in arts if a.id.startswith("q0")]
+    far = [replace(a, id=a.id + "-2016", published="2016-09-30") for a in same_event]
+    index = cluster_articles(same_event + far)
+    assert index.story_of("q0-0") != index.story_of("q0-0-2016")
+    assert index.story_of("q0-1-2016") == index.story_of("q0-0-2016")
+    # seven years apart the texts (identical here) are not even one matter any more
+    threads = index.threads()
+    assert threads[index.story_of("q0-0")].id != threads[index.story_of("q0-0-2016")].id
 
 
 def test_a_lone_article_joins_the_story_it_is_clearly_closest_to() -> None:
@@ -167,18 +206,19 @@ def test_a_lone_article_joins_the_story_it_is_clearly_closest_to() -> None:
     near_one = Article(
         id="lone", text="Rizal Nasution visited camps in Sumatra." + other, published="2009-10-01"
     )
+    # undated, so time does not say which of the two quakes (months apart) it follows
     near_both = Article(
         id="lone",
         text="Rizal Nasution visited camps in Sumatra and Rene Preval visited camps in Haiti."
         + other,
-        published="2009-10-01",
     )
-    # thresholds too strict for the lone article to join on its own links
-    strict = ClusterConfig(threshold=0.45, merge_threshold=0.45)
+    # a threshold too strict for the lone article to join on its own links
+    strict = ClusterConfig(threshold=0.45)
     index = cluster_articles([*arts, near_one], strict)
     assert index.story_of("lone") == index.story_of("q0-0")
     assert len(index.stories()) == 2
-    alone = cluster_articles([*arts, near_one], replace(strict, fragment_floor=1.0))
+    # a fragment needs threshold / fragment_ratio: with a ratio of 1 that is the threshold
+    alone = cluster_articles([*arts, near_one], replace(strict, fragment_ratio=1.0))
     assert alone.story_of("lone") not in {alone.story_of("q0-0"), alone.story_of("q1-0")}
     torn = cluster_articles([*arts, near_both], strict)
     assert torn.story_of("lone") not in {torn.story_of("q0-0"), torn.story_of("q1-0")}
@@ -211,7 +251,8 @@ def test_story_ids_stay_unique_when_a_founder_leaves_its_story() -> None:
             published="2020-03-04",
         ),
     ]
-    index = cluster_articles(arts)
+    # strict enough that "a" founds the story that "b" joins first and then leaves
+    index = cluster_articles(arts, ClusterConfig(threshold=0.15))
     stories = index.stories()
     assert len({s.id for s in stories}) == len(stories)
     assert len(set(index.assignments().values())) == len(stories)
@@ -222,6 +263,7 @@ def test_story_ids_stay_unique_when_a_founder_leaves_its_story() -> None:
 def test_result_does_not_depend_on_input_order() -> None:
     arts, _ = _quake_articles()
     first = _partition(cluster_articles(arts))
+    assert len(first) == 2  # the two quakes: an order-free result that says something
     ids = cluster_articles(arts).assignments()
     for seed in range(3):
         shuffled = arts[:]
@@ -288,7 +330,7 @@ def test_empty_input_gives_no_stories() -> None:
 def test_stage_yields_story_docs_with_annotated_articles() -> None:
     arts, _ = _quake_articles()
     out = list(ClusterStage.from_config(Config()).run(_syndicated(arts)))
-    assert all(isinstance(sd, StoryDocs) for sd in out)
+    assert len(out) == 2 and all(isinstance(sd, StoryArticles) for sd in out)
     assert sorted(a.id for sd in out for a in sd.articles) == sorted(a.id for a in arts)
     assert all(a.syndication_group for sd in out for a in sd.articles)
     for sd in out:
@@ -312,10 +354,12 @@ def test_config_is_validated() -> None:
         ClusterConfig(threshold=2.0).validate()
     with pytest.raises(ConfigError, match="time_scale_days"):
         StoryIndex(ClusterConfig(time_scale_days=0))
-    with pytest.raises(ConfigError, match="follow_up_margin"):
-        ClusterConfig(follow_up_margin=-0.1).validate()
-    with pytest.raises(ConfigError, match="fragment_max"):
-        ClusterConfig(fragment_max=0).validate()
+    with pytest.raises(ConfigError, match="thread_threshold"):
+        ClusterConfig(thread_threshold=-0.1).validate()
+    with pytest.raises(ConfigError, match="thread_time_scale_days"):
+        ClusterConfig(thread_time_scale_days=0).validate()
+    with pytest.raises(ConfigError, match="fragment_ratio"):
+        ClusterConfig(fragment_ratio=0).validate()
 
 
 @pytest.mark.usefixtures("without_embed_extra")

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from presslens.model import Article, Story, StoryDocs
+from presslens.model import Article, Story, StoryArticles
 
-MakeStory = Callable[..., StoryDocs]
+MakeStory = Callable[..., StoryArticles]
 
 
-def _make_story(*articles: Article) -> StoryDocs:
-    return StoryDocs(Story("s", tuple(a.id for a in articles)), tuple(articles))
+def _make_story(*articles: Article) -> StoryArticles:
+    return StoryArticles(Story("s", tuple(a.id for a in articles)), tuple(articles))
 
 
 @pytest.fixture(scope="session")
@@ -23,7 +23,7 @@ def make_story() -> MakeStory:
 
 
 @pytest.fixture(scope="session")
-def seeds_story(seeds_dir: Path) -> StoryDocs:
+def seeds_story(seeds_dir: Path) -> StoryArticles:
     """The two seed articles as one story (Arab News and Press TV)."""
     arts = []
     for path in sorted(seeds_dir.glob("*.txt")):

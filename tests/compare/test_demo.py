@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from presslens.compare.core import compare
-from presslens.compare.text import STOPWORDS
 from presslens.config import Config
-from presslens.model import Article, Story, StoryDocs
+from presslens.model import Article, Story, StoryArticles
+from presslens.text.words import FUNCTION_WORDS
 
 
 def _ref(art: Article, demo: Path) -> list[str]:
@@ -54,7 +54,7 @@ def demo(
     for r, meta in expected["articles"].items():
         members[meta["story"]].append(by_ref[r])
     stories = {
-        sid: compare(StoryDocs(Story(sid, tuple(a.id for a in arts_)), tuple(arts_))).story
+        sid: compare(StoryArticles(Story(sid, tuple(a.id for a in arts_)), tuple(arts_))).story
         for sid, arts_ in members.items()
     }
     return expected, stories, by_ref
@@ -171,7 +171,7 @@ def test_demo_quoted_words_are_not_the_outlets_loaded_terms(demo: Any) -> None:
     expected, stories, by_ref = demo
     for exp in expected["not_loaded"]:
         aid = by_ref[exp["ref"]].id
-        words = set(_norm(exp["term"]).split()) - STOPWORDS
+        words = set(_norm(exp["term"]).split()) - FUNCTION_WORDS
         for story in stories.values():
             for f in story.framing:
                 for t in f.loaded:

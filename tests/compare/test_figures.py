@@ -33,12 +33,15 @@ def test_qualified_noun_meets_in_unlike_sentences(make_story: MakeStory) -> None
 
 
 def test_other_qualifiers_count_other_things(make_story: MakeStory) -> None:
-    assert not _hard(
-        make_story,
-        "According to the court filing, 12 Varden naval officers are accused of selling charts.",
+    naval = "According to the court filing, 12 Varden naval officers are accused of selling charts."
+    customs = (
         "Lawmakers in Ostrey demanded a recall of the envoy on Friday after prosecutors "
-        "indicted 15 Varden customs officers.",
+        "indicted 15 Varden customs officers."
     )
+    assert not _hard(make_story, naval, customs)
+    # the same two sentences counting the same officers do disagree
+    (d,) = _hard(make_story, naval, customs.replace("customs", "naval"))
+    assert _values(d) == {"12 Varden naval officers", "15 Varden naval officers"}
 
 
 def test_head_of_an_of_phrase_and_a_joined_unit_say_what_is_counted(
@@ -118,14 +121,20 @@ def test_share_held_by_one_name(make_story: MakeStory) -> None:
 
 
 def test_share_of_another_candidate_or_subgroup_is_another_fact(make_story: MakeStory) -> None:
-    assert not _hard(
-        make_story,
+    romney = (
         "In the poll, former Gov. Mitt Romney leads the field of contenders with 21 percent "
-        "of primary voters surveyed.",
+        "of primary voters surveyed."
+    )
+    others = (
         "The poll also finds that among Tea Party supporters, Trump comes first, followed by "
         "Romney (17 percent) and Huckabee (14 percent).",
         "A national poll released yesterday shows Mike Huckabee in the field at 17 percent.",
     )
+    assert not _hard(make_story, romney, *others)
+    # another outlet giving Romney's own share otherwise does disagree
+    again = romney.replace("former Gov. ", "").replace("21", "25")
+    (d,) = _hard(make_story, romney, *others, again)
+    assert _values(d) == {"21 percent", "25 percent"}
 
 
 def test_shares_named_by_a_paper_have_no_holder() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from presslens.errors import SchemaError
-from presslens.model import Article, BriefSentence, Removed, Skip, Story
+from presslens.model import Article, BriefSentence, Evidence, Removed, Skip, Story
 from presslens.report import Report, RunInfo, reason_kind, validate_report
 from presslens.report.html import safe_url
 from presslens.report.markdown import md_escape
@@ -140,30 +140,37 @@ def test_md_escape_and_reason_kind() -> None:
 
 
 def test_brief_sentences_say_where_they_were_taken_from() -> None:
-    head = BriefSentence("T.", ("a2",), 1, "a2", 0, 1, repair="period", located_in="title")
-    lead = BriefSentence("Plain text.", ("a2",), 1, "a2", 0, 11, located_in="text")
+    head = BriefSentence(
+        "T.",
+        ("a2",),
+        1,
+        "a2",
+        0,
+        1,
+        repair="period",
+        located_in="title",
+        evidence=(Evidence("a2", "T", 0, 1, "title"),),
+    )
+    lead = BriefSentence(
+        "Plain text.",
+        ("a2",),
+        1,
+        "a2",
+        0,
+        11,
+        located_in="text",
+        evidence=(Evidence("a2", "Plain text.", 0, 11),),
+    )
     doc = _report((Story("s1", ("a1", "a2"), brief=(head, lead)),)).to_dict()
     validate_report(doc)
     assert [b["located_in"] for b in doc["stories"][0]["brief"]] == ["title", "text"]
-    # the sentence shown as each citation's evidence comes from the field the offsets index
-    arts = {a["id"]: a for a in doc["articles"]}
-    assert brief_evidence(doc["stories"][0], arts) == [{"a2": "T"}, {"a2": "Plain text."}]
+    # the page shows each citation's evidence as the brief stage found it, nothing recomputed
+    assert brief_evidence(doc["stories"][0]) == [{"a2": "T"}, {"a2": "Plain text."}]
+    assert brief_evidence({"brief": [{"text": "Old.", "cites": ["a2"]}]}) == [{}]
     doc["stories"][0]["brief"][0]["located_in"] = "headline"
     with pytest.raises(SchemaError) as e:
         validate_report(doc)
     assert "stories/0/brief/0/located_in" in str(e.value)
-
-
-def test_evidence_of_another_cited_article_may_be_its_headline() -> None:
-    sentence = {"text": "Bridge closed by the flood.", "cites": ["x", "y"], "article_id": "x"}
-    story = {"brief": [{**sentence, "start": 0, "end": 27, "located_in": "text"}]}
-    arts = {
-        "x": {"text": "Bridge closed by the flood. Rain goes on.", "title": None},
-        "y": {"text": "Rain goes on all week.", "title": "Flood closes the bridge"},
-    }
-    assert brief_evidence(story, arts) == [
-        {"x": "Bridge closed by the flood.", "y": "Flood closes the bridge"}
-    ]
 
 
 def test_skip_locations_and_warnings_in_the_run() -> None:

@@ -55,7 +55,7 @@ def _ingest(cwd: Path, corpus: str, fault: str | None = None) -> subprocess.Comp
 def _snapshot(db: Path) -> dict[str, Any]:
     with Store(db) as store:
         assert store.integrity_check()
-        articles = {a.id: (a.syndication_group, a.original) for a in store.articles()}
+        articles = {a.id: (a.syndication_group, a.is_original) for a in store.articles()}
         stories = {s["id"]: s for s in store.stories()}
         placed = {a for s in stories.values() for a in s["article_ids"]}
         return {

@@ -49,7 +49,7 @@ def test_round_trip_keeps_every_field(store: Store) -> None:
         cleaned=True,
         extra={"lang": "en", "tags": ["a", "b"], "n": 3},
         syndication_group="g1",
-        original=False,
+        is_original=False,
     )
     result = store.add_article(article)
     assert (result.id, result.inserted, result.renamed_from) == ("x1", True, None)
@@ -159,7 +159,7 @@ def test_update_syndication_while_iterating(store: Store, synth: ModuleType) -> 
     for i, article in enumerate(store.articles()):
         assert store.update_syndication(article.id, f"g{i // 2}", i % 2 == 0)
     got = store.get_article("a00003")
-    assert got is not None and (got.syndication_group, got.original) == ("g1", False)
+    assert got is not None and (got.syndication_group, got.is_original) == ("g1", False)
     assert store.update_syndication("missing", "g", True) is False
     assert store.integrity_check()
 

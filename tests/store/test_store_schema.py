@@ -81,7 +81,7 @@ def test_v1_store_migrates_on_open(v1_store: Path) -> None:
         assert old is not None and old.title == "Grain talks resume" and old.cleaned
         assert [r.reason for r in old.removed] == ["boilerplate"]
         other = store.get_article("old2")
-        assert other is not None and (other.syndication_group, other.original) == ("g1", True)
+        assert other is not None and (other.syndication_group, other.is_original) == ("g1", True)
         assert {h.id for h in store.search("wheat")} == {"old1", "old2"}
         # Tables of version 2 exist and work.
         store.put_stories([{"id": "s1", "article_ids": ["old1", "old2"]}])

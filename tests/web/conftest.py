@@ -25,7 +25,7 @@ def _articles() -> list[Article]:
             removed=(Removed("Share this:", "share buttons"),),
             cleaned=True,
             syndication_group="g1",
-            original=True,
+            is_original=True,
         ),
         Article(
             "copy-1",
@@ -37,7 +37,7 @@ def _articles() -> list[Article]:
             published="2024-03-08",
             cleaned=True,
             syndication_group="g1",
-            original=False,
+            is_original=False,
         ),
         Article(
             "hostile-1",
@@ -82,6 +82,15 @@ STORIES = [
                 "text": "Floodwater reached the old bridge.",
                 "cites": ["wire-1", "copy-1"],
                 "support": 1,
+                "evidence": [
+                    {
+                        "article_id": aid,
+                        "text": "Floodwater reached the old bridge on Thursday.",
+                        "start": 0,
+                        "end": 46,
+                    }
+                    for aid in ("wire-1", "copy-1")
+                ],
             }
         ],
         "quotes": [

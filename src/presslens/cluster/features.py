@@ -8,6 +8,14 @@ Numbers ("26 pirates", "7.1 magnitude") join the entity block: two events of one
 most in names, places and figures.  Both blocks are TF-IDF weighted and L2-normalised, the
 entity block is scaled by ``entity_weight``, and the whole vector is normalised again.
 
+Time is evidence about a pair, not a feature of one article: :func:`pair_time_weight` says how
+much of two articles' similarity their dates let stand.  An undated article's date is unknown.
+The dates written in its text do not stand in for it: on DEV ECB+ and BASIL, two articles of
+one story that both write a full date have latest written dates more than 30 days apart in
+two pairs of three (more than a year apart in one of two), and taken as a lower bound the
+latest written date is wrong for 12% of the dated DEV articles of ECB+, BASIL and PolNeAR
+that write one (a release or an election to come).
+
 The vocabulary and document frequencies grow as articles arrive, so an incremental run can
 go on from a saved state; a vector is computed with the document frequencies known then.
 """
@@ -22,22 +30,16 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from presslens.model import Article, published_date
-from presslens.words import light_stem
+from presslens.text.words import EVENTLESS_WORDS, STOP_WORDS, light_stem
 
 _EPOCH = dt.date(1970, 1, 1)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # `(?<![\w.])\d+...` written digit-first: the engine then skips non-digits quickly (twice as fast).
 _NUMBER = re.compile(r"\d(?<![\w.]\d)\d*(?:[.,]\d+)*(?!\w)")
 _CAPITAL_RUN = re.compile(r"[A-Z][\w’'&.-]*(?:[ \t]+[A-Z][\w’'&.-]*)*")
-# Words of news prose that carry no event: reporting verbs, titles and calendar words.
-_STOP = frozenset(ENGLISH_STOP_WORDS) | {
-    "said", "says", "say", "told", "according", "mr", "mrs", "ms", "dr", "also", "just",
-    "like", "would", "could", "new", "year", "years", "monday", "tuesday", "wednesday",
-    "thursday", "friday", "saturday", "sunday", "today", "yesterday", "week", "time",
-}  # fmt: skip
+_STOP = STOP_WORDS | EVENTLESS_WORDS
 _SENTENCE_END = frozenset('.!?"“”\n')
 
 # Term of each raw word (``None`` for a stop word or a single letter), memoised: news
@@ -138,6 +140,34 @@ def published_day(published: str | None) -> int | None:
     """Days since 1970-01-01 of the :func:`~presslens.model.published_date` of ``published``."""
     day = published_date(published)
     return None if day is None else (day - _EPOCH).days
+
+
+def time_weight(gap_days: npt.NDArray[np.float64], scale: float) -> npt.NDArray[np.float64]:
+    """How much of a similarity a gap of ``gap_days`` lets stand: ``1 / (1 + (gap/scale)^2)``.
+
+    Same-day coverage keeps all of it, a gap of one ``scale`` half, and the share keeps falling
+    at every distance: a pair years apart keeps almost nothing, however many names it shares.
+    """
+    return 1.0 / (1.0 + (gap_days / scale) ** 2)
+
+
+#: What an unknown gap lets stand: the weight of a gap of one time scale, the distance at
+#: which dates argue neither for a pair (closer) nor against it (further).  An undated pair
+#: must be twice as alike as a same-day pair to be linked as strongly.
+UNKNOWN_GAP_WEIGHT = 0.5
+
+
+def pair_time_weight(
+    day_a: npt.NDArray[np.int64],
+    day_b: npt.NDArray[np.int64],
+    dated_a: npt.NDArray[np.bool_],
+    dated_b: npt.NDArray[np.bool_],
+    scale: float,
+) -> npt.NDArray[np.float64]:
+    """The time weight of each pair ``(a, b)``: :func:`time_weight` of the gap between two
+    dated articles, :data:`UNKNOWN_GAP_WEIGHT` when either is undated."""
+    gap = np.abs(day_a - day_b).astype(np.float64)
+    return np.where(dated_a & dated_b, time_weight(gap, scale), UNKNOWN_GAP_WEIGHT)
 
 
 class Featurizer:

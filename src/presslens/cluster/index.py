@@ -1,31 +1,32 @@
 """Incremental story clustering: a similarity graph over a candidate index, and stories on it.
 
-How an arriving article finds its story:
+A story is one event.  Membership rests on pairwise evidence (two articles' similarity and
+dates), bounded in time for dated pairs, so a corpus can be clustered in time windows and
+merged at their borders:
 
-1. its TF-IDF vector is built (:mod:`presslens.cluster.features`);
-2. candidates are the earlier articles that share one of its ``salient_terms`` heaviest terms
-   (an inverted index, computed as a sparse product of the salient-term matrices) and lie
-   within 7 ``time_scale_days`` of it (undated articles are compared with every article);
-   articles further apart are candidates when the shared salient term is a rare one (a name,
-   a place), a bounded number per article;
-3. each candidate's cosine similarity ``s`` is weighted by the time between the two articles,
-   ``max(s / (1 + (gap / time_scale_days)^2), s - follow_up_margin)`` (a follow-up months
-   later that names the same people keeps most of its similarity, two events of one kind
-   share too little to keep any), and kept as an edge when above a floor;
+1. each article's TF-IDF vector is built (:mod:`presslens.cluster.features`);
+2. it is compared with the earlier articles (a sparse product, a block of rows at a time):
+   dated pairs only within :func:`max_gap_days` (beyond it even identical texts fall under
+   the edge floor), undated articles with every article;
+3. each candidate's cosine similarity is weighted by the time between the two articles
+   (:func:`~presslens.cluster.features.pair_time_weight`: ``1 / (1 + (gap /
+   time_scale_days)^2)`` at every distance, one half when a date is unknown) and kept as an
+   edge when above a floor;
 4. the article joins the story with the best average edge weight over the story's articles
    (missing edges count as 0; each article keeps its 64 strongest edges and a big story is
    averaged over 64 articles) when that reaches ``threshold``, else it opens a new story.
-   An undated article is scored against the undated members of stories only (it carries no
-   temporal evidence; see :meth:`StoryIndex._assign`).
 
 Every ``consolidate_every`` articles (and at the end of each :meth:`StoryIndex.add`) the
 stories touched are consolidated: members are reassigned once to their best story, stories
-whose average pairwise similarity reaches ``merge_threshold`` are merged (best pair first; a
-dated and an undated story also need a link as strong as the looser one's own cohesion), and
+whose average pairwise link reaches the same ``threshold`` are merged (best pair first), and
 a story is split in two when, with IDF recomputed inside the story, its two halves are far
 less alike than each half is inside (two events of the same kind share the words of the kind,
-but not the names, places and figures).  Last, a story of at most ``fragment_max`` articles
-joins a larger story when its average link goes clearly more to that story than to any other.
+but not the names, places and figures).  Last, a fragment (fewer than ``split_min_part``
+articles) joins a larger story when its average link goes clearly more to that story than to
+any other (``fragment_ratio``).
+
+Stories of one ongoing matter are then linked into threads from story-level summaries
+(:mod:`presslens.cluster.threads`).
 
 A batch run sorts its articles by date then id first, so its result does not depend on the
 input order.  Story ids come from their founding article and survive later additions; no two
@@ -37,9 +38,10 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -48,24 +50,15 @@ import scipy.sparse as sp
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
-from presslens.cluster.features import Featurizer, published_day
+from presslens.cluster.features import Featurizer, pair_time_weight, published_day
+from presslens.cluster.graph import EDGE_FLOOR, strongest
+from presslens.cluster.threads import StorySummary, build_threads, summary_vectors
 from presslens.config import ClusterConfig
-from presslens.dedup.syndication import lineage_key
-from presslens.model import Article, Membership, Story, SyndicationGroup
+from presslens.model import Article, Membership, Story, SyndicationGroup, Thread
+from presslens.syndication.index import lineage_key
 
-# Edges weaker than this are not kept: they cannot lift an average to any useful threshold,
-# and dropping them keeps the graph sparse.
-_EDGE_FLOOR = 0.04
-# Pairs further apart in time than this many `time_scale_days` are not compared: their time
-# weight is below 1/50.
-_GAP_SCALES = 7.0
-# Pairs further apart than that are compared only when they share a salient term found in at
-# most this many articles (a name, a place), and each article keeps `_MAX_EDGES` of them at
-# most: the cost per article stays bounded.  A cost bound more than a tuned value: on DEV
-# ECB+ and BASIL 32, 64 and no bound score the same (16 loses 0.002 F1, 8 loses 0.013).
-_RARE_DF = 64
-# Far pairs whose similarity is computed per elementwise product; bounds its memory.
-_FAR_CHUNK = 8192
+# The edge floor also bounds which dated pairs are compared at all: see `max_gap_days`.
+_EDGE_FLOOR = EDGE_FLOOR
 # Rows compared per sparse product; bounds memory whatever the corpus size.
 _BLOCK = 2000
 # Each article keeps at most this many edges (its strongest); a story is scored on the mean
@@ -75,43 +68,24 @@ _MAX_EDGES = 64
 # Stories larger than this are not checked for a split (the check is quadratic in size).
 _SPLIT_MAX = 400
 _TOP_REASONS = 5
+# A story's thread summary keeps this many of its heaviest terms: enough for its names,
+# places and figures.  On DEV ECB+ 16 / 32 / 64 join again 5 / 4 / 4 of the 11 split gold
+# stories with 1 / 0 / 0 threads joining two gold stories; BASIL is the same for all three.
+SUMMARY_TERMS = 32
+
+
+def max_gap_days(scale: float) -> float:
+    """The gap beyond which even identical dated articles fall under the edge floor.
+
+    ``time_weight(gap) < _EDGE_FLOOR`` there, so such pairs are never compared: the cost per
+    article stays flat as a dated corpus grows, and no pair that could matter is skipped.
+    """
+    return scale * math.sqrt(1.0 / _EDGE_FLOOR - 1.0)
 
 
 def story_id(founder: str) -> str:
     """The id of a story founded by article ``founder``."""
     return "story-" + hashlib.sha1(founder.encode("utf-8")).hexdigest()[:12]
-
-
-def _salient(x: sp.csr_matrix, k: int) -> sp.csr_matrix:
-    """Binary matrix of each row's ``k`` heaviest terms."""
-    rows, cols = [], []
-    for r in range(x.shape[0]):
-        lo, hi = x.indptr[r], x.indptr[r + 1]
-        if hi - lo > k:
-            part = np.argpartition(-x.data[lo:hi], k - 1)[:k]
-            idx = x.indices[lo:hi][part]
-        else:
-            idx = x.indices[lo:hi]
-        rows.append(np.full(len(idx), r, dtype=np.int64))
-        cols.append(idx)
-    if not rows:
-        return sp.csr_matrix(x.shape, dtype=np.float32)
-    r_all, c_all = np.concatenate(rows), np.concatenate(cols)
-    return sp.csr_matrix((np.ones(len(r_all), dtype=np.float32), (r_all, c_all)), shape=x.shape)
-
-
-def _strongest(
-    rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64], score: npt.NDArray[Any]
-) -> npt.NDArray[np.int64]:
-    """Positions of each row's ``_MAX_EDGES`` highest-scoring pairs (ties to the smaller column).
-
-    Ordered by row, then strongest first, so edges are added in the same order whatever the
-    input order of the pairs.
-    """
-    order = np.lexsort((cols, -score, rows))
-    ranked = rows[order]
-    rank = np.arange(len(ranked)) - np.searchsorted(ranked, ranked, side="left")
-    return order[rank < _MAX_EDGES]
 
 
 def _append_rows(top: sp.csr_matrix, bottom: sp.csr_matrix) -> sp.csr_matrix:
@@ -154,7 +128,6 @@ class StoryIndex:
         self.articles: list[Article] = []
         self.days: list[int | None] = []
         self.x = sp.csr_matrix((0, 1), dtype=np.float64)
-        self.salient = sp.csr_matrix((0, 1), dtype=np.float32)
         self.edges: list[dict[int, float]] = []
         self.label: list[int] = []
         self.stories_by_key: dict[int, _StoryState] = {}
@@ -196,7 +169,6 @@ class StoryIndex:
         new_x = self.featurizer.featurize(fresh)
         start = len(self.ids)
         self.x = _append_rows(self.x, new_x)
-        self.salient = _append_rows(self.salient, _salient(new_x, self.config.salient_terms))
         for a in fresh:
             self._by_id[a.id] = len(self.ids)
             self.ids.append(a.id)
@@ -245,92 +217,43 @@ class StoryIndex:
     def _link(self, new: list[int]) -> None:
         """Add the similarity edges between the new articles and every comparable article."""
         cfg = self.config
-        max_gap = _GAP_SCALES * cfg.time_scale_days
+        max_gap = max_gap_days(cfg.time_scale_days)
         n_all = len(self.ids)
         days = np.array([d if d is not None else 0 for d in self.days], dtype=np.int64)
         dated = np.array([d is not None for d in self.days], dtype=bool)
-        rare = self._rare_salient()
         new_arr = np.asarray(new, dtype=np.int64)
         for b in range(0, len(new_arr), _BLOCK):
             rows = new_arr[b : b + _BLOCK]
-            rows_dated = dated[rows]
-            if rows_dated.all():
+            if dated[rows].all():
                 lo, hi = days[rows].min() - max_gap, days[rows].max() + max_gap
                 cols = np.flatnonzero(~dated | ((days >= lo) & (days <= hi)))
             else:
                 cols = np.arange(n_all)
-            gate = (self.salient[rows] @ self.salient[cols].T).astype(bool)
-            cand = (self.x[rows] @ self.x[cols].T).multiply(gate).tocoo()
+            prod = sp.csr_matrix(self.x[rows] @ self.x[cols].T)
+            # a time weight is at most 1: a pair under the edge floor before it stays under (with
+            # embeddings mixed in, a pair must still share words to be linked)
+            prod.data[prod.data < _EDGE_FLOOR] = 0.0
+            prod.eliminate_zeros()
+            cand = prod.tocoo()
             r_idx, c_idx = rows[cand.row], cols[cand.col]
             sims = np.asarray(cand.data)
-            near = (r_idx != c_idx) & (
-                ~(dated[r_idx] & dated[c_idx]) | (np.abs(days[r_idx] - days[c_idx]) <= max_gap)
-            )
-            r_idx, c_idx, sims = r_idx[near], c_idx[near], sims[near]
-            far_r, far_c = self._far_candidates(rows[rows_dated], rare, days, dated, max_gap)
-            if len(far_r):
-                far_s = [
-                    np.asarray(
-                        self.x[far_r[k : k + _FAR_CHUNK]]
-                        .multiply(self.x[far_c[k : k + _FAR_CHUNK]])
-                        .sum(axis=1)
-                    ).ravel()
-                    for k in range(0, len(far_r), _FAR_CHUNK)
-                ]
-                r_idx = np.concatenate([r_idx, far_r])
-                c_idx = np.concatenate([c_idx, far_c])
-                sims = np.concatenate([sims, *far_s])
+            keep_pair = r_idx != c_idx
+            r_idx, c_idx, sims = r_idx[keep_pair], c_idx[keep_pair], sims[keep_pair]
             if len(r_idx) == 0:
                 continue
             if self.embeddings is not None:
                 emb = np.einsum("ij,ij->i", self.embeddings[r_idx], self.embeddings[c_idx])
                 sims = (1 - cfg.embed_weight) * sims + cfg.embed_weight * emb
-            both = dated[r_idx] & dated[c_idx]
-            gap = np.abs(days[r_idx] - days[c_idx]).astype(np.float64)
-            weight = np.where(both, 1.0 / (1.0 + (gap / cfg.time_scale_days) ** 2), 1.0)
-            # A time gap weighs against a link, but a pair as alike as a story's own articles
-            # (a follow-up naming the same people and places weeks later) keeps most of it.
-            sims = np.maximum(sims * weight, sims - cfg.follow_up_margin)
+            sims = sims * pair_time_weight(
+                days[r_idx], days[c_idx], dated[r_idx], dated[c_idx], cfg.time_scale_days
+            )
             ok = sims >= _EDGE_FLOOR
             r_idx, c_idx, sims = r_idx[ok], c_idx[ok], sims[ok]
-            keep = _strongest(r_idx, c_idx, sims)
+            keep = strongest(r_idx, c_idx, sims, _MAX_EDGES)
             for i, j, s in zip(
                 r_idx[keep].tolist(), c_idx[keep].tolist(), sims[keep].tolist(), strict=True
             ):
                 self._add_edge(i, j, s)
-
-    def _rare_salient(self) -> sp.csr_matrix:
-        """The salient-term matrix restricted to terms found in at most ``_RARE_DF`` articles."""
-        df = self.featurizer.df
-        rare = np.zeros(self.salient.shape[1], dtype=np.float32)
-        rare[: len(df)] = (df <= _RARE_DF)[: self.salient.shape[1]]
-        out = self.salient @ sp.diags(rare)
-        out.eliminate_zeros()
-        return sp.csr_matrix(out)
-
-    def _far_candidates(
-        self,
-        rows: npt.NDArray[np.int64],
-        rare: sp.csr_matrix,
-        days: npt.NDArray[np.int64],
-        dated: npt.NDArray[np.bool_],
-        max_gap: float,
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-        """Dated pairs further apart than ``max_gap`` that share a rare salient term.
-
-        Each row keeps the ``_MAX_EDGES`` candidates sharing the most such terms, so the cost
-        per article is bounded whatever the corpus size.
-        """
-        empty = np.empty(0, dtype=np.int64)
-        if len(rows) == 0:
-            return empty, empty
-        shared = (rare[rows] @ rare.T).tocoo()
-        r_idx, c_idx = rows[shared.row], shared.col.astype(np.int64)
-        n = np.asarray(shared.data)
-        far = dated[c_idx] & (np.abs(days[r_idx] - days[c_idx]) > max_gap)
-        r_idx, c_idx, n = r_idx[far], c_idx[far], n[far]
-        keep = _strongest(r_idx, c_idx, n)
-        return r_idx[keep], c_idx[keep]
 
     def _add_edge(self, i: int, j: int, s: float) -> None:
         """Link ``i`` and ``j``; an article at its edge limit drops its weakest edge."""
@@ -342,37 +265,21 @@ class StoryIndex:
                 del nbrs[weakest]
                 self.edges[weakest].pop(a, None)
 
-    def _scores(
-        self, i: int, exclude_self: bool = False, undated_only: bool = False
-    ) -> dict[int, float]:
-        """Average edge weight from article ``i`` to each story it has an edge into.
-
-        With ``undated_only`` only the story's undated members count (edges and size).
-        """
+    def _scores(self, i: int, exclude_self: bool = False) -> dict[int, float]:
+        """Average edge weight from article ``i`` to each story it has an edge into."""
         sums: defaultdict[int, float] = defaultdict(float)
         for j, s in self.edges[i].items():
             key = self.label[j]
-            if key >= 0 and not (undated_only and self.days[j] is not None):
+            if key >= 0:
                 sums[key] += s
         out: dict[int, float] = {}
         for key, total in sums.items():
-            members = self.stories_by_key[key].members
-            size = self._undated_size(members) if undated_only else len(members)
+            size = len(self.stories_by_key[key].members)
             if exclude_self and self.label[i] == key:
                 size -= 1
             if size > 0:
                 out[key] = total / min(size, _MAX_EDGES)
         return out
-
-    def _undated_size(self, members: set[int]) -> int:
-        """Undated members of a story, counted up to ``_MAX_EDGES`` (all a score needs)."""
-        n = 0
-        for m in members:
-            if self.days[m] is None:
-                n += 1
-                if n >= _MAX_EDGES:
-                    break
-        return n
 
     def _best(self, scores: dict[int, float]) -> tuple[int, float] | None:
         if not scores:
@@ -387,12 +294,7 @@ class StoryIndex:
         return key
 
     def _assign(self, i: int) -> int:
-        # An undated article gives no temporal evidence, so it is first grouped with the other
-        # undated articles only: scored against dated stories, it would join whichever event
-        # already has a story (its own, undated, event has none yet).  Consolidation then
-        # moves it, or merges its whole story, into a dated story where the evidence says so.
-        undated = self.days[i] is None
-        best = self._best(self._scores(i, undated_only=undated))
+        best = self._best(self._scores(i))
         if best is not None and best[1] >= self.config.threshold:
             key = best[0]
             self.stories_by_key[key].members.add(i)
@@ -452,7 +354,7 @@ class StoryIndex:
         touched = set(keys)
         for key in sorted(keys):
             state = self.stories_by_key.get(key)
-            if state is None or len(state.members) > cfg.fragment_max:
+            if state is None or len(state.members) >= cfg.split_min_part:
                 continue
             size = len(state.members)
             avgs = sorted(
@@ -464,7 +366,7 @@ class StoryIndex:
             )
             if (
                 not avgs
-                or avgs[0][0] < cfg.fragment_floor
+                or avgs[0][0] < cfg.threshold / cfg.fragment_ratio
                 or len(self.stories_by_key[-avgs[0][1]].members) <= size
                 or (len(avgs) > 1 and avgs[0][0] < cfg.fragment_ratio * avgs[1][0])
             ):
@@ -501,49 +403,17 @@ class StoryIndex:
                     sums[other] += s
         return sums
 
-    def _dated(self, key: int) -> bool:
-        """Whether story ``key`` has a dated member."""
-        return any(self.days[i] is not None for i in self.stories_by_key[key].members)
-
-    def _cohesion(self, key: int) -> float:
-        """Average edge weight between two members of story ``key`` (0 for a single article)."""
-        members = self.stories_by_key[key].members
-        n = min(len(members), _MAX_EDGES)
-        if n < 2:
-            return 0.0
-        total = sum(s for i in members for j, s in self.edges[i].items() if self.label[j] == key)
-        return total / (n * (n - 1))
-
     def _merge(self, keys: set[int]) -> set[int]:
-        th = self.config.merge_threshold
-        ratio = self.config.undated_merge_ratio
+        """Merge stories whose average link reaches ``threshold``, strongest pair first."""
+        th = self.config.threshold
         version: defaultdict[int, int] = defaultdict(int)
         heap: list[tuple[float, int, int, int, int]] = []
-        # per story version: (has a dated member, cohesion); computed when first needed
-        known: dict[tuple[int, int], tuple[bool, float | None]] = {}
-
-        def facts(key: int, need_cohesion: bool) -> tuple[bool, float | None]:
-            got = known.get((key, version[key]))
-            if got is None:
-                got = (self._dated(key), None)
-            if need_cohesion and got[1] is None:
-                got = (got[0], self._cohesion(key))
-            known[(key, version[key])] = got
-            return got
-
-        def mergeable(key: int, other: int, avg: float) -> bool:
-            # Two stories of which only one is dated have no temporal evidence between them:
-            # the link must be as strong as the looser story's own cohesion, the point at
-            # which average linkage would join them anyway.
-            if avg < th or facts(key, False)[0] == facts(other, False)[0]:
-                return avg >= th
-            return avg >= ratio * min(facts(key, True)[1] or 0.0, facts(other, True)[1] or 0.0)
 
         def push(key: int) -> None:
             size = min(len(self.stories_by_key[key].members), _MAX_EDGES)
             for other, total in self._links(key).items():
                 avg = total / (size * min(len(self.stories_by_key[other].members), _MAX_EDGES))
-                if mergeable(key, other, avg):
+                if avg >= th:
                     a, b = min(key, other), max(key, other)
                     heapq.heappush(heap, (-avg, a, b, version[a], version[b]))
 
@@ -650,7 +520,7 @@ class StoryIndex:
                     a.title,
                     a.published,
                     a.syndication_group,
-                    a.original,
+                    a.is_original,
                     a.copy_similarity,
                     a.copy_shared,
                 ]
@@ -688,7 +558,7 @@ class StoryIndex:
                 title=ti,
                 published=p,
                 syndication_group=g,
-                original=o,
+                is_original=o,
                 copy_similarity=cs,
                 copy_shared=ch,
             )
@@ -706,7 +576,6 @@ class StoryIndex:
             ),
             shape=(len(index.ids), width),
         )
-        index.salient = _salient(index.x, index.config.salient_terms)
         index.edges = [{} for _ in index.ids]
         for (i, j), w in zip(arrays["edges"].tolist(), arrays["edge_weight"].tolist(), strict=True):
             index.edges[i][j] = w
@@ -732,15 +601,90 @@ class StoryIndex:
         i = self._by_id.get(article_id)
         return None if i is None else self.stories_by_key[self.label[i]].sid
 
-    def stories(self, only: set[str] | None = None) -> list[Story]:
-        """The stories (all, or those with ids in ``only``), largest first, then by id."""
+    def stories(
+        self, only: set[str] | None = None, threads: dict[str, Thread] | None = None
+    ) -> list[Story]:
+        """The stories (all, or those with ids in ``only``), largest first, then by id.
+
+        Each carries its thread, linked over all the stories of the index (``threads``, when
+        the caller has them from :meth:`threads` already).
+        """
+        threads = self.threads() if threads is None else threads
         out = [
-            self._story(state)
+            replace(self._story(state), thread=threads[state.sid])
             for state in self.stories_by_key.values()
             if only is None or state.sid in only
         ]
         out.sort(key=lambda s: (-len(s.article_ids), s.id))
         return out
+
+    def threads(self) -> dict[str, Thread]:
+        """The thread of every story, by story id (see :mod:`presslens.cluster.threads`)."""
+        states = sorted(self.stories_by_key.values(), key=lambda st: st.sid)
+        summaries: list[StorySummary] = []
+        rows: list[int] = []
+        cols: list[int] = []
+        for n, state in enumerate(states):
+            members = sorted(state.members, key=self._lineage)
+            dates = sorted(d for i in members if (d := self._published(i)) is not None)
+            summaries.append(
+                StorySummary(
+                    story_id=state.sid,
+                    title=self._title(members),
+                    first_published=dates[0] if dates else None,
+                    last_published=dates[-1] if dates else None,
+                    articles=len(members),
+                    first_day=published_day(dates[0]) if dates else None,
+                    last_day=published_day(dates[-1]) if dates else None,
+                )
+            )
+            rows.extend([n] * len(members))
+            cols.extend(members)
+        member_of = sp.csr_matrix(
+            (np.ones(len(rows)), (rows, cols)), shape=(len(states), len(self.ids))
+        )
+        vectors = summary_vectors(member_of @ self.x, SUMMARY_TERMS)
+        return build_threads(
+            summaries,
+            vectors,
+            self.config.thread_threshold,
+            self.config.thread_time_scale_days,
+            self.featurizer.label,
+            self.featurizer.is_entity,
+        )
+
+    def term_sums(self, article_ids: Iterable[str], limit: int) -> dict[str, float]:
+        """The ``limit`` heaviest terms (vocabulary form) of the summed TF-IDF rows of
+        ``article_ids``, with their weights: what a story's summary is made of."""
+        rows = [self._by_id[a] for a in article_ids]
+        if not rows:
+            return {}
+        total = np.asarray(self.x[rows].sum(axis=0)).ravel()
+        top = np.argsort(-total, kind="stable")[:limit]
+        return {self.featurizer.terms[t]: float(total[t]) for t in top if total[t] > 0}
+
+    def _published(self, i: int) -> str | None:
+        """Article ``i``'s ``published`` value when it names a day, else ``None``."""
+        return self.articles[i].published if self.days[i] is not None else None
+
+    def _title(self, members: list[int]) -> str | None:
+        """The title of the story of ``members`` (in lineage order): its most central
+        article's, preferring articles with a title."""
+        size = len(members)
+        key = self.label[members[0]]
+
+        def score(i: int) -> float:
+            if size == 1:
+                return 1.0
+            links = sum(s for j, s in self.edges[i].items() if self.label[j] == key)
+            return round(links / min(size - 1, _MAX_EDGES), 4)
+
+        central = max(
+            range(size),
+            key=lambda k: (self.articles[members[k]].title is not None, score(members[k]), -k),
+        )
+        art = self.articles[members[central]]
+        return art.title or _first_line(art.text)
 
     def _story(self, state: _StoryState) -> Story:
         members = sorted(state.members, key=self._lineage)
@@ -749,27 +693,15 @@ class StoryIndex:
         memberships = [
             self._membership(i, rows[k], total, len(members)) for k, i in enumerate(members)
         ]
-        central = max(
-            range(len(members)),
-            key=lambda k: (self.articles[members[k]].title is not None, memberships[k].score, -k),
-        )
         arts = [self.articles[i] for i in members]
-        title = arts[central].title or _first_line(arts[central].text)
-        dates = sorted(
-            p for a in arts if (p := a.published) is not None and published_day(p) is not None
-        )
-        groups: dict[str, list[Article]] = defaultdict(list)
-        for a in arts:
-            groups[a.syndication_group or a.id].append(a)
-        syndication = tuple(
-            _group(gid, members) for gid, members in sorted(groups.items()) if len(members) > 1
-        )
+        dates = sorted(d for i in members if (d := self._published(i)) is not None)
+        syndication = syndication_groups(arts)
         return Story(
             id=state.sid,
             article_ids=tuple(a.id for a in arts),
-            title=title,
+            title=self._title(members),
             sources=tuple(sorted({a.source for a in arts if a.source})),
-            independent_sources=len(groups),
+            independent_sources=len({a.syndication_group or a.id for a in arts}),
             first_published=dates[0] if dates else None,
             last_published=dates[-1] if dates else None,
             syndication=syndication,
@@ -802,13 +734,22 @@ class StoryIndex:
         )
 
 
+def syndication_groups(articles: Sequence[Article]) -> tuple[SyndicationGroup, ...]:
+    """The syndication groups with several members among a story's ``articles`` (in lineage
+    order), from the articles' syndication fields, by group id."""
+    groups: dict[str, list[Article]] = defaultdict(list)
+    for a in articles:
+        groups[a.syndication_group or a.id].append(a)
+    return tuple(_group(gid, group) for gid, group in sorted(groups.items()) if len(group) > 1)
+
+
 def _group(gid: str, members: Sequence[Article]) -> SyndicationGroup:
     """The syndication group ``gid`` as far as ``members`` (in lineage order) are in a story.
 
     When the group's original is in another story, the story's earliest member stands in for
     it; each copy keeps its similarity with the group's original.
     """
-    original = next((a for a in members if a.original), members[0])
+    original = next((a for a in members if a.is_original), members[0])
     copies = [a for a in members if a is not original]
     return SyndicationGroup(
         id=gid,
@@ -837,7 +778,7 @@ def _light(article: Article) -> Article:
         title=article.title,
         published=article.published,
         syndication_group=article.syndication_group,
-        original=article.original,
+        is_original=article.is_original,
         copy_similarity=article.copy_similarity,
         copy_shared=article.copy_shared,
     )

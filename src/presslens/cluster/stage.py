@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from presslens.cluster.index import StoryIndex
+from presslens.cluster.windows import group_in_windows
 from presslens.codec import pack_state, unpack_state
 from presslens.config import ClusterConfig, Config
 from presslens.errors import ConfigError, StoreError
@@ -48,18 +49,34 @@ class ClusterStage(GroupStage):
         revised: Sequence[Article] = (),
     ) -> Grouping:
         """Place ``articles`` in the index's stories; the stories touched come out, largest
-        first (every story, for an index that was empty)."""
+        first (every story, for an index that was empty), each with its thread, and the
+        untouched stories whose thread changed with their new thread.
+
+        On a cluster (a ``mapper``) with ``cluster.window_days`` set, a corpus that starts
+        from nothing is clustered in time windows instead (:mod:`presslens.cluster.windows`).
+        """
         index: StoryIndex = state
+        if mapper is not None and self.config.window_days and not index.ids:
+            spread = group_in_windows(articles, self.config, mapper)
+            if spread is not None:
+                return spread
         before = {s.sid for s in index.stories_by_key.values()}
+        threads_before = index.threads() if before else {}
         touched = index.add(articles)
         # an article already in a saved index (a run that stopped before its stories were
         # written) is skipped by ``add``; its story must still be written
         touched.update(sid for a in articles if (sid := index.story_of(a.id)) is not None)
         touched |= index.revise(revised)
         after = {s.sid for s in index.stories_by_key.values()}
+        threads = index.threads()
         return Grouping(
-            stories=tuple(index.stories(only=touched)),
+            stories=tuple(index.stories(only=touched, threads=threads)),
             removed=tuple(sorted(before - after)),
+            rethreaded={
+                sid: thread
+                for sid, thread in threads.items()
+                if sid not in touched and threads_before.get(sid) != thread
+            },
             counts=dict(index.counts),
         )
 

@@ -19,11 +19,11 @@ from datetime import date
 import numpy as np
 
 from presslens.compare.facts import Fact, compatible, extract_facts
-from presslens.compare.text import capitalised_names, content_terms
 from presslens.embed import TextEncoder
 from presslens.groups import DisjointSets
 from presslens.model import Article, SentenceRef, published_date
-from presslens.summarize.sentences import split_sentences
+from presslens.text.sentences import split_sentences
+from presslens.text.words import capitalised_names, light_terms
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,7 @@ def build_sentences(articles: Sequence[Article]) -> list[Sent]:
                     source=art.source,
                     # Figures are compared as facts, not as words: a changed number must
                     # not make a sentence look unrelated.
-                    terms=frozenset(t for t in content_terms(text) if not t[:1].isdigit()),
+                    terms=frozenset(t for t in light_terms(text) if not t[:1].isdigit()),
                     names=frozenset(capitalised_names(text)),
                     facts=tuple(extract_facts(text, published)),
                     published=published,

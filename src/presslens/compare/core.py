@@ -14,14 +14,7 @@ from presslens.compare.discrepancies import find_discrepancies
 from presslens.compare.framing import framing
 from presslens.config import CompareConfig
 from presslens.embed import TextEncoder
-from presslens.model import (
-    AlignedGroup,
-    Correction,
-    Omission,
-    Story,
-    StoryDocs,
-    UniqueInfo,
-)
+from presslens.model import AlignedGroup, Correction, Omission, Story, StoryArticles, UniqueInfo
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +28,7 @@ class Comparison:
 
 
 def compare(
-    docs: StoryDocs, config: CompareConfig | None = None, encoder: TextEncoder | None = None
+    docs: StoryArticles, config: CompareConfig | None = None, encoder: TextEncoder | None = None
 ) -> Comparison:
     """Compare the articles of ``docs`` and return the story with its comparison sections.
 
@@ -95,7 +88,7 @@ def compare(
     return Comparison(story, len(sents), al.candidate_pairs, al.all_pairs)
 
 
-def corrections(docs: StoryDocs) -> tuple[Correction, ...] | None:
+def corrections(docs: StoryArticles) -> tuple[Correction, ...] | None:
     """Every revision of the story's articles as a correction by its outlet, oldest first;
     ``None`` when no article of the story changed after it was first read."""
     out = [
@@ -109,8 +102,8 @@ def corrections(docs: StoryDocs) -> tuple[Correction, ...] | None:
 
 
 def compare_story(
-    docs: StoryDocs, config: CompareConfig | None = None, encoder: TextEncoder | None = None
-) -> StoryDocs:
+    docs: StoryArticles, config: CompareConfig | None = None, encoder: TextEncoder | None = None
+) -> StoryArticles:
     """``docs`` with its story's ``alignment``, ``unique``, ``omissions``, ``discrepancies``,
     ``framing`` and (when an article was changed after it was first read) ``corrections``
     filled in."""
@@ -132,7 +125,7 @@ def _groups(sents: list[Sent], al: Alignment) -> tuple[AlignedGroup, ...]:
 
 
 def _unique(
-    docs: StoryDocs, sents: list[Sent], al: Alignment, min_terms: int
+    docs: StoryArticles, sents: list[Sent], al: Alignment, min_terms: int
 ) -> tuple[UniqueInfo, ...]:
     """Sentences whose information no other independent source carries."""
     shared: set[int] = set()
@@ -152,7 +145,7 @@ def _unique(
 
 
 def _omissions(
-    docs: StoryDocs,
+    docs: StoryArticles,
     sents: list[Sent],
     groups: tuple[AlignedGroup, ...],
     n_sources: int,

@@ -38,11 +38,11 @@ from rapidfuzz import fuzz
 
 from presslens.compare.align import Pair, Sent, cosine_containment
 from presslens.compare.facts import NUMBER_WORDS, Fact, compatible
-from presslens.compare.text import STOPWORDS, content_terms, word_spans
 from presslens.embed import TextEncoder
 from presslens.groups import DisjointSets
 from presslens.model import Discrepancy, DiscrepancyValue, SentenceRef
-from presslens.words import MONTHS, WEEKDAYS, light_stem
+from presslens.text.dates import MONTHS, WEEKDAYS
+from presslens.text.words import FUNCTION_WORDS, light_stem, light_terms, word_spans
 
 _KIND = {"date": "date", "role": "role", "name": "name"}
 # Content words either side of a figure that describe what it counts (used to name a
@@ -191,8 +191,8 @@ _COUNTED = "counted"
 
 def _window(sent: Sent, fact: Fact) -> set[str]:
     text = sent.ref.text
-    before = content_terms(text[: fact.start])[-_WINDOW:]
-    after = content_terms(text[fact.end :])[:_WINDOW]
+    before = light_terms(text[: fact.start])[-_WINDOW:]
+    after = light_terms(text[fact.end :])[:_WINDOW]
     return {t for t in [*before, *after] if not t[:1].isdigit() and t not in _DATE_WORDS}
 
 
@@ -223,7 +223,7 @@ def _near_names(sent: Sent, fact: Fact) -> frozenset[str]:
         ):
             continue  # the first word of the sentence
         word = light_stem(m.group(1))
-        if word not in _NOT_NAMES and word not in STOPWORDS:
+        if word not in _NOT_NAMES and word not in FUNCTION_WORDS:
             out.add(word)
     return frozenset(out)
 
@@ -279,7 +279,7 @@ def _local_context(sent: Sent, fact: Fact, idf: dict[str, float]) -> dict[str, f
         if fact.start <= start < fact.end:
             continue
         t = light_stem(word)
-        if len(t) <= 1 or t in STOPWORDS or t in _DATE_WORDS or t[:1].isdigit():
+        if len(t) <= 1 or t in FUNCTION_WORDS or t in _DATE_WORDS or t[:1].isdigit():
             continue
         distance = first - i if i < first else i - after + 1
         weight = idf.get(t, 0.0) / (1.0 + (distance - 1) / _DECAY_WORDS)
@@ -707,7 +707,7 @@ def _subject(sents: Sequence[Sent], occs: list[Occurrence]) -> str:
     # Ties broken by the word itself: the window's words come from a set, whose order
     # changes with the hash seed.
     ranked = sorted(words.items(), key=lambda wc: (-wc[1], wc[0]))
-    common = [w for w, c in ranked if c > 1 and w not in STOPWORDS][:3]
+    common = [w for w, c in ranked if c > 1 and w not in FUNCTION_WORDS][:3]
     return " ".join(common) if common else sents[occs[0][0]].facts[occs[0][1]].quantity
 
 

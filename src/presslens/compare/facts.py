@@ -19,13 +19,12 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from functools import lru_cache
+from datetime import date, timedelta
 
-from presslens.compare.text import STOPWORDS
 from presslens.model import calendar_date
-from presslens.summarize.sentences import dateline_end
-from presslens.words import MONTHS, WEEKDAYS, light_stem
+from presslens.text.dates import MONTHS, WEEKDAYS, resolve
+from presslens.text.sentences import dateline_end
+from presslens.text.words import FUNCTION_WORDS, light_stem
 
 _SMALL = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -443,7 +442,7 @@ def _count_noun(w1: str, w2: str | None) -> str | None:
         return w2.lower()  # "2,400 striking dockers", "19 other states": the noun is second
     if w1.lower() in _COUNT_ADJECTIVES and w2:
         return w2.lower() if nounish(w2) and w2.lower() not in _COUNT_NOUN_BLOCK else None
-    if w1.lower() in STOPWORDS or w1.lower() in _COUNT_NOUN_BLOCK:
+    if w1.lower() in FUNCTION_WORDS or w1.lower() in _COUNT_NOUN_BLOCK:
         return None
     if not nounish(w1) and w1[:1].isupper() and w2 and w2[:1].isupper() and nounish(w2):
         return w2.lower()  # "27 Russian Officers" in a headline-cased phrase
@@ -499,7 +498,7 @@ def _durations(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
                 if head is None:
                     head = next(
                         (w.group() for w in after if w.group()[:1].islower()
-                         and w.group().lower() not in STOPWORDS), None,
+                         and w.group().lower() not in FUNCTION_WORDS), None,
                     )  # fmt: skip
                 if head:
                     h = head.lower()
@@ -518,7 +517,7 @@ def _durations(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
                 key = f"duration:{cls}"
         if key is None and not hyphenated:
             state = _FOR_BEFORE.search(s, max(0, m.start() - 40), m.start())
-            if state and state.group("word").lower() not in STOPWORDS:
+            if state and state.group("word").lower() not in FUNCTION_WORDS:
                 subject = state.group("word").lower()
                 key = f"duration:for:{light_stem(subject)}"
         if quantity == "age":
@@ -535,7 +534,7 @@ def _durations(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
             continue
         name = m.group("name")
         last = name.split()[-1]
-        if last.lower() in STOPWORDS or last.lower() in MONTHS:
+        if last.lower() in FUNCTION_WORDS or last.lower() in MONTHS:
             continue
         if len(name.split()) < 2 and not _LOWER_WORD_AFTER.match(s, m.end()):
             continue  # a lone capitalised word is a name only before a verb ("Weiner, 46, is")
@@ -618,11 +617,11 @@ def _holder_name(s: str, start: int) -> str:
     clause_start = ends[-1].end() if ends else dateline_end(s)
     for m in reversed(list(_HOLDER.finditer(before, clause_start))):
         word = m.group().lower()
-        if word in STOPWORDS or word in MONTHS or word in WEEKDAYS:
+        if word in FUNCTION_WORDS or word in MONTHS or word in WEEKDAYS:
             continue
         title = _FIRST_OR_TITLE_BEFORE.search(before, max(0, m.start() - 20), m.start())
         first = title.group("first") if title else None
-        person = title is not None and (first is None or first.lower() not in STOPWORDS)
+        person = title is not None and (first is None or first.lower() not in FUNCTION_WORDS)
         if person or _POSSESSIVE_AFTER.match(before, m.end()):
             return m.group()
     return ""
@@ -737,7 +736,7 @@ def _distant_noun(s: str, pos: int) -> tuple[str | None, int]:
         lw = w.group().lower().rstrip(".")
         if lw in _COUNT_ADJECTIVES:
             continue
-        if lw in STOPWORDS or lw in _COUNT_NOUN_BLOCK or s[pos + w.start() - 1] in ",;:(":
+        if lw in FUNCTION_WORDS or lw in _COUNT_NOUN_BLOCK or s[pos + w.start() - 1] in ",;:(":
             break
         if w.group()[:1].islower() and (
             lw in _COUNT_NOUNS or (lw.endswith("s") and not lw.endswith("ss") and len(lw) > 3)
@@ -762,7 +761,7 @@ def _of_head(after: str) -> str | None:
     words: list[str] = []
     for w in m.group("words").split():
         lw = w.lower()
-        if lw in STOPWORDS or lw.endswith("ed"):
+        if lw in FUNCTION_WORDS or lw.endswith("ed"):
             break
         words.append(lw)
     return light_stem(words[-1].replace("-", "")) if words else None
@@ -774,7 +773,7 @@ def _counted(unit: str, modifiers: list[str], after: str) -> str | None:
     mods = {
         light_stem(w.lower().replace("-", ""))
         for w in modifiers
-        if w.lower() not in STOPWORDS and w.lower() not in _NOT_MODIFIERS and w[:1].isalpha()
+        if w.lower() not in FUNCTION_WORDS and w.lower() not in _NOT_MODIFIERS and w[:1].isalpha()
     }
     of = _of_head(after)
     if of:
@@ -792,9 +791,9 @@ _COMPOUND_RE = re.compile(
 def _compound_counts(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
     for m in _COMPOUND_RE.finditer(s):
         unit, head = m.group("unit").lower(), m.group("head").lower()
-        if _overlaps(m.start(), m.end("unit"), taken) or unit in STOPWORDS or unit == "plus":
+        if _overlaps(m.start(), m.end("unit"), taken) or unit in FUNCTION_WORDS or unit == "plus":
             continue
-        if head in STOPWORDS:
+        if head in FUNCTION_WORDS:
             continue
         value = parse_number(m.group("num"))
         if value is None or m.group("num").lower() in _SCALES:
@@ -873,7 +872,7 @@ def _tallies(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
             continue
         after = _WORD_AFTER.match(s, m.end())
         word = after.group(1) if after else ""
-        if word and word.lower() not in STOPWORDS and not _TALLY_WORDS.fullmatch(word):
+        if word and word.lower() not in FUNCTION_WORDS and not _TALLY_WORDS.fullmatch(word):
             continue  # "25 to 30 people voted": a range of a count
         a, b = int(m.group("a")), int(m.group("b"))
         norm = f"{a}-{b}"
@@ -912,16 +911,9 @@ _RELATIVE_RE = re.compile(
 )
 
 
-@lru_cache(maxsize=4096)
-def _dateparse(expr: str, base: date) -> date | None:
-    import dateparser
-
-    settings = {
-        "RELATIVE_BASE": datetime(base.year, base.month, base.day),
-        "PREFER_DATES_FROM": "past",
-    }
-    got = dateparser.parse(expr, languages=["en"], settings=settings)
-    return got.date() if got is not None else None
+def _day(expression: str, base: date) -> date | None:
+    found = resolve(expression, base)
+    return None if found is None else found[0]
 
 
 def _day_fact(value: str, start: int, end: int, lo: date, hi: date) -> Fact:
@@ -990,14 +982,14 @@ def _dates(s: str, published: date | None, out: list[Fact], taken: list[tuple[in
         back = (published.weekday() - wd) % 7
         if prefix == "last" and back == 0:
             back = 7
-        d = _dateparse(m.group("wd"), published) if back else published
+        d = _day(m.group("wd"), published) if back else published
         if d is None or (published - d).days % 7 != back:
             d = published - timedelta(days=back)
         add(dataclasses.replace(_day_fact(m.group(0), m.start("wd"), m.end(), d, d),
                                 relative_day=True))  # fmt: skip
     if published is not None:
         for m in _RELATIVE_RE.finditer(s):
-            d = _dateparse(m.group(0).lower(), published)
+            d = _day(m.group(0).lower(), published)
             if d is None:
                 continue
             # "last week" or "three months ago" names a stretch, not a day: half the unit

@@ -15,7 +15,6 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from presslens.compare.align import Sent
-from presslens.compare.text import STOPWORDS, words
 from presslens.model import (
     Article,
     Distancing,
@@ -25,7 +24,8 @@ from presslens.model import (
     Quote,
     Voices,
 )
-from presslens.summarize.sentences import SENTENCE_END, strip_dateline
+from presslens.text.sentences import SENTENCE_END, strip_dateline
+from presslens.text.words import FUNCTION_WORDS, words
 
 _DISTANCING = re.compile(
     r"\b(?P<marker>so[- ]called|alleged(?:ly)?|purported(?:ly)?|self[- ]styled|supposed(?:ly)?|"
@@ -222,7 +222,7 @@ def _ngrams(text: str) -> Iterable[str]:
     for n in (1, 2, 3):
         for i in range(len(toks) - n + 1):
             gram = toks[i : i + n]
-            if gram[0] in STOPWORDS or gram[-1] in STOPWORDS:
+            if gram[0] in FUNCTION_WORDS or gram[-1] in FUNCTION_WORDS:
                 continue
             if any(t.isdigit() for t in gram) or len(gram[0]) < 2 or len(gram[-1]) < 2:
                 continue
@@ -337,7 +337,7 @@ def _voices_light(sents: Sequence[Sent]) -> list[tuple[str, str, bool]]:
         names = [
             m.group()
             for m in _NAME.finditer(around)
-            if m.group().split()[0].lower() not in STOPWORDS
+            if m.group().split()[0].lower() not in FUNCTION_WORDS
         ]
         if names:
             speaker = min(names, key=lambda n: abs(around.find(n) - 90))

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from presslens.compare.core import compare_story
 from presslens.config import CompareConfig, Config
 from presslens.embed import TextEncoder
-from presslens.model import StoryDocs
+from presslens.model import StoryArticles
 from presslens.pipeline import Scope, StoryStage, contract, register
 
 
@@ -43,7 +43,7 @@ class CompareStage(StoryStage):
         """Build from the run's ``[compare]`` section."""
         return cls(config.compare)
 
-    def run(self, items: Iterable[StoryDocs]) -> Iterator[StoryDocs]:
+    def run(self, items: Iterable[StoryArticles]) -> Iterator[StoryArticles]:
         """Yield each story with its comparison sections filled in."""
         for docs in items:
             yield compare_story(docs, self.config, self.encoder)

@@ -13,7 +13,7 @@ import re
 from presslens.errors import InputError
 from presslens.ingest.dates import normalise_date
 from presslens.model import Article
-from presslens.words import MONTHS
+from presslens.text.dates import MONTHS
 
 _MONTH = "(?i:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + ")"
 # "27 March 2024", "March 28, 2024", "2024-03-27": a whole date with its year.

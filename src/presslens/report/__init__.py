@@ -125,17 +125,35 @@ class Report:
         return self.run.to_dict(len(self.articles), stories)
 
     def write(
-        self, out_dir: str | Path, formats: Iterable[str] = ("json", "html", "md")
+        self,
+        out_dir: str | Path,
+        formats: Iterable[str] = ("json", "html", "md"),
+        shard_size: int = 10_000,
     ) -> dict[str, Path]:
-        """Write the report in ``formats`` under ``out_dir``; return format → path written."""
+        """Write the report in ``formats`` under ``out_dir``; return format → path written.
+
+        ``shards`` writes ``shards/articles-NNNNN.jsonl.gz`` and ``shards/stories-NNNNN.jsonl.gz``
+        (``shard_size`` records each; the records of report.json) and ``shards/run.json``;
+        ``parquet`` and ``csv`` write the tables of :mod:`presslens.report.tables`.
+        """
         from presslens.report.markdown import render_markdown
         from presslens.report.site import write_static_site
 
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
-        doc = self.to_dict()
+        formats = tuple(formats)
+        doc = self.to_dict() if {"json", "jsonl", "html", "md"} & set(formats) else None
         written: dict[str, Path] = {}
         for fmt in formats:
+            if fmt == "shards":
+                written[fmt] = self._write_shards(out / "shards", shard_size)
+                continue
+            if fmt in ("parquet", "csv"):
+                from presslens.report.tables import write_tables
+
+                written[fmt] = write_tables(self.articles, self.stories or (), out / fmt, fmt)
+                continue
+            assert doc is not None
             if fmt == "json":
                 p = out / "report.json"
                 p.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -153,6 +171,26 @@ class Report:
                 raise ValueError(f"unknown report format {fmt!r}")
             written[fmt] = p
         return written
+
+    def _write_shards(self, folder: Path, size: int) -> Path:
+        """The report's records as gzipped JSON Lines, ``size`` a file, and its run."""
+        import gzip
+
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("*.jsonl.gz"):
+            old.unlink()
+        parts: dict[str, list[Any]] = {
+            "articles": [article_to_dict(a) for a in self.articles],
+            "stories": [to_jsonable(s) for s in self.stories or ()],
+        }
+        for name, records in parts.items():
+            for n, lo in enumerate(range(0, len(records), size)):
+                with gzip.open(folder / f"{name}-{n:05d}.jsonl.gz", "wt", encoding="utf-8") as fh:
+                    for record in records[lo : lo + size]:
+                        fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        head = {"schema": SCHEMA_ID, "run": self.run_dict()}
+        (folder / "run.json").write_text(json.dumps(head, indent=1) + "\n", encoding="utf-8")
+        return folder
 
 
 @cache

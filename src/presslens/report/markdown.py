@@ -34,6 +34,14 @@ def render_markdown(doc: Mapping[str, Any]) -> str:
             if "independent_sources" in s:
                 out.append(f"Independent sources: {s['independent_sources']}  ")
             out.append("Articles: " + ", ".join(md_escape(a) for a in s["article_ids"]))
+            thread = s.get("thread") or {}
+            if len(thread.get("stories") or []) > 1:
+                out.append(f"Thread: {md_escape(thread.get('title') or thread['id'])}")
+                for ts in thread["stories"]:
+                    day = md_escape((ts.get("first_published") or "undated")[:10])
+                    here = " (this story)" if ts["story_id"] == s["id"] else ""
+                    title = md_escape(ts.get("title") or ts["story_id"])
+                    out.append(f"- {day} · {title}{here}")
             for b in s.get("brief") or []:
                 out.append(f"- {md_escape(b['text'])} [{md_escape(', '.join(b['cites']))}]")
             out.append("")

@@ -29,7 +29,7 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         out["extraction"] = article.extraction
     if article.syndication_group is not None:
         out["syndication_group"] = article.syndication_group
-        out["original"] = bool(article.original)
+        out["original"] = bool(article.is_original)
     if article.extra:
         out["extra"] = to_jsonable(article.extra)
     if article.revisions:

@@ -207,48 +207,14 @@ def article_marks(
     return quotes + outside
 
 
-_WORD = re.compile(r"\w+")
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.casefold()) if len(w) > 2}
-
-
-def brief_evidence(
-    story: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any]]
-) -> list[dict[str, str]]:
-    """For each brief sentence, the sentence of each cited article that carries it.
-
-    The sentence the brief took is known by its offsets (into the article's text, or its
-    title when the brief sentence is a headline); for the other cited articles it is the
-    sentence (or headline) sharing the most words with the brief sentence.
-    """
-    from presslens.summarize.sentences import split_sentences
-
-    # each cited article's sentences with their word sets, made once for all brief sentences
-    sentences: dict[str, list[tuple[str, set[str]]]] = {}
-    out: list[dict[str, str]] = []
-    for b in story.get("brief") or []:
-        want = _words(b.get("text", ""))
-        found: dict[str, str] = {}
-        for aid in b.get("cites", []):
-            art = articles.get(aid)
-            if art is None:
-                continue
-            text = art["text"]
-            title = art.get("title") or ""
-            if aid == b.get("article_id") and isinstance(b.get("start"), int):
-                located = title if b.get("located_in") == "title" else text
-                found[aid] = located[b["start"] : b["end"]]
-                continue
-            if aid not in sentences:
-                sentences[aid] = [(title, _words(title))] if title else []
-                sentences[aid] += [(text[s:e], _words(text[s:e])) for s, e in split_sentences(text)]
-            best = max(sentences[aid], key=lambda sw: len(want & sw[1]), default=("", set()))[0]
-            if best:
-                found[aid] = best
-        out.append(found)
-    return out
+def brief_evidence(story: Mapping[str, Any]) -> list[dict[str, str]]:
+    """For each brief sentence, the sentence of each cited article that carries it, as the
+    brief stage found it (a story stored before brief sentences carried their evidence
+    shows none)."""
+    return [
+        {e["article_id"]: e["text"] for e in b.get("evidence") or []}
+        for b in story.get("brief") or []
+    ]
 
 
 def render(template: str, links: Links, **context: Any) -> str:
@@ -390,7 +356,7 @@ def story_context(
         "has_support": bool(story.get("alignment")),
         "quotes_by_speaker": sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0])),
         "chart": coverage_chart(arts.values()),
-        "evidence": brief_evidence(story, arts),
+        "evidence": brief_evidence(story),
         "corrected": corrected_values(story),
     }
 

@@ -77,7 +77,7 @@ def _articles(articles: Sequence[Article]) -> Iterator[dict[str, Any]]:
             "origin": a.origin,
             "word_count": a.word_count,
             "syndication_group": a.syndication_group,
-            "original": a.original,
+            "original": a.is_original,
             "text": a.text,
         }
 

@@ -257,7 +257,7 @@ def _article(row: tuple[Any, ...]) -> Article:
         cleaned=bool(cleaned),
         extra=json.loads(extra),
         syndication_group=group,
-        original=None if original is None else bool(original),
+        is_original=None if original is None else bool(original),
         revisions=tuple(from_jsonable(Revision, r) for r in json.loads(revisions)),
     )
 
@@ -486,7 +486,7 @@ class Store(WatchTables):
                     int(article.cleaned),
                     _dumps(article.extra),
                     article.syndication_group,
-                    None if article.original is None else int(article.original),
+                    None if article.is_original is None else int(article.is_original),
                     _now(),
                 ),
             )
@@ -884,14 +884,16 @@ class Store(WatchTables):
         syndication: Iterable[Article] = (),
         stories: Iterable[Mapping[str, Any]] = (),
         removed: Iterable[str] = (),
+        rethreaded: Mapping[str, Mapping[str, Any]] | None = None,
         run: Mapping[str, Any] | None = None,
         revised: Iterable[str] = (),
     ) -> None:
         """Write everything an ingest decided, in one transaction: the stages' state, the
-        articles' new syndication fields, the stories touched, the stories merged away, the
-        run summary, and that the ``revised`` articles (new versions) are analysed again.  A
-        run killed before this leaves the store as it was, with its new articles in no story
-        and its new versions pending; the next ingest finds them and places them."""
+        articles' new syndication fields, the stories touched, the new ``thread`` of stored
+        stories whose thread alone changed, the stories merged away, the run summary, and that
+        the ``revised`` articles (new versions) are analysed again.  A run killed before this
+        leaves the store as it was, with its new articles in no story and its new versions
+        pending; the next ingest finds them and places them."""
         docs = [self._story_row(s) for s in stories]
         now = _now()
         with self._write() as conn:
@@ -909,7 +911,7 @@ class Store(WatchTables):
                     "UPDATE articles SET syndication_group = ?, original = ? WHERE id = ?",
                     (
                         _scrub_opt(a.syndication_group),
-                        None if a.original is None else int(a.original),
+                        None if a.is_original is None else int(a.is_original),
                         a.id,
                     ),
                 )
@@ -921,6 +923,16 @@ class Store(WatchTables):
             conn.executemany(
                 "UPDATE articles SET revised_pending = 0 WHERE id = ?", [(i,) for i in revised]
             )
+            for story_id, thread in (rethreaded or {}).items():
+                row = conn.execute(
+                    "SELECT doc FROM stories WHERE id = ?", (_scrub(story_id),)
+                ).fetchone()
+                if row is not None:
+                    story = {**json.loads(row[0]), "thread": thread}
+                    conn.execute(
+                        "UPDATE stories SET doc = ?, updated_at = ? WHERE id = ?",
+                        (_dumps(story), now, _scrub(story_id)),
+                    )
             if run is not None:
                 conn.execute(
                     "INSERT INTO runs (recorded_at, summary) VALUES (?, ?)", (now, _dumps(run))

@@ -394,10 +394,10 @@ def create_app(
     ``threads`` how many threads (each with its own connection) do that work.
     """
     site = Site(Path(db), query_budget=query_budget, threads=threads)
-    # Story pages split the cited articles into sentences, and that package imports
+    # Story pages split the cited articles into sentences, and the text layer imports
     # scikit-learn: seconds of work, under the import lock, that the first story page
     # requested would otherwise pay while every other thread waited for the same import.
-    importlib.import_module("presslens.summarize.sentences")
+    importlib.import_module("presslens.text.sentences")
     css = stylesheet()
     page_common = {"static": False, "script": True, "css": css}
 

@@ -1,0 +1,78 @@
+"""Sparse similarity graphs shared by stories and threads: strongest edges, average linkage."""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+#: Links weaker than this are not kept, between articles or between stories: they cannot lift
+#: an average to any useful threshold, and dropping them keeps the graphs sparse.
+EDGE_FLOOR = 0.04
+
+
+def strongest(
+    rows: npt.NDArray[np.int64], cols: npt.NDArray[np.int64], score: npt.NDArray[Any], k: int
+) -> npt.NDArray[np.int64]:
+    """Positions of each row's ``k`` highest-scoring pairs (ties to the smaller column).
+
+    Ordered by row, then strongest first, so edges are added in the same order whatever the
+    input order of the pairs.
+    """
+    order = np.lexsort((cols, -score, rows))
+    ranked = rows[order]
+    rank = np.arange(len(ranked)) - np.searchsorted(ranked, ranked, side="left")
+    return order[rank < k]
+
+
+def average_linkage(
+    n: int,
+    edges: Sequence[Mapping[int, float]],
+    threshold: float,
+    order: Callable[[int], Any],
+) -> list[int]:
+    """Group ``n`` nodes by average linkage over a sparse graph; return each node's root.
+
+    ``edges[i]`` maps neighbour to similarity (symmetric; a missing edge counts as 0).  Two
+    groups join while the mean similarity over all their cross pairs reaches ``threshold``,
+    the strongest pair first; a group's root is its member that sorts first by ``order``.
+    The result does not depend on the order of ``edges``' entries.
+    """
+    root = list(range(n))
+    members: dict[int, list[int]] = {i: [i] for i in range(n)}
+    links: dict[int, dict[int, float]] = {i: dict(edges[i]) for i in range(n)}
+    version = [0] * n
+    heap: list[tuple[float, Any, Any, int, int, int, int]] = []
+
+    def push(a: int) -> None:
+        for b, total in links[a].items():
+            avg = total / (len(members[a]) * len(members[b]))
+            if avg >= threshold:
+                x, y = (a, b) if order(a) <= order(b) else (b, a)
+                heapq.heappush(heap, (-avg, order(x), order(y), x, y, version[x], version[y]))
+
+    for a in range(n):
+        push(a)
+    while heap:
+        _, _, _, a, b, va, vb = heapq.heappop(heap)
+        if a not in members or b not in members or version[a] != va or version[b] != vb:
+            continue
+        # `a` sorts first, so it stays the root; `b`'s links move over to it
+        members[a].extend(members.pop(b))
+        for c, total in links.pop(b).items():
+            if c == a:
+                continue
+            links[a][c] = links[a].get(c, 0.0) + total
+            links[c][a] = links[c].get(a, 0.0) + total
+            del links[c][b]
+        links[a].pop(b, None)
+        version[a] += 1
+        version[b] += 1
+        push(a)
+    for r, group in members.items():
+        for i in group:
+            root[i] = r
+    return root
