@@ -330,11 +330,11 @@ def test_empty_input_gives_no_stories() -> None:
 def test_stage_yields_story_docs_with_annotated_articles() -> None:
     arts, _ = _quake_articles()
     out = list(ClusterStage.from_config(Config()).run(_syndicated(arts)))
-    assert len(out) == 2 and all(isinstance(sd, StoryArticles) for sd in out)
-    assert sorted(a.id for sd in out for a in sd.articles) == sorted(a.id for a in arts)
-    assert all(a.syndication_group for sd in out for a in sd.articles)
-    for sd in out:
-        assert tuple(a.id for a in sd.articles) == sd.story.article_ids
+    assert len(out) == 2 and all(isinstance(bundle, StoryArticles) for bundle in out)
+    assert sorted(a.id for bundle in out for a in bundle.articles) == sorted(a.id for a in arts)
+    assert all(a.syndication_group for bundle in out for a in bundle.articles)
+    for bundle in out:
+        assert tuple(a.id for a in bundle.articles) == bundle.story.article_ids
 
 
 def test_features() -> None:

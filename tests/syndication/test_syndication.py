@@ -323,15 +323,15 @@ def test_cluster_stage_keeps_the_groups_of_the_syndication_stage() -> None:
     out = list(ClusterStage.from_config(Config()).run(marked))
     kept = {
         a.id: a.syndication_group
-        for sd in out
-        if isinstance(sd, StoryArticles)
-        for a in sd.articles
+        for bundle in out
+        if isinstance(bundle, StoryArticles)
+        for a in bundle.articles
     }
     assert kept == {a.id: a.syndication_group for a in marked}
     # a group set upstream is trusted, not recomputed: an unrelated text stays in it
     planted = [replace(a, syndication_group="g-up") if a.id == "unrelated" else a for a in marked]
     planted = [replace(a, syndication_group="g-up") if a.id == "orig" else a for a in planted]
     regrouped = list(ClusterStage.from_config(Config()).run(planted))
-    groups = {a.id: a.syndication_group for sd in regrouped for a in sd.articles}
+    groups = {a.id: a.syndication_group for bundle in regrouped for a in bundle.articles}
     assert groups["unrelated"] == groups["orig"]
     assert groups["copy-edit"] != groups["orig"]

@@ -42,7 +42,7 @@ def compare(
         encoder = None
     elif encoder is None:
         encoder = embed.default_embedder("comparison with --embed")
-    al = align(
+    alignment = align(
         sents,
         threshold=cfg.align_threshold,
         min_terms=cfg.min_terms,
@@ -52,17 +52,17 @@ def compare(
         encoder=encoder,
         embed_weight=cfg.embed_align_weight,
     )
-    groups = _groups(sents, al)
+    groups = _groups(sents, alignment)
     n_sources = len({s.group for s in sents})
     story = dataclasses.replace(
         docs.story,
         alignment=groups,
-        unique=_unique(docs, sents, al, cfg.min_terms) if n_sources > 1 else (),
+        unique=_unique(docs, sents, alignment, cfg.min_terms) if n_sources > 1 else (),
         omissions=_omissions(docs, sents, groups, n_sources, cfg.omission_min_share),
         discrepancies=tuple(
             find_discrepancies(
                 sents,
-                al.pairs,
+                alignment.pairs,
                 min_similarity=(
                     cfg.discrepancy_threshold
                     if encoder is None
@@ -85,7 +85,7 @@ def compare(
         ),
         corrections=corrections(docs),
     )
-    return Comparison(story, len(sents), al.candidate_pairs, al.all_pairs)
+    return Comparison(story, len(sents), alignment.candidate_pairs, alignment.all_pairs)
 
 
 def corrections(docs: StoryArticles) -> tuple[Correction, ...] | None:
@@ -110,9 +110,9 @@ def compare_story(
     return dataclasses.replace(docs, story=compare(docs, config, encoder).story)
 
 
-def _groups(sents: list[Sent], al: Alignment) -> tuple[AlignedGroup, ...]:
+def _groups(sents: list[Sent], alignment: Alignment) -> tuple[AlignedGroup, ...]:
     out = []
-    for k, members in enumerate(al.groups):
+    for k, members in enumerate(alignment.groups):
         out.append(
             AlignedGroup(
                 id=f"g{k}",
@@ -125,11 +125,11 @@ def _groups(sents: list[Sent], al: Alignment) -> tuple[AlignedGroup, ...]:
 
 
 def _unique(
-    docs: StoryArticles, sents: list[Sent], al: Alignment, min_terms: int
+    docs: StoryArticles, sents: list[Sent], alignment: Alignment, min_terms: int
 ) -> tuple[UniqueInfo, ...]:
     """Sentences whose information no other independent source carries."""
     shared: set[int] = set()
-    for members in al.groups:
+    for members in alignment.groups:
         if len({sents[i].group for i in members}) > 1:
             shared.update(members)
     by_article: dict[str, list[int]] = defaultdict(list)
