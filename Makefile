@@ -41,7 +41,7 @@ unit: setup browser
 
 # The quality gate alone: a slice of each DEV benchmark against tests/quality/floors.toml.
 gate: setup
-	$(BIN)/python -m pytest -q tests/quality
+	$(BIN)/python -m pytest -q -rP tests/quality
 
 test: lint typecheck unit
 

@@ -427,6 +427,8 @@ def test_quality_floor(name: str, benchdata_dir: Path, tmp_path: Path) -> None:
         f"{pinned['digest']}): measure the new slice and pin its digest and floors on purpose"
     )
     figures = measure(got.data, tmp_path)
+    # shown by `make gate` (pytest -rP): the figures themselves, not only pass or fail
+    print(f"{name}: " + ", ".join(f"{k} {v:.4f}" for k, v in sorted(figures.items())))
     problems = shortfalls(name, figures, pinned)
     slice_doc = (make_slice.__doc__ or "").strip()
     assert not problems, "\n".join([*problems, f"slice: {slice_doc}", f"measured: {figures}"])
