@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,8 +16,8 @@ import pytest
 
 import presslens
 from presslens import engine
-from presslens.errors import ExecutorError
-from presslens.executors import Executor
+from presslens.errors import ExecutorError, InputError, MissingDependencyError, PresslensError
+from presslens.executors import Executor, RemoteError
 from presslens.executors.local import InProcess
 from presslens.executors.processes import LocalProcesses
 from presslens.quotes.load import load_nlp
@@ -85,6 +86,32 @@ def test_the_model_loads_once_per_worker() -> None:
         per_worker.setdefault(pid, set()).add(misses)
     assert len(per_worker) == 2 and os.getpid() not in per_worker
     assert all(m == {1} for m in per_worker.values())
+
+
+def _refuses(item: int) -> int:
+    if item == 1:
+        raise InputError(f"item {item} cannot be read")
+    return item
+
+
+def _needs_a_package(item: int) -> int:
+    raise MissingDependencyError("nosuchpackage", "extra", f"item {item}")
+
+
+@pytest.mark.parametrize("executor", [InProcess, lambda: LocalProcesses(2)])
+def test_a_presslens_error_in_the_work_is_raised_as_itself(
+    executor: Callable[[], Executor],
+) -> None:
+    with executor() as ex, pytest.raises(InputError, match="item 1 cannot be read") as info:
+        ex.map(_refuses, [0, 1])
+    assert not isinstance(info.value, RemoteError)
+
+
+def test_a_presslens_error_that_cannot_be_rebuilt_comes_back_with_its_message() -> None:
+    with LocalProcesses(2) as ex, pytest.raises(PresslensError) as info:
+        ex.map(_needs_a_package, [0, 1])
+    assert "needs the optional package 'nosuchpackage'" in str(info.value)
+    assert not isinstance(info.value, RemoteError)
 
 
 @pytest.mark.slow

@@ -6,7 +6,8 @@ item: a map of one item while none is running is done here, since starting a wor
 more than the item (a small input never starts any).  The driver knows which item each
 worker holds: when a worker dies (killed, out of memory) its item goes to a fresh worker, up
 to ``retries`` times, after which the run stops with a message naming the item.  An exception
-raised by the work itself is a fault, not bad luck, and is not retried.
+raised by the work itself is not bad luck and is not retried: a presslens error is raised
+here as itself (as in this process), any other as a :class:`RemoteError`.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from presslens import errors
 from presslens.errors import ExecutorError, PresslensError
 from presslens.executors import Executor, OnResult, RemoteError, call
 
@@ -58,10 +60,27 @@ def _serve(conn: Connection) -> None:
         try:
             assert fn is not None
             result = call(fn, shared, item)
+        except PresslensError as exc:
+            # the class's name and the message as text, not the exception: one whose
+            # __init__ takes other arguments (MissingDependencyError) cannot be unpickled
+            conn.send(("presslens", index, (type(exc).__name__, str(exc))))
         except BaseException:
             conn.send(("error", index, traceback.format_exc()))
         else:
             conn.send(("ok", index, result))
+
+
+def _rebuild(name: str, message: str) -> PresslensError:
+    """The presslens error a worker raised, as the driver raises it: the same class when it
+    is one of :mod:`presslens.errors` built from a message alone, else a PresslensError with
+    the same message."""
+    cls = getattr(errors, name, None)
+    if isinstance(cls, type) and issubclass(cls, PresslensError):
+        try:
+            return cls(message)
+        except TypeError:
+            pass
+    return PresslensError(message)
 
 
 @dataclass
@@ -153,7 +172,7 @@ class LocalProcesses(Executor):
                         continue
                     worker.item = None
                     if kind == "presslens":
-                        raise PresslensError(payload)
+                        raise _rebuild(*payload)
                     if kind == "error":
                         raise RemoteError(f"{label(i)}: a stage failed in a worker:\n{payload}")
                     results[i] = payload
