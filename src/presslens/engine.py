@@ -459,11 +459,12 @@ class _Run:
         if not stages or not stories:
             return stories
         chunks = _story_chunks(stories, self.executor.workers)
-        keys = [_story_key(self.digest, c) for c in chunks]
+        # a chunk's key hashes every text in it: computed only when there are checkpoints
+        keys = [] if self.checkpoints is None else [_story_key(self.digest, c) for c in chunks]
         results: list[list[Story] | None] = [None] * len(chunks)
         todo: list[int] = []
-        for i, key in enumerate(keys):
-            kept = None if self.checkpoints is None else self.checkpoints.get("stories", key)
+        for i in range(len(chunks)):
+            kept = None if self.checkpoints is None else self.checkpoints.get("stories", keys[i])
             if kept is not None:
                 results[i] = [from_jsonable(Story, s) for s in kept]
             else:
