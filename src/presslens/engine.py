@@ -10,9 +10,9 @@ decision taken here, on the driver:
 2. give every article a run-unique id, in shard order (driver);
 3. for each article stage: its ``prepare`` and ``observe`` (map, fused with the previous
    stage's ``finish``), then its ``fit`` over the whole corpus (driver; on a cluster the stage
-   is handed the executor's mapper to spread its own work, partitioned by its key); the last
+   is handed the executor's ``map`` to spread its own work, partitioned by its key); the last
    ``finish`` runs on the driver;
-4. the group stage forms stories (driver, same mapper);
+4. the group stage forms stories (driver, same ``map``);
 5. every story stage over chunks of stories (map), each chunk through all story stages.
 
 Items are cut into chunks of whole shards, articles or stories, and results are put back in
@@ -42,7 +42,7 @@ from presslens.executors import Executor
 from presslens.ingest.ids import UniqueIds
 from presslens.ingest.inputs import Shard, read_shard
 from presslens.model import Article, Notice, Skip, Story, StoryArticles, Thread, content_hash
-from presslens.pipeline import ArticleStage, Grouping, Pipeline, StoryStage
+from presslens.pipeline import ArticleStage, Grouping, Mapper, Pipeline, StoryStage
 
 #: called as progress(step, done, total or None)
 ProgressFn = Callable[[str, int, int | None], None]
@@ -282,7 +282,7 @@ class _Run:
         self.timings: dict[str, float] = {}
         self.skipped: list[Skip] = []
         self.notices: list[Notice] = []
-        self.mapper = executor.mapper() if executor.spread else None
+        self.mapper: Mapper | None = executor.map if executor.spread else None
 
     def state(self, name: str) -> Any:
         stage = next(s for s in self.pipeline.stages if s.name == name)

@@ -62,14 +62,6 @@ class Executor(ABC):
         of each result as it arrives, in whatever order the items finish.
         """
 
-    def mapper(self) -> Callable[[Callable[[Any], Any], Sequence[Any]], list[Any]]:
-        """This executor as a :data:`presslens.pipeline.Mapper` for a stage's own work."""
-
-        def run(fn: Callable[[Any], Any], items: Sequence[Any]) -> list[Any]:
-            return self.map(fn, items)
-
-        return run
-
     def describe(self) -> str:
         """A few words for the run summary ("2 local worker processes")."""
         return type(self).__name__

@@ -26,10 +26,6 @@ CONNECT_TIMEOUT = 10.0
 _IN_FLIGHT = 3
 
 
-def _run(fn: Callable[..., Any], shared: Any, item: Any) -> Any:
-    return call(fn, shared, item)
-
-
 class DaskExecutor(Executor):
     """Work as Dask tasks; ``scheduler`` is an address (``tcp://host:8786``) or ``None`` for a
     LocalCluster of ``workers`` single-threaded worker processes."""
@@ -114,7 +110,7 @@ class DaskExecutor(Executor):
             if i is None:
                 return
             future = self.client.submit(
-                _run, fn, shared_f, items[i], key=f"presslens-{name}-{run}-{i}", pure=False
+                call, fn, shared_f, items[i], key=f"presslens-{name}-{run}-{i}", pure=False
             )
             index[future.key] = i
             live.append(future)
