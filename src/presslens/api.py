@@ -369,8 +369,7 @@ def ingest_into(
     """
     cfg = resolve_config(config, config_path, {"ingest": {"source": source}})
     pipeline = Pipeline.default(cfg)
-    for stage in pipeline.stateful():
-        stage.check_incremental()
+    pipeline.check_incremental()
     with executor_for(executor, workers=workers, dask=dask, scheduler=scheduler) as ex:
         return run_on_store(pipeline, db, tuple(str(p) for p in paths), cfg, ex, progress)
 

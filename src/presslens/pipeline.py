@@ -387,3 +387,9 @@ class Pipeline:
     def stateful(self) -> list[Stage]:
         """The stages that keep state between runs."""
         return [s for s in self.stages if s.contract.state is not None]
+
+    def check_incremental(self) -> None:
+        """Raise :class:`~presslens.errors.ConfigError` when a stateful stage, as configured,
+        cannot keep its state between runs (before an incremental run stores anything)."""
+        for stage in self.stateful():
+            stage.check_incremental()

@@ -152,6 +152,13 @@ def test_cluster_command_on_nothing_returns_2(tmp_path: Path) -> None:
 _NO_EMBED_WITH_DB = "--embed is not supported with --db: the stored story index has no embeddings"
 
 
+def test_a_pipeline_checks_its_stateful_stages_for_an_incremental_run() -> None:
+    Pipeline.default(Config()).check_incremental()
+    embedding = Pipeline.default(replace(Config(), cluster=ClusterConfig(embed=True)))
+    with pytest.raises(ConfigError, match=_NO_EMBED_WITH_DB):
+        embedding.check_incremental()
+
+
 def test_incremental_clustering_refuses_embeddings(tmp_path: Path) -> None:
     arts, _ = _quake_articles()
     config = replace(Config(), cluster=ClusterConfig(embed=True))

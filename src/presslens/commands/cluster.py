@@ -95,8 +95,7 @@ def run(args: argparse.Namespace) -> int:
     if args.db:
         from presslens.api import run_on_store
 
-        for stage in pipeline.stateful():
-            stage.check_incremental()
+        pipeline.check_incremental()
         with executor_from(args) as executor:
             stored = run_on_store(pipeline, args.db, [args.input], config, executor)
         assert stored.result is not None

@@ -228,8 +228,7 @@ class Watcher:
         self.transport = transport
         self.clock = clock
         self.pipeline = Pipeline.default(config)
-        for stage in self.pipeline.stateful():
-            stage.check_incremental()
+        self.pipeline.check_incremental()
         self.spool = spool_dir(db)
         self.stop_event = threading.Event()
         #: ``idle``, ``poll``, ``ingest`` or ``wait``: what a stop request interrupts
