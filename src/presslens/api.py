@@ -292,7 +292,10 @@ def run_on_store(
         states = {
             s.name: s.load_state(saved[s.name]) for s in pipeline.stateful() if s.name in saved
         }
-        rebuild = any(s.name not in saved for s in pipeline.stateful()) and bool(store.story_ids())
+        # the stored stories, needed only when a stage has no saved state to start from (read
+        # once: the run writes no story before it commits)
+        stored = store.story_ids() if any(s.name not in saved for s in pipeline.stateful()) else []
+        rebuild = bool(stored)
         keeper = StoreKeeper(store, rebuild=rebuild, progress=progress, versions=versions)
         checkpoints = StoreCheckpoints(store)
         result = execute(
@@ -308,7 +311,7 @@ def run_on_store(
         written = {bundle.story.id for bundle in result.stories}
         removed = set(result.removed)
         if rebuild:
-            removed |= set(store.story_ids()) - written
+            removed |= set(stored) - written
         run = _run_info(
             tuple(inputs),
             result,

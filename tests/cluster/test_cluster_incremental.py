@@ -95,6 +95,22 @@ def _write_jsonl(path: Path, arts: list[Article]) -> None:
     path.write_text("\n".join([*lines, "{not json", ""]), encoding="utf-8")
 
 
+def test_stories_stored_without_stage_state_are_rebuilt(tmp_path: Path) -> None:
+    """A store with stories but no saved index (as ``analyze --db`` leaves it): the stages
+    see every stored article, and a stored story the rebuild does not write is removed."""
+    arts, _ = _quake_articles()
+    db = tmp_path / "s.db"
+    with Store(db) as store:
+        store.add_articles(arts[:-1])
+        store.put_stories([{"id": "stale", "title": "old", "article_ids": [arts[0].id]}])
+    result = _incremental(db, arts[-1:], "last")
+    assert result.result is not None
+    written = {bundle.story.id for bundle in result.result.stories}
+    with Store(db, readonly=True) as store:
+        assert set(store.story_ids()) == written and "stale" not in written
+    assert len(_story_of(db)) == len(arts)
+
+
 def test_cluster_command_writes_one_line_per_article(tmp_path: Path, capsys: object) -> None:
     arts, gold = _quake_articles()
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
