@@ -94,13 +94,10 @@ def run_command(
     Each skipped input gets a line on stderr (unless ``--quiet``) and a count at the end, as
     ``analyze`` does; ``None`` (after saying so) when no article could be read.
     """
-    from presslens.engine import execute
-    from presslens.ingest.inputs import plan_shards
+    from presslens.api import run_pipeline
 
     with executor_from(args) as executor:
-        result = execute(
-            pipeline, executor, config=config, shards=plan_shards([args.input], config.ingest)
-        )
+        result = run_pipeline(pipeline, config=config, paths=[args.input], executor=executor)
     report_skips(result, args, command)
     if not result.articles:
         print(f"presslens {command}: no articles read from {args.input}", file=sys.stderr)
