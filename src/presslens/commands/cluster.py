@@ -69,17 +69,22 @@ def _stored_lines(db: str, ids: tuple[str, ...]) -> list[dict[str, Any]]:
     from presslens.store import Store
 
     lines = []
+    # a story's thread id by story id: its articles share it, and each read decodes the whole
+    # story document
+    thread_of: dict[str, str | None] = {}
     with Store(db, readonly=True) as store:
         for i in ids:
             article = store.get_article(i)
             stories = store.stories_for_article(i)
-            doc = store.get_story(stories[0]) if stories else None
-            thread = (doc or {}).get("thread") or {}
+            story = stories[0] if stories else None
+            if story is not None and story not in thread_of:
+                thread = (store.get_story(story) or {}).get("thread") or {}
+                thread_of[story] = thread.get("id")
             lines.append(
                 _line(
                     i,
-                    stories[0] if stories else None,
-                    thread.get("id"),
+                    story,
+                    None if story is None else thread_of[story],
                     article.syndication_group if article else None,
                     article.is_original if article else None,
                 )
