@@ -507,12 +507,16 @@ class Watcher:
                 hint = f"; the page names a feed at {advert}" if advert else ""
                 why = f"no longer a feed: the URL now answers an HTML page{hint}"
                 return self._source_failed(row, now, why), []
-            head = read_html(text, article_id="", origin=row.url, url=got.final_url)
             links = article_links(text, got.final_url, self.config.watch.max_links)
             listed = [
                 _Entry(link.url, link.title, None, _hash(link.title), row.url) for link in links
             ]
-            named = replace(ok, kind="page", name=row.name or head.source or host_of(row.url))
+            # the page is parsed for its site name only while the source has none
+            name = row.name or (
+                read_html(text, article_id="", origin=row.url, url=got.final_url).source
+                or host_of(row.url)
+            )
+            named = replace(ok, kind="page", name=name)
             return self._source_ok(named, now, "ok", len(listed)), listed
         return self._source_failed(row, now, f"neither a feed nor a page ({mime or 'no type'})"), []
 
