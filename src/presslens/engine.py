@@ -221,7 +221,7 @@ def _story_chunks(stories: Sequence[StoryArticles], workers: int) -> list[list[S
 
 
 def _shard_key(digest: str, shard: Shard) -> str | None:
-    if shard.url is not None or "?" in shard.stamp:
+    if shard.urls or "?" in shard.stamp:
         return None
     blob = json.dumps([digest, shard.files, shard.stamp])
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()

@@ -13,6 +13,8 @@ import pytest
 from ingest_helpers import one_skip, run
 
 from presslens.config import IngestConfig
+from presslens.ingest import inputs as inputs_module
+from presslens.model import Skip
 
 PAGE = (
     "<!DOCTYPE html><html><head><title>Served page</title>"
@@ -200,3 +202,47 @@ def test_connection_refused() -> None:
         port = s.getsockname()[1]
     skip = one_skip([f"http://127.0.0.1:{port}/"])
     assert skip.reason.startswith("cannot connect")
+
+
+def test_urls_in_a_row_share_one_shard_and_one_client(
+    base_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    local = tmp_path / "local.txt"
+    local.write_text("Local\nbody\n", "utf-8")
+    inputs = [
+        f"{base_url}/page",
+        f"{base_url}/feed",
+        "ftp://127.0.0.1/file.txt",
+        f"{base_url}/plain",
+        f"{base_url}/missing",
+        str(local),
+        f"{base_url}/page",
+    ]
+    shards = inputs_module.plan_shards(inputs, IngestConfig())
+    assert [s.reason if isinstance(s, Skip) else (s.urls, len(s.files)) for s in shards] == [
+        ((f"{base_url}/page", f"{base_url}/feed"), 0),
+        "unsupported URL scheme 'ftp' (only http:// and https:// are fetched)",
+        ((f"{base_url}/plain", f"{base_url}/missing"), 0),
+        ((), 1),
+        ((f"{base_url}/page",), 0),
+    ]
+    assert shards[0].label == f"{base_url}/page (+1 more URLs)"  # type: ignore[union-attr]
+    opened: list[IngestConfig] = []
+    real_open = inputs_module.open_client
+
+    def counting(config: IngestConfig) -> Any:
+        opened.append(config)
+        return real_open(config)
+
+    monkeypatch.setattr(inputs_module, "open_client", counting)
+    articles, skips = run(inputs)
+    assert len(opened) == 3  # one client per shard of URLs, not one per URL
+    assert [a.origin.split("#")[0] for a in articles] == [
+        f"{base_url}/page",
+        f"{base_url}/feed",
+        f"{base_url}/feed",
+        f"{base_url}/plain",
+        str(local),
+        f"{base_url}/page",
+    ]
+    assert [s.path for s in skips] == ["ftp://127.0.0.1/file.txt", f"{base_url}/missing"]

@@ -64,6 +64,17 @@ def test_sources_add_list_import_remove(tmp_path: Path, capsys: pytest.CaptureFi
     assert "not an http(s) URL" in capsys.readouterr().err
 
 
+def test_sources_add_refuses_a_url_without_a_host(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = str(tmp_path / "s.db")
+    # nothing is added when one URL of the command is refused
+    assert main(["sources", "add", "https://wire.example/feed", "http://", "--db", db]) == 2
+    assert "not an http(s) URL: 'http://': invalid URL: no host" in capsys.readouterr().err
+    with Store(db) as store:
+        assert store.list_sources() == []
+
+
 def test_changes_as_markdown_and_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "s.db"
     with Store(db) as store:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import islice
 
@@ -436,7 +436,9 @@ class OutletBoilerplate:
 
     def learned(self, source: str) -> dict[str, int]:
         """The outlet's boilerplate lines (in :meth:`key` form) → number of articles holding it."""
-        outlet = self._outlet(source)
+        return self._boilerplate(self._outlet(source))
+
+    def _boilerplate(self, outlet: str) -> dict[str, int]:
         learned = self._learn(outlet)
         return {
             k: n
@@ -448,19 +450,18 @@ class OutletBoilerplate:
         needed = max(self.min_articles, PROSE_MIN_STORIES) if prose else self.min_articles
         return stories >= needed and stories >= self.min_share * total
 
+    def _reasons(self, outlet: str) -> dict[str, str]:
+        """The outlet's boilerplate lines → why ("repeated in N of M <source> articles")."""
+        total, name = self._learn(outlet).articles, self._names[outlet]
+        return {
+            k: f"repeated in {n} of {total} {name} articles"
+            for k, n in self._boilerplate(outlet).items()
+        }
+
     def rules(self) -> BoilerplateRules:
-        """What was learned, as the small table :meth:`reason` needs (it travels to workers;
+        """What was learned, as the small table removing lines needs (it travels to workers;
         the learner, which holds every article's line keys, stays where it learned)."""
-        table: dict[str, dict[str, str]] = {}
-        for outlet in self._articles:
-            learned = self._learn(outlet)
-            name = self._names[outlet]
-            table[outlet] = {
-                k: f"repeated in {n} of {learned.articles} {name} articles"
-                for k, (n, stories, prose) in learned.lines.items()
-                if self._qualifies(stories, learned.stories, prose)
-            }
-        return BoilerplateRules(table)
+        return BoilerplateRules({outlet: self._reasons(outlet) for outlet in self._articles})
 
     def reason(self, source: str | None, line: str) -> str | None:
         """Why ``line`` is boilerplate of ``source`` ("repeated in N of M <source> articles")."""
@@ -469,11 +470,7 @@ class OutletBoilerplate:
         outlet = self._outlet(source)
         if outlet not in self._articles:
             return None
-        learned = self._learn(outlet)
-        hit = learned.lines.get(self.key(line))
-        if hit is None or not self._qualifies(hit[1], learned.stories, hit[2]):
-            return None
-        return f"repeated in {hit[0]} of {learned.articles} {self._names[outlet]} articles"
+        return self._reasons(outlet).get(self.key(line))
 
 
 @dataclass(frozen=True, slots=True)
@@ -482,9 +479,8 @@ class BoilerplateRules:
 
     table: dict[str, dict[str, str]]
 
-    def reason(self, source: str | None, line: str) -> str | None:
-        """Why ``line`` is boilerplate of ``source``, as :meth:`OutletBoilerplate.reason` says."""
-        if source is None:
-            return None
-        lines = self.table.get(normalise_for_hash(source))
-        return None if lines is None else lines.get(OutletBoilerplate.key(line))
+    def lines_of(self, source: str | None) -> Mapping[str, str]:
+        """The boilerplate lines of ``source`` (in :meth:`OutletBoilerplate.key` form) → why,
+        as :meth:`OutletBoilerplate.reason` says it; empty for an outlet with none.  Looked up
+        once for all of an article's lines."""
+        return {} if source is None else self.table.get(normalise_for_hash(source), {})

@@ -115,9 +115,11 @@ def _prepare(article: Article) -> Article | Skip:
 
 
 def _finish(article: Article, learner: BoilerplateRules | None) -> Article | Skip:
-    if learner is not None and article.source is not None:
-        source = article.source
-        text, learned = drop_lines(article.text, lambda _i, line: learner.reason(source, line))
+    lines = {} if learner is None else learner.lines_of(article.source)
+    if lines:
+        # the outlet's table is looked up once, not once per line of the article
+        key = OutletBoilerplate.key
+        text, learned = drop_lines(article.text, lambda _i, line: lines.get(key(line)))
         if learned:
             article = dataclasses.replace(article, text=text, removed=(*article.removed, *learned))
     if not article.text.strip():

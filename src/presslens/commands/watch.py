@@ -14,7 +14,7 @@ from types import FrameType
 from typing import Any
 
 from presslens.commands import Command, add_executor_flags, executor_from
-from presslens.errors import ConfigError, InputError
+from presslens.errors import ConfigError
 from presslens.model import Skip
 
 EXIT_OK, EXIT_NOTHING = 0, 2
@@ -54,21 +54,11 @@ def _sources_flags(p: argparse.ArgumentParser) -> None:
 
 def _add_listed(store: Any, paths: list[str], quiet: bool) -> tuple[int, int]:
     """Add the sources named by ``paths`` (source lists or URLs): (added, already there)."""
-    from presslens.ingest.url import check_scheme
-    from presslens.watch.sources import SourceEntry, read_source_list
-    from presslens.watch.urls import canonical_url
+    from presslens.watch.sources import read_source_list, source_entry
 
     added = known = 0
     for path in paths:
-        items: list[SourceEntry | Skip]
-        if _URL.match(path):
-            try:
-                check_scheme(path)
-                items = [SourceEntry(canonical_url(path))]
-            except InputError as e:
-                items = [Skip(path, e.reason)]
-        else:
-            items = read_source_list(path)
+        items = [source_entry(path)] if _URL.match(path) else read_source_list(path)
         for item in items:
             if isinstance(item, Skip):
                 if not quiet:
@@ -84,16 +74,21 @@ def _add_listed(store: Any, paths: list[str], quiet: bool) -> tuple[int, int]:
 def _cmd_sources(args: argparse.Namespace) -> int:
     from presslens.store import Store
     from presslens.watch.changes import source_health
+    from presslens.watch.sources import SourceEntry, source_entry
     from presslens.watch.urls import canonical_url
 
     with Store(args.db) as store:
         if args.action == "add":
             if args.name is not None and len(args.urls) > 1:
                 raise ConfigError("--name names one source; give one URL with it")
-            bad = [u for u in args.urls if not _URL.match(u)]
-            if bad:
-                raise ConfigError(f"not an http(s) URL: {bad[0]!r}")
-            added = sum(store.add_source(canonical_url(u), name=args.name) for u in args.urls)
+            entries = [source_entry(u, args.name) for u in args.urls]
+            # every URL is checked before any is added: a refused command changes nothing
+            for entry in entries:
+                if isinstance(entry, Skip):
+                    raise ConfigError(f"not an http(s) URL: {entry.path!r}: {entry.reason}")
+            added = sum(
+                store.add_source(e.url, name=e.name) for e in entries if isinstance(e, SourceEntry)
+            )
             if not args.quiet:
                 print(f"{added} added, {len(args.urls) - added} already listed", file=sys.stderr)
             return EXIT_OK

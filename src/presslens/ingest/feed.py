@@ -20,7 +20,7 @@ import feedparser
 
 from presslens.errors import InputError
 from presslens.ingest.dates import normalise_date
-from presslens.ingest.html import PAGE_TYPES, fragment_to_text
+from presslens.ingest.html import PAGE_TYPES, fragment_to_text, looks_like_html
 from presslens.ingest.ids import stable_id
 from presslens.model import Article, Skip
 
@@ -31,9 +31,27 @@ _FEED_START = re.compile(
 )
 
 
+#: media types a feed is served as
+FEED_TYPES = frozenset(
+    {
+        "application/rss+xml",
+        "application/atom+xml",
+        "application/rdf+xml",
+        "application/xml",
+        "text/xml",
+    }
+)
+
+
 def looks_like_feed(text: str) -> bool:
     """True when the first element of ``text`` is ``<rss>``, ``<feed>`` or ``<rdf:RDF>``."""
     return _FEED_START.match(text[:4096].lstrip("\ufeff")) is not None
+
+
+def is_feed(text: str, mime: str) -> bool:
+    """True when a response of media type ``mime`` and body ``text`` is a feed: it reads as
+    one, or it is served as one and does not read as HTML (servers label pages ``text/xml``)."""
+    return looks_like_feed(text) or (mime in FEED_TYPES and not looks_like_html(text))
 
 
 def _entry_body(entry: dict[str, Any]) -> str:

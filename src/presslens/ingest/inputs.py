@@ -164,29 +164,33 @@ def _guarded(
 
 
 # A folder of small files is read in shards of this many files (or fewer, past the byte
-# budget), so one task of an executor reads many small files and a large file stands alone.
+# budget), so one task of an executor reads many small files and a large file stands alone;
+# URLs given one after another are fetched in shards of as many, over one client each.
 SHARD_FILES = 64
 SHARD_BYTES = 8 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
 class Shard:
-    """One unit of input that one task reads: a URL, a large file, or a run of small files.
+    """One unit of input that one task reads: a run of URLs given one after another, a large
+    file, or a run of small files.
 
-    ``files`` are ``(path, outlet folder or None)``; ``stamp`` is what the files' size and
-    modification time say, so a finished shard is recognised in a rerun and a changed one is
-    not.
+    ``files`` are ``(path, outlet folder or None)``; ``urls`` are fetched over one HTTP client,
+    so they share its connections; ``stamp`` is what the files' size and modification time say,
+    so a finished shard is recognised in a rerun and a changed one is not (a URL shard has no
+    stamp: what a URL serves can change at any time).
     """
 
     files: tuple[tuple[str, str | None], ...] = ()
-    url: str | None = None
+    urls: tuple[str, ...] = ()
     stamp: str = ""
 
     @property
     def label(self) -> str:
         """How messages name the shard."""
-        if self.url is not None:
-            return self.url
+        if self.urls:
+            more = len(self.urls) - 1
+            return self.urls[0] if not more else f"{self.urls[0]} (+{more} more URLs)"
         if len(self.files) == 1:
             return self.files[0][0]
         return f"{self.files[0][0]} (+{len(self.files) - 1} more files)"
@@ -201,6 +205,7 @@ def plan_shards(paths: Iterable[str | Path], config: IngestConfig) -> list[Shard
     out: list[Shard | Skip] = []
     batch: list[tuple[str, str | None]] = []
     stamps: list[str] = []
+    urls: list[str] = []
     size = 0
 
     def flush() -> None:
@@ -210,18 +215,25 @@ def plan_shards(paths: Iterable[str | Path], config: IngestConfig) -> list[Shard
             batch.clear()
             stamps.clear()
             size = 0
+        if urls:
+            out.append(Shard(urls=tuple(urls)))
+            urls.clear()
 
     read: set[Path] = set()
     for item in paths:
         if isinstance(item, str) and _URL.match(item):
-            flush()
+            if batch or len(urls) >= SHARD_FILES:
+                flush()
             try:
                 check_scheme(item)
             except InputError as e:
+                flush()  # the skip keeps its place between the URLs around it
                 out.append(Skip(item, e.reason))
                 continue
-            out.append(Shard(url=item))
+            urls.append(item)
             continue
+        if urls:
+            flush()
         for entry in _expand(item):
             if isinstance(entry, Skip):
                 out.append(entry)
@@ -255,10 +267,11 @@ def read_shard(shard: Shard, config: IngestConfig) -> list[Article | Skip | Noti
     while a file was read is a :class:`Notice` naming the file); ids are made unique across
     the run by :class:`UniqueIds`, in shard order, by whoever collects the shards."""
     out: list[Article | Skip | Notice] = []
-    if shard.url is not None:
+    if shard.urls:
         with open_client(config) as client:
-            items = quietly(read_url(shard.url, config, client), shard.url)
-            out.extend(_resolved(items, None, config))
+            for url in shard.urls:
+                items = quietly(read_url(url, config, client), url)
+                out.extend(_resolved(items, None, config))
         return out
     for name, folder in shard.files:
         items = quietly(_guarded(_read_file(Path(name), config), name), name)

@@ -16,22 +16,13 @@ import httpx
 from presslens.config import IngestConfig
 from presslens.errors import InputError
 from presslens.ingest.decode import charset_of, decode_bytes, mime_of
-from presslens.ingest.feed import looks_like_feed, read_feed
+from presslens.ingest.feed import is_feed, read_feed
 from presslens.ingest.html import PAGE_TYPES, declared_charset, looks_like_html, read_html
 from presslens.ingest.ids import stable_id
 from presslens.ingest.txt import read_txt
 from presslens.model import Article, Skip
 
 SCHEMES = ("http", "https")
-_FEED_TYPES = frozenset(
-    {
-        "application/rss+xml",
-        "application/atom+xml",
-        "application/rdf+xml",
-        "application/xml",
-        "text/xml",
-    }
-)
 
 
 def check_scheme(url: str) -> None:
@@ -102,6 +93,13 @@ def _fetch(url: str, config: IngestConfig, client: httpx.Client) -> tuple[bytes,
         raise InputError(f"request failed: {e}") from e
 
 
+def decode_response(body: bytes, content_type: str) -> tuple[str, str]:
+    """(media type, text) of an HTTP answer: the charset its ``Content-Type`` names, else
+    the one its body declares, else what :func:`decode_bytes` makes of it."""
+    mime = mime_of(content_type)
+    return mime, decode_bytes(body, charset_of(content_type) or declared_charset(body))
+
+
 def read_url(url: str, config: IngestConfig, client: httpx.Client) -> Iterator[Article | Skip]:
     """The page at ``url`` as an HTML article, or a feed's entries; a Skip on failure."""
     try:
@@ -109,12 +107,11 @@ def read_url(url: str, config: IngestConfig, client: httpx.Client) -> Iterator[A
         body, content_type, final = _fetch(url, config, client)
         if not body:
             raise InputError("empty response")
-        mime = mime_of(content_type)
-        text = decode_bytes(body, charset_of(content_type) or declared_charset(body))
+        mime, text = decode_response(body, content_type)
     except InputError as e:
         yield Skip(url, e.reason)
         return
-    if looks_like_feed(text) or (mime in _FEED_TYPES and not looks_like_html(text)):
+    if is_feed(text, mime):
         try:
             yield from read_feed(body, origin=url, base_url=final, content_type=content_type)
         except InputError as e:

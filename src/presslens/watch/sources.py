@@ -30,10 +30,18 @@ class SourceEntry:
     name: str | None = None
 
 
-def _entry(url: str, name: str | None, where: str, line: int | None) -> SourceEntry | Skip:
+def source_entry(
+    url: str, name: str | None = None, *, where: str | None = None, line: int | None = None
+) -> SourceEntry | Skip:
+    """The source at ``url`` (canonical) named ``name`` (spaces collapsed, blank is none),
+    or a :class:`Skip` when ``url`` is not an http(s) URL with a host: the skip names ``url``
+    itself, or the list ``where`` it was read from and its ``line`` (the URL, in a list
+    without lines)."""
     try:
         check_scheme(url)
     except InputError as e:
+        if where is None:
+            return Skip(url, e.reason)
         return Skip(where, e.reason, line=line, location=None if line else url)
     name = " ".join((name or "").split()) or None
     return SourceEntry(canonical_url(url), name)
@@ -48,7 +56,8 @@ def _opml(data: bytes, where: str) -> list[SourceEntry | Skip]:
     for node in root.iter("outline"):
         url = node.get("xmlUrl") or node.get("url") or node.get("htmlUrl")
         if url and url.strip():
-            out.append(_entry(url.strip(), node.get("title") or node.get("text"), where, None))
+            name = node.get("title") or node.get("text")
+            out.append(source_entry(url.strip(), name, where=where))
     if not out:
         return [Skip(where, "OPML file lists no feeds (no outline with an xmlUrl)")]
     return out
@@ -61,7 +70,7 @@ def _text(data: bytes, where: str) -> list[SourceEntry | Skip]:
         if not line or line.startswith("#"):
             continue
         url, _, name = line.partition(" ")
-        out.append(_entry(url, name, where, n))
+        out.append(source_entry(url, name, where=where, line=n))
     return out
 
 

@@ -47,11 +47,11 @@ from presslens.config import Config
 from presslens.engine import ProgressFn, no_progress
 from presslens.errors import ConfigError, InputError
 from presslens.executors import Executor
-from presslens.ingest.decode import charset_of, decode_bytes, mime_of
-from presslens.ingest.feed import feed_entries, looks_like_feed
-from presslens.ingest.html import PAGE_TYPES, declared_charset, looks_like_html, read_html
+from presslens.ingest.feed import feed_entries, is_feed, looks_like_feed
+from presslens.ingest.html import PAGE_TYPES, looks_like_html, read_html
 from presslens.ingest.ids import stable_id
 from presslens.ingest.inputs import SHARD_FILES
+from presslens.ingest.url import decode_response
 from presslens.model import Skip
 from presslens.pipeline import Pipeline
 from presslens.store import Store
@@ -60,16 +60,6 @@ from presslens.watch.fetch import Fetched, Fetcher, FetchStats, RobotsCache
 from presslens.watch.links import article_links
 from presslens.watch.urls import canonical_url, host_of, same_site
 
-#: media types a feed is served as
-FEED_TYPES = frozenset(
-    {
-        "application/rss+xml",
-        "application/atom+xml",
-        "application/rdf+xml",
-        "application/xml",
-        "text/xml",
-    }
-)
 #: failed reads in a row after which a page is given up (it keeps its last good version);
 #: with the round interval doubling between tries, five spans about eight hours at 15 min
 PAGE_GIVE_UP = 5
@@ -194,12 +184,6 @@ def _hash(*parts: str | bytes | None) -> str:
 
 def _later(now: str, minutes: float) -> str:
     return utc_iso(datetime.fromisoformat(now) + timedelta(minutes=minutes))
-
-
-def _decoded(f: Fetched) -> tuple[str, str]:
-    """(media type, text) of a 200 answer."""
-    mime = mime_of(f.content_type)
-    return mime, decode_bytes(f.body, charset_of(f.content_type) or declared_charset(f.body))
 
 
 class Watcher:
@@ -495,9 +479,8 @@ class Watcher:
         ok = replace(row, etag=got.etag, last_modified=got.last_modified, body_hash=body_hash)
         if body_hash == row.body_hash:
             return self._source_ok(ok, now, "unchanged"), []
-        mime, text = _decoded(got)
-        is_feed = looks_like_feed(text) or (mime in FEED_TYPES and not looks_like_html(text))
-        if is_feed:
+        mime, text = decode_response(got.body, got.content_type)
+        if is_feed(text, mime):
             try:
                 title, items = feed_entries(
                     got.body, base_url=got.final_url, content_type=got.content_type
@@ -523,12 +506,16 @@ class Watcher:
                 hint = f"; the page names a feed at {advert}" if advert else ""
                 why = f"no longer a feed: the URL now answers an HTML page{hint}"
                 return self._source_failed(row, now, why), []
-            head = read_html(text, article_id="", origin=row.url, url=got.final_url)
             links = article_links(text, got.final_url, self.config.watch.max_links)
             listed = [
                 _Entry(link.url, link.title, None, _hash(link.title), row.url) for link in links
             ]
-            named = replace(ok, kind="page", name=row.name or head.source or host_of(row.url))
+            # the page is parsed for its site name only while the source has none
+            name = row.name or (
+                read_html(text, article_id="", origin=row.url, url=got.final_url).source
+                or host_of(row.url)
+            )
+            named = replace(ok, kind="page", name=name)
             return self._source_ok(named, now, "ok", len(listed)), listed
         return self._source_failed(row, now, f"neither a feed nor a page ({mime or 'no type'})"), []
 
@@ -606,7 +593,7 @@ class Watcher:
             polled.outcomes["refused" if got.refused else "failed"] += 1
             polled.pages.append(self._page_failed(base, got, now))
             return
-        mime, text = _decoded(got)
+        mime, text = decode_response(got.body, got.content_type)
         if not (mime in PAGE_TYPES or looks_like_html(text)) or looks_like_feed(text):
             polled.outcomes["failed"] += 1
             polled.pages.append(
