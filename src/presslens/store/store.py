@@ -32,7 +32,7 @@ from presslens.codec import from_jsonable, to_jsonable
 from presslens.errors import QueryRefused, QueryTimeout, StoreError
 from presslens.model import Article, Removed, Revision, Story, normalise_for_hash, word_count
 from presslens.store import schema
-from presslens.store.history import story_log_row
+from presslens.store.history import log_story
 from presslens.store.watch import WatchTables
 from presslens.versions import changes_between
 
@@ -259,18 +259,6 @@ def _article(row: tuple[Any, ...]) -> Article:
         syndication_group=group,
         is_original=None if original is None else bool(original),
         revisions=tuple(from_jsonable(Revision, r) for r in json.loads(revisions)),
-    )
-
-
-def _log_story(
-    conn: sqlite3.Connection, story_id: str, at: str, doc: str | None, removed: bool = False
-) -> None:
-    """One ``story_log`` row: the story as just written, or its removal."""
-    columns: tuple[Any, ...] = (None, 0, "[]", None, "{}") if doc is None else story_log_row(doc)
-    conn.execute(
-        "INSERT INTO story_log (story_id, recorded_at, removed, title, articles, sources,"
-        " independent_sources, discrepancies) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (story_id, at, int(removed), *columns),
     )
 
 
@@ -740,7 +728,7 @@ class Store(WatchTables):
             " VALUES (?, ?, ?)",
             [(story_id, a, i) for i, a in enumerate(article_ids)],
         )
-        _log_story(conn, story_id, now, doc)
+        log_story(conn, story_id, now, doc)
 
     def delete_stories(self, story_ids: Iterable[str]) -> int:
         """Remove the named stories (e.g. merged into others); returns how many existed."""
@@ -750,7 +738,7 @@ class Store(WatchTables):
             gone = 0
             for i in ids:
                 if conn.execute("DELETE FROM stories WHERE id = ?", (i,)).rowcount:
-                    _log_story(conn, i, now, None, removed=True)
+                    log_story(conn, i, now, None, removed=True)
                     gone += 1
             return gone
 
@@ -917,7 +905,7 @@ class Store(WatchTables):
                 )
             for story_id in removed:
                 if conn.execute("DELETE FROM stories WHERE id = ?", (_scrub(story_id),)).rowcount:
-                    _log_story(conn, _scrub(story_id), now, None, removed=True)
+                    log_story(conn, _scrub(story_id), now, None, removed=True)
             for doc in docs:
                 self._write_story(conn, *doc, now)
             conn.executemany(
