@@ -97,10 +97,11 @@ _ARTICLE_COLUMNS = (
     "extra, syndication_group, original, revisions"
 )
 _INSERT_ARTICLE = (
-    "INSERT INTO articles (key, id, source, url, title, published, author, origin, source_from,"
+    "INSERT INTO articles (key, id, url, source, title, published, author, origin, source_from,"
     " text, word_count, removed, cleaned, extra, syndication_group, original, added_at)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+_SET_SYNDICATION = "UPDATE articles SET syndication_group = ?, original = ? WHERE id = ?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +171,33 @@ def _dumps(value: Any) -> str:
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+def _content_values(article: Article) -> tuple[Any, ...]:
+    """The article's content columns, as both inserting and revising it write them: source,
+    title, published, author, origin, source_from, text, word_count, removed, cleaned, extra."""
+    return (
+        article.source,
+        article.title,
+        article.published,
+        article.author,
+        article.origin,
+        article.source_from,
+        article.text,
+        word_count(article.text),
+        _dumps([{"line": r.line, "reason": r.reason} for r in article.removed]),
+        int(article.cleaned),
+        _dumps(article.extra),
+    )
+
+
+def _delete_story(conn: sqlite3.Connection, story_id: str, now: str) -> bool:
+    """Remove a story and log its removal (inside the caller's transaction); ``False`` when
+    no story has this id."""
+    if not conn.execute("DELETE FROM stories WHERE id = ?", (story_id,)).rowcount:
+        return False
+    log_story(conn, story_id, now, None, removed=True)
+    return True
 
 
 def _storable(article: Article) -> Article:
@@ -468,18 +496,8 @@ class Store(WatchTables):
                 (
                     key,
                     stored_id,
-                    article.source,
                     article.url,
-                    article.title,
-                    article.published,
-                    article.author,
-                    article.origin,
-                    article.source_from,
-                    article.text,
-                    word_count(article.text),
-                    _dumps([{"line": r.line, "reason": r.reason} for r in article.removed]),
-                    int(article.cleaned),
-                    _dumps(article.extra),
+                    *_content_values(article),
                     article.syndication_group,
                     None if article.is_original is None else int(article.is_original),
                     _now(),
@@ -516,22 +534,7 @@ class Store(WatchTables):
             "UPDATE articles SET key = ?, source = ?, title = ?, published = ?, author = ?,"
             " origin = ?, source_from = ?, text = ?, word_count = ?, removed = ?, cleaned = ?,"
             " extra = ?, revisions = ?, revised_pending = 1 WHERE id = ?",
-            (
-                key,
-                article.source,
-                article.title,
-                article.published,
-                article.author,
-                article.origin,
-                article.source_from,
-                article.text,
-                word_count(article.text),
-                _dumps([{"line": r.line, "reason": r.reason} for r in article.removed]),
-                int(article.cleaned),
-                _dumps(article.extra),
-                _dumps(revisions),
-                ident,
-            ),
+            (key, *_content_values(article), _dumps(revisions), ident),
         )
         return AddResult(id=ident, inserted=False, key=key, revised=True)
 
@@ -627,8 +630,7 @@ class Store(WatchTables):
         """
         with self._write() as conn:
             cursor = conn.execute(
-                "UPDATE articles SET syndication_group = ?, original = ? WHERE id = ?",
-                (group, None if original is None else int(original), article_id),
+                _SET_SYNDICATION, (group, None if original is None else int(original), article_id)
             )
             return cursor.rowcount > 0
 
@@ -750,12 +752,7 @@ class Store(WatchTables):
         ids = [_scrub(i) for i in story_ids]
         now = _now()
         with self._write() as conn:
-            gone = 0
-            for i in ids:
-                if conn.execute("DELETE FROM stories WHERE id = ?", (i,)).rowcount:
-                    log_story(conn, i, now, None, removed=True)
-                    gone += 1
-            return gone
+            return sum(_delete_story(conn, i, now) for i in ids)
 
     def articles_without_story(self) -> list[Article]:
         """Stored articles that belong to no story (e.g. left by an interrupted ingest)."""
@@ -911,7 +908,7 @@ class Store(WatchTables):
                 )
             for a in syndication:
                 conn.execute(
-                    "UPDATE articles SET syndication_group = ?, original = ? WHERE id = ?",
+                    _SET_SYNDICATION,
                     (
                         _scrub_opt(a.syndication_group),
                         None if a.is_original is None else int(a.is_original),
@@ -919,8 +916,7 @@ class Store(WatchTables):
                     ),
                 )
             for story_id in removed:
-                if conn.execute("DELETE FROM stories WHERE id = ?", (_scrub(story_id),)).rowcount:
-                    log_story(conn, _scrub(story_id), now, None, removed=True)
+                _delete_story(conn, _scrub(story_id), now)
             for doc in docs:
                 self._write_story(conn, *doc, now)
             conn.executemany(
