@@ -22,7 +22,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -33,7 +32,7 @@ from presslens.errors import QueryRefused, QueryTimeout, StoreError
 from presslens.model import Article, Removed, Revision, Story, normalise_for_hash, word_count
 from presslens.store import schema
 from presslens.store.history import LogRow, log_story, story_log_row
-from presslens.store.watch import WatchTables
+from presslens.store.watch import WatchTables, utc_now
 from presslens.versions import changes_between
 
 BUSY_TIMEOUT_MS = 10_000
@@ -167,10 +166,6 @@ def _plain(value: Any, text: Callable[[str], str] = str) -> Any:
 
 def _dumps(value: Any) -> str:
     return _scrub(json.dumps(_plain(value), ensure_ascii=False))
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def _content_values(article: Article) -> tuple[Any, ...]:
@@ -500,7 +495,7 @@ class Store(WatchTables):
                     *_content_values(article),
                     article.syndication_group,
                     None if article.is_original is None else int(article.is_original),
-                    _now(),
+                    utc_now(),
                 ),
             )
         renamed = None if stored_id == article.id else article.id
@@ -521,7 +516,7 @@ class Store(WatchTables):
         changes = changes_between(
             title, text, published, article.title, article.text, article.published
         )
-        now = _now()
+        now = utc_now()
         if changes:
             version = len(revisions) + 1
             conn.execute(
@@ -683,7 +678,7 @@ class Store(WatchTables):
         Returns the number of stories written.
         """
         docs = [self._story_row(s) for s in stories]
-        now = _now()
+        now = utc_now()
         with self._write() as conn:
             for doc in docs:
                 self._write_story(conn, *doc, now)
@@ -750,7 +745,7 @@ class Store(WatchTables):
     def delete_stories(self, story_ids: Iterable[str]) -> int:
         """Remove the named stories (e.g. merged into others); returns how many existed."""
         ids = [_scrub(i) for i in story_ids]
-        now = _now()
+        now = utc_now()
         with self._write() as conn:
             return sum(_delete_story(conn, i, now) for i in ids)
 
@@ -828,7 +823,7 @@ class Store(WatchTables):
         with self._write() as conn:
             rows = conn.execute(
                 "INSERT INTO runs (recorded_at, summary) VALUES (?, ?) RETURNING id",
-                (_now(), _dumps(summary)),
+                (utc_now(), _dumps(summary)),
             ).fetchall()
         return int(rows[0][0])
 
@@ -869,7 +864,7 @@ class Store(WatchTables):
                 "INSERT INTO work (kind, key, value, updated_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value,"
                 " updated_at = excluded.updated_at",
-                (_scrub(kind), _scrub(key), value, _now()),
+                (_scrub(kind), _scrub(key), value, utc_now()),
             )
 
     def work_clear(self) -> None:
@@ -895,7 +890,7 @@ class Store(WatchTables):
         leaves the store as it was, with its new articles in no story and its new versions
         pending; the next ingest finds them and places them."""
         docs = [self._story_row(s) for s in stories]
-        now = _now()
+        now = utc_now()
         with self._write() as conn:
             for stage, parts in states.items():
                 prefix = _scrub(stage) + "/"

@@ -23,7 +23,7 @@ from presslens.errors import ConfigError
 from presslens.report.markdown import md_escape
 from presslens.store import Store
 from presslens.store.history import discrepancy_key
-from presslens.store.watch import SourceRow, StoryState, utc_iso
+from presslens.store.watch import SourceRow, StoryState, utc_iso, utc_now
 
 #: JSON document kind of ``changes --format json`` and ``/api/changes``
 CHANGES_SCHEMA = "presslens.changes/1"
@@ -137,14 +137,14 @@ def _health(row: SourceRow, now: str) -> dict[str, Any]:
 def source_health(store: Store, now: str | None = None) -> list[dict[str, Any]]:
     """Every source with its status (``ok``, ``failing``, ``backed off`` or ``not checked
     yet``), failures in a row, last error and when it is tried again."""
-    moment = now or utc_iso(datetime.now(UTC))
+    moment = now or utc_now()
     return [_health(r, moment) for r in store.list_sources()]
 
 
 def changes_since(store: Store, since: str, *, now: str | None = None) -> dict[str, Any]:
     """What changed in ``store`` at or after ``since`` (a time as the store writes them),
     as a JSON document (see the module and the README's ``changes`` section)."""
-    moment = now or utc_iso(datetime.now(UTC))
+    moment = now or utc_now()
     active = store.outlets_added_since(since)
     new_stories: list[dict[str, Any]] = []
     grown: list[dict[str, Any]] = []

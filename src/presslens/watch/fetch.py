@@ -38,6 +38,7 @@ import httpx
 
 from presslens import __version__
 from presslens.config import Config
+from presslens.store.watch import utc_now
 from presslens.watch.urls import host_of
 
 #: the product token robots.txt rules name to address presslens
@@ -293,7 +294,7 @@ class Fetcher:
             return
         text = answer.body.decode("utf-8", "replace") if 200 <= status < 300 else None
         if self.robots_cache is not None:
-            self.robots_cache.save(host, text, status, _iso_now())
+            self.robots_cache.save(host, text, status, utc_now())
         self._use_robots(state, text, status)
 
     def _use_robots(self, state: _Host, text: str | None, status: int | None) -> None:
@@ -427,10 +428,6 @@ def _retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-def _iso_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def _age(at: str) -> float:
