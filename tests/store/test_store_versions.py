@@ -155,6 +155,21 @@ def test_sources_pages_and_robots_round_trip(tmp_path: Path) -> None:
         assert not store.remove_source("https://wire.example/feed")
 
 
+def test_lookups_by_many_keys_span_several_queries(tmp_path: Path) -> None:
+    """More keys than one ``IN (...)`` query takes (500), repeated keys among them."""
+    urls = [f"https://wire.example/{i}" for i in range(1201)]
+    with Store(tmp_path / "s.db") as store:
+        store.put_pages(PageRow(u, article_url=u, first_seen_at="2026-03-05") for u in urls[::2])
+        for i in range(0, 1201, 3):
+            store.add_article(_article(f"Story {i}.", id=f"a{i}", url=urls[i], source=f"s{i}"))
+        asked = [*urls, *urls[:10], "https://nowhere.example/"]
+        assert sorted(store.get_pages(asked)) == sorted(urls[::2])
+        assert store.pages_with_article(asked) == set(urls[::2])
+        assert store.article_ids_by_url(asked) == {urls[i]: f"a{i}" for i in range(0, 1201, 3)}
+        ids = [f"a{i}" for i in range(1201)]
+        assert store.article_sources(ids) == {f"a{i}": f"s{i}" for i in range(0, 1201, 3)}
+
+
 def test_a_version_4_store_migrates_and_logs_its_stories(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
