@@ -126,6 +126,29 @@ def test_every_story_write_and_removal_is_logged(tmp_path: Path) -> None:
         assert latest.removed and store.stories_logged_since(middle) == ["s1"]
 
 
+def test_latest_sources_are_those_last_logged(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        store.add_article(_article())
+        store.add_article(_article(id="vale-1", url="https://vale.example/a", source="Vale Watch"))
+        one = {"id": "s1", "article_ids": ["wire-1"], "sources": ["Meridian Wire"]}
+        store.put_stories([one, {**one, "id": "s2"}])
+        store.put_stories(
+            [
+                {
+                    **one,
+                    "article_ids": ["wire-1", "vale-1"],
+                    "sources": ["Vale Watch", "Meridian Wire"],
+                }
+            ]
+        )
+        store.delete_stories(["s2"])
+        assert store.latest_sources(["s1", "s2", "never", "s1"]) == {
+            "s1": ("Meridian Wire", "Vale Watch"),
+            "s2": (),
+        }
+        assert store.latest_sources([]) == {}
+
+
 def test_sources_pages_and_robots_round_trip(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
         assert store.add_source("https://wire.example/feed", name="Meridian Wire")

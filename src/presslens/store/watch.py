@@ -282,6 +282,17 @@ class WatchTables:
         old = None if before is None else _state(before)
         return (None if old is not None and old.removed else old), _state(now)
 
+    def latest_sources(self, story_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """The outlets of each of ``story_ids`` as last logged (none for a story removed
+        since); ids never logged are left out."""
+        sql = (
+            "SELECT story_id, removed, sources FROM story_log WHERE seq IN (SELECT max(seq)"
+            " FROM story_log WHERE story_id IN ({marks}) GROUP BY story_id)"
+        )
+        with self._read() as conn:
+            rows = list(_rows_in(conn, sql, story_ids))
+        return {i: () if removed else tuple(json.loads(sources)) for i, removed, sources in rows}
+
     def versions_since(self, since: str) -> Iterator[tuple[str, int, str]]:
         """``(article id, version, replaced at)`` of every version replaced at or after
         ``since``, oldest first."""
