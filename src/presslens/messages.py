@@ -58,12 +58,15 @@ class _Listening:
     time.  A class rather than a generator context manager: it runs once per item read, so
     its cost shows in ingest speed."""
 
+    # Made afresh by each __enter__ (a catch_warnings or redirect_stderr cannot be entered
+    # twice).
+    _err: io.StringIO
+    _warnings: warnings.catch_warnings
+    _caught: list[warnings.WarningMessage]
+    _stderr: contextlib.redirect_stderr[io.StringIO]
+
     def __init__(self) -> None:
         self._handler = _Collect()
-        self._err = io.StringIO()
-        self._warnings = warnings.catch_warnings(record=True)
-        self._caught: list[warnings.WarningMessage] = []
-        self._stderr = contextlib.redirect_stderr(self._err)
 
     def __enter__(self) -> list[Heard]:
         heard: list[Heard] = []

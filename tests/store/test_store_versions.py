@@ -126,6 +126,29 @@ def test_every_story_write_and_removal_is_logged(tmp_path: Path) -> None:
         assert latest.removed and store.stories_logged_since(middle) == ["s1"]
 
 
+def test_latest_sources_are_those_last_logged(tmp_path: Path) -> None:
+    with Store(tmp_path / "s.db") as store:
+        store.add_article(_article())
+        store.add_article(_article(id="vale-1", url="https://vale.example/a", source="Vale Watch"))
+        one = {"id": "s1", "article_ids": ["wire-1"], "sources": ["Meridian Wire"]}
+        store.put_stories([one, {**one, "id": "s2"}])
+        store.put_stories(
+            [
+                {
+                    **one,
+                    "article_ids": ["wire-1", "vale-1"],
+                    "sources": ["Vale Watch", "Meridian Wire"],
+                }
+            ]
+        )
+        store.delete_stories(["s2"])
+        assert store.latest_sources(["s1", "s2", "never", "s1"]) == {
+            "s1": ("Meridian Wire", "Vale Watch"),
+            "s2": (),
+        }
+        assert store.latest_sources([]) == {}
+
+
 def test_sources_pages_and_robots_round_trip(tmp_path: Path) -> None:
     with Store(tmp_path / "s.db") as store:
         assert store.add_source("https://wire.example/feed", name="Meridian Wire")
@@ -153,6 +176,21 @@ def test_sources_pages_and_robots_round_trip(tmp_path: Path) -> None:
         assert store.get_robots("other.example") is None
         assert store.remove_source("https://wire.example/feed")
         assert not store.remove_source("https://wire.example/feed")
+
+
+def test_lookups_by_many_keys_span_several_queries(tmp_path: Path) -> None:
+    """More keys than one ``IN (...)`` query takes (500), repeated keys among them."""
+    urls = [f"https://wire.example/{i}" for i in range(1201)]
+    with Store(tmp_path / "s.db") as store:
+        store.put_pages(PageRow(u, article_url=u, first_seen_at="2026-03-05") for u in urls[::2])
+        for i in range(0, 1201, 3):
+            store.add_article(_article(f"Story {i}.", id=f"a{i}", url=urls[i], source=f"s{i}"))
+        asked = [*urls, *urls[:10], "https://nowhere.example/"]
+        assert sorted(store.get_pages(asked)) == sorted(urls[::2])
+        assert store.pages_with_article(asked) == set(urls[::2])
+        assert store.article_ids_by_url(asked) == {urls[i]: f"a{i}" for i in range(0, 1201, 3)}
+        ids = [f"a{i}" for i in range(1201)]
+        assert store.article_sources(ids) == {f"a{i}": f"s{i}" for i in range(0, 1201, 3)}
 
 
 def test_a_version_4_store_migrates_and_logs_its_stories(

@@ -142,11 +142,14 @@ class Report:
         out = Path(out_dir)
         out.mkdir(parents=True, exist_ok=True)
         formats = tuple(formats)
-        doc = self.to_dict() if {"json", "jsonl", "html", "md"} & set(formats) else None
+        # One document for every format made from it (shards are its records), so no article
+        # or story is converted twice.
+        doc = self.to_dict() if {"json", "jsonl", "html", "md", "shards"} & set(formats) else None
         written: dict[str, Path] = {}
         for fmt in formats:
             if fmt == "shards":
-                written[fmt] = self._write_shards(out / "shards", shard_size)
+                assert doc is not None
+                written[fmt] = _write_shards(doc, out / "shards", shard_size)
                 continue
             if fmt in ("parquet", "csv"):
                 from presslens.report.tables import write_tables
@@ -172,25 +175,26 @@ class Report:
             written[fmt] = p
         return written
 
-    def _write_shards(self, folder: Path, size: int) -> Path:
-        """The report's records as gzipped JSON Lines, ``size`` a file, and its run."""
-        import gzip
 
-        folder.mkdir(parents=True, exist_ok=True)
-        for old in folder.glob("*.jsonl.gz"):
-            old.unlink()
-        parts: dict[str, list[Any]] = {
-            "articles": [article_to_dict(a) for a in self.articles],
-            "stories": [to_jsonable(s) for s in self.stories or ()],
-        }
-        for name, records in parts.items():
-            for n, lo in enumerate(range(0, len(records), size)):
-                with gzip.open(folder / f"{name}-{n:05d}.jsonl.gz", "wt", encoding="utf-8") as fh:
-                    for record in records[lo : lo + size]:
-                        fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-        head = {"schema": SCHEMA_ID, "run": self.run_dict()}
-        (folder / "run.json").write_text(json.dumps(head, indent=1) + "\n", encoding="utf-8")
-        return folder
+def _write_shards(doc: Mapping[str, Any], folder: Path, size: int) -> Path:
+    """The records of the report ``doc`` as gzipped JSON Lines, ``size`` a file, and its run."""
+    import gzip
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.jsonl.gz"):
+        old.unlink()
+    parts: dict[str, Sequence[Any]] = {
+        "articles": doc["articles"],
+        "stories": doc.get("stories", ()),
+    }
+    for name, records in parts.items():
+        for n, lo in enumerate(range(0, len(records), size)):
+            with gzip.open(folder / f"{name}-{n:05d}.jsonl.gz", "wt", encoding="utf-8") as fh:
+                for record in records[lo : lo + size]:
+                    fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    head = {"schema": SCHEMA_ID, "run": doc["run"]}
+    (folder / "run.json").write_text(json.dumps(head, indent=1) + "\n", encoding="utf-8")
+    return folder
 
 
 @cache

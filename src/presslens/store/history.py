@@ -10,8 +10,14 @@ which outlets joined it and which discrepancies appeared.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Mapping
 from typing import Any
+
+LogRow = tuple[str | None, int, str, int | None, str]
+"""The ``story_log`` columns :func:`story_log_row` gives."""
+
+_REMOVED_ROW: LogRow = (None, 0, "[]", None, "{}")
 
 
 def discrepancy_key(discrepancy: Mapping[str, Any]) -> str:
@@ -38,9 +44,7 @@ def discrepancy_values(story: Mapping[str, Any]) -> dict[str, list[str]]:
     return out
 
 
-def story_log_row(
-    doc: str | Mapping[str, Any],
-) -> tuple[str | None, int, str, int | None, str]:
+def story_log_row(doc: str | Mapping[str, Any]) -> LogRow:
     """The ``story_log`` columns of a story document (JSON text or a mapping): title,
     number of articles, outlets (JSON list), independent sources, discrepancies (JSON)."""
     story: Mapping[str, Any] = json.loads(doc) if isinstance(doc, str) else doc
@@ -53,4 +57,26 @@ def story_log_row(
         json.dumps(sources, ensure_ascii=False),
         independent if isinstance(independent, int) else None,
         json.dumps(discrepancy_values(story), ensure_ascii=False, sort_keys=True),
+    )
+
+
+def log_story(
+    conn: sqlite3.Connection,
+    story_id: str,
+    at: str,
+    doc_or_row: str | Mapping[str, Any] | LogRow | None,
+    removed: bool = False,
+) -> None:
+    """Append one ``story_log`` row: the story as written at ``at`` (its document, or the
+    columns :func:`story_log_row` already took from it), or its removal (``None``)."""
+    if doc_or_row is None:
+        columns = _REMOVED_ROW
+    elif isinstance(doc_or_row, tuple):
+        columns = doc_or_row
+    else:
+        columns = story_log_row(doc_or_row)
+    conn.execute(
+        "INSERT INTO story_log (story_id, recorded_at, removed, title, articles, sources,"
+        " independent_sources, discrepancies) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (story_id, at, int(removed), *columns),
     )

@@ -34,7 +34,7 @@ import sqlite3
 from collections.abc import Callable, Iterator
 
 from presslens.errors import StoreError
-from presslens.store.history import story_log_row
+from presslens.store.history import log_story
 
 Migration = str | Callable[[sqlite3.Connection], None]
 
@@ -206,11 +206,7 @@ def _v5_watch(conn: sqlite3.Connection) -> None:
         conn.execute(statement)
     rows = conn.execute("SELECT id, updated_at, doc FROM stories ORDER BY seq").fetchall()
     for story_id, updated_at, doc in rows:
-        conn.execute(
-            "INSERT INTO story_log (story_id, recorded_at, removed, title, articles, sources,"
-            " independent_sources, discrepancies) VALUES (?, ?, 0, ?, ?, ?, ?, ?)",
-            (story_id, updated_at, *story_log_row(doc)),
-        )
+        log_story(conn, story_id, updated_at, doc)
 
 
 MIGRATIONS: list[Migration] = [

@@ -22,7 +22,6 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
@@ -32,8 +31,8 @@ from presslens.codec import from_jsonable, to_jsonable
 from presslens.errors import QueryRefused, QueryTimeout, StoreError
 from presslens.model import Article, Removed, Revision, Story, normalise_for_hash, word_count
 from presslens.store import schema
-from presslens.store.history import story_log_row
-from presslens.store.watch import WatchTables
+from presslens.store.history import LogRow, log_story, story_log_row
+from presslens.store.watch import WatchTables, utc_now
 from presslens.versions import changes_between
 
 BUSY_TIMEOUT_MS = 10_000
@@ -89,15 +88,19 @@ _WORD = re.compile(r"\w")
 _WORDS = re.compile(r"\w+")
 _SQLITE_CORRUPT = 11
 
+_LOGGED_FIELDS = ("title", "article_ids", "sources", "independent_sources", "discrepancies")
+"""The fields of a story document :func:`~presslens.store.history.story_log_row` reads."""
+
 _ARTICLE_COLUMNS = (
     "id, text, source, url, title, published, author, origin, source_from, removed, cleaned, "
     "extra, syndication_group, original, revisions"
 )
 _INSERT_ARTICLE = (
-    "INSERT INTO articles (key, id, source, url, title, published, author, origin, source_from,"
+    "INSERT INTO articles (key, id, url, source, title, published, author, origin, source_from,"
     " text, word_count, removed, cleaned, extra, syndication_group, original, added_at)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+_SET_SYNDICATION = "UPDATE articles SET syndication_group = ?, original = ? WHERE id = ?"
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,23 +149,50 @@ def _scrub_opt(text: str | None) -> str | None:
     return None if text is None else _scrub(text)
 
 
-def _plain(value: Any) -> Any:
-    """``value`` as plain JSON data; anything else becomes its ``str``."""
-    if value is None or isinstance(value, str | int | float | bool):
+def _plain(value: Any, text: Callable[[str], str] = str) -> Any:
+    """``value`` as plain JSON data; anything else becomes its ``str``.  Every string (keys
+    included) goes through ``text``: :func:`_scrub` gives what decoding :func:`_dumps`'s
+    JSON would."""
+    if isinstance(value, str):
+        return text(value)
+    if value is None or isinstance(value, int | float | bool):
         return value
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {text(str(k)): _plain(v, text) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
-        return [_plain(v) for v in value]
-    return str(value)
+        return [_plain(v, text) for v in value]
+    return text(str(value))
 
 
 def _dumps(value: Any) -> str:
     return _scrub(json.dumps(_plain(value), ensure_ascii=False))
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
+def _content_values(article: Article) -> tuple[Any, ...]:
+    """The article's content columns, as both inserting and revising it write them: source,
+    title, published, author, origin, source_from, text, word_count, removed, cleaned, extra."""
+    return (
+        article.source,
+        article.title,
+        article.published,
+        article.author,
+        article.origin,
+        article.source_from,
+        article.text,
+        word_count(article.text),
+        _dumps([{"line": r.line, "reason": r.reason} for r in article.removed]),
+        int(article.cleaned),
+        _dumps(article.extra),
+    )
+
+
+def _delete_story(conn: sqlite3.Connection, story_id: str, now: str) -> bool:
+    """Remove a story and log its removal (inside the caller's transaction); ``False`` when
+    no story has this id."""
+    if not conn.execute("DELETE FROM stories WHERE id = ?", (story_id,)).rowcount:
+        return False
+    log_story(conn, story_id, now, None, removed=True)
+    return True
 
 
 def _storable(article: Article) -> Article:
@@ -259,18 +289,6 @@ def _article(row: tuple[Any, ...]) -> Article:
         syndication_group=group,
         is_original=None if original is None else bool(original),
         revisions=tuple(from_jsonable(Revision, r) for r in json.loads(revisions)),
-    )
-
-
-def _log_story(
-    conn: sqlite3.Connection, story_id: str, at: str, doc: str | None, removed: bool = False
-) -> None:
-    """One ``story_log`` row: the story as just written, or its removal."""
-    columns: tuple[Any, ...] = (None, 0, "[]", None, "{}") if doc is None else story_log_row(doc)
-    conn.execute(
-        "INSERT INTO story_log (story_id, recorded_at, removed, title, articles, sources,"
-        " independent_sources, discrepancies) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (story_id, at, int(removed), *columns),
     )
 
 
@@ -473,21 +491,11 @@ class Store(WatchTables):
                 (
                     key,
                     stored_id,
-                    article.source,
                     article.url,
-                    article.title,
-                    article.published,
-                    article.author,
-                    article.origin,
-                    article.source_from,
-                    article.text,
-                    word_count(article.text),
-                    _dumps([{"line": r.line, "reason": r.reason} for r in article.removed]),
-                    int(article.cleaned),
-                    _dumps(article.extra),
+                    *_content_values(article),
                     article.syndication_group,
                     None if article.is_original is None else int(article.is_original),
-                    _now(),
+                    utc_now(),
                 ),
             )
         renamed = None if stored_id == article.id else article.id
@@ -508,7 +516,7 @@ class Store(WatchTables):
         changes = changes_between(
             title, text, published, article.title, article.text, article.published
         )
-        now = _now()
+        now = utc_now()
         if changes:
             version = len(revisions) + 1
             conn.execute(
@@ -521,22 +529,7 @@ class Store(WatchTables):
             "UPDATE articles SET key = ?, source = ?, title = ?, published = ?, author = ?,"
             " origin = ?, source_from = ?, text = ?, word_count = ?, removed = ?, cleaned = ?,"
             " extra = ?, revisions = ?, revised_pending = 1 WHERE id = ?",
-            (
-                key,
-                article.source,
-                article.title,
-                article.published,
-                article.author,
-                article.origin,
-                article.source_from,
-                article.text,
-                word_count(article.text),
-                _dumps([{"line": r.line, "reason": r.reason} for r in article.removed]),
-                int(article.cleaned),
-                _dumps(article.extra),
-                _dumps(revisions),
-                ident,
-            ),
+            (key, *_content_values(article), _dumps(revisions), ident),
         )
         return AddResult(id=ident, inserted=False, key=key, revised=True)
 
@@ -632,8 +625,7 @@ class Store(WatchTables):
         """
         with self._write() as conn:
             cursor = conn.execute(
-                "UPDATE articles SET syndication_group = ?, original = ? WHERE id = ?",
-                (group, None if original is None else int(original), article_id),
+                _SET_SYNDICATION, (group, None if original is None else int(original), article_id)
             )
             return cursor.rowcount > 0
 
@@ -686,15 +678,18 @@ class Store(WatchTables):
         Returns the number of stories written.
         """
         docs = [self._story_row(s) for s in stories]
-        now = _now()
+        now = utc_now()
         with self._write() as conn:
             for doc in docs:
                 self._write_story(conn, *doc, now)
         return len(docs)
 
     @staticmethod
-    def _story_row(story: Mapping[str, Any]) -> tuple[str, str | None, list[str], str]:
-        """A story document checked and ready to write: id, title, article ids, JSON."""
+    def _story_row(
+        story: Mapping[str, Any],
+    ) -> tuple[str, str | None, list[str], str, LogRow]:
+        """A story document checked and ready to write: id, title, article ids, JSON and its
+        ``story_log`` columns."""
         story_id = story.get("id")
         article_ids = story.get("article_ids")
         if not isinstance(story_id, str) or not isinstance(article_ids, list | tuple):
@@ -707,6 +702,10 @@ class Store(WatchTables):
             _scrub(title) if isinstance(title, str) else None,
             [_scrub(a) for a in article_ids],
             _dumps(story),
+            # Taken from the mapping rather than by decoding the JSON just made (the whole
+            # document, about 40 times the work): only the fields the log reads, made plain
+            # and scrubbed as _dumps does, so the log holds what decoding would have given.
+            story_log_row(_plain({k: story[k] for k in _LOGGED_FIELDS if k in story}, _scrub)),
         )
 
     @staticmethod
@@ -716,6 +715,7 @@ class Store(WatchTables):
         title: str | None,
         article_ids: list[str],
         doc: str,
+        log_row: LogRow,
         now: str,
     ) -> None:
         missing = [
@@ -740,19 +740,14 @@ class Store(WatchTables):
             " VALUES (?, ?, ?)",
             [(story_id, a, i) for i, a in enumerate(article_ids)],
         )
-        _log_story(conn, story_id, now, doc)
+        log_story(conn, story_id, now, log_row)
 
     def delete_stories(self, story_ids: Iterable[str]) -> int:
         """Remove the named stories (e.g. merged into others); returns how many existed."""
         ids = [_scrub(i) for i in story_ids]
-        now = _now()
+        now = utc_now()
         with self._write() as conn:
-            gone = 0
-            for i in ids:
-                if conn.execute("DELETE FROM stories WHERE id = ?", (i,)).rowcount:
-                    _log_story(conn, i, now, None, removed=True)
-                    gone += 1
-            return gone
+            return sum(_delete_story(conn, i, now) for i in ids)
 
     def articles_without_story(self) -> list[Article]:
         """Stored articles that belong to no story (e.g. left by an interrupted ingest)."""
@@ -828,7 +823,7 @@ class Store(WatchTables):
         with self._write() as conn:
             rows = conn.execute(
                 "INSERT INTO runs (recorded_at, summary) VALUES (?, ?) RETURNING id",
-                (_now(), _dumps(summary)),
+                (utc_now(), _dumps(summary)),
             ).fetchall()
         return int(rows[0][0])
 
@@ -869,7 +864,7 @@ class Store(WatchTables):
                 "INSERT INTO work (kind, key, value, updated_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value,"
                 " updated_at = excluded.updated_at",
-                (_scrub(kind), _scrub(key), value, _now()),
+                (_scrub(kind), _scrub(key), value, utc_now()),
             )
 
     def work_clear(self) -> None:
@@ -895,7 +890,7 @@ class Store(WatchTables):
         leaves the store as it was, with its new articles in no story and its new versions
         pending; the next ingest finds them and places them."""
         docs = [self._story_row(s) for s in stories]
-        now = _now()
+        now = utc_now()
         with self._write() as conn:
             for stage, parts in states.items():
                 prefix = _scrub(stage) + "/"
@@ -908,7 +903,7 @@ class Store(WatchTables):
                 )
             for a in syndication:
                 conn.execute(
-                    "UPDATE articles SET syndication_group = ?, original = ? WHERE id = ?",
+                    _SET_SYNDICATION,
                     (
                         _scrub_opt(a.syndication_group),
                         None if a.is_original is None else int(a.is_original),
@@ -916,8 +911,7 @@ class Store(WatchTables):
                     ),
                 )
             for story_id in removed:
-                if conn.execute("DELETE FROM stories WHERE id = ?", (_scrub(story_id),)).rowcount:
-                    _log_story(conn, _scrub(story_id), now, None, removed=True)
+                _delete_story(conn, _scrub(story_id), now)
             for doc in docs:
                 self._write_story(conn, *doc, now)
             conn.executemany(

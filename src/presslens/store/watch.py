@@ -115,6 +115,20 @@ class StoryState:
     discrepancies: dict[str, list[str]]
 
 
+_IN_CHUNK = 500
+"""Keys bound to one ``IN (...)`` query: well under SQLite's limit of bound parameters
+(32,766 since 3.32, 999 before)."""
+
+
+def _rows_in(conn: sqlite3.Connection, sql: str, keys: Iterable[str]) -> Iterator[tuple[Any, ...]]:
+    """The rows of ``sql`` for the distinct ``keys``, :data:`_IN_CHUNK` keys a query; ``sql``
+    holds ``{marks}`` where the list of placeholders goes (``... IN ({marks})``)."""
+    wanted = list(dict.fromkeys(keys))
+    for i in range(0, len(wanted), _IN_CHUNK):
+        chunk = wanted[i : i + _IN_CHUNK]
+        yield from conn.execute(sql.format(marks=", ".join("?" * len(chunk))), chunk).fetchall()
+
+
 _LOG_COLUMNS = (
     "story_id, recorded_at, removed, title, articles, sources, independent_sources, discrepancies"
 )
@@ -183,32 +197,15 @@ class WatchTables:
 
     def get_pages(self, urls: Iterable[str]) -> dict[str, PageRow]:
         """The rows of the pages among ``urls`` that have been seen."""
-        out: dict[str, PageRow] = {}
-        wanted = list(dict.fromkeys(urls))
+        sql = f"SELECT {_PAGE_COLUMNS} FROM pages WHERE url IN ({{marks}})"
         with self._read() as conn:
-            for i in range(0, len(wanted), 500):
-                chunk = wanted[i : i + 500]
-                marks = ", ".join("?" for _ in chunk)
-                rows = conn.execute(
-                    f"SELECT {_PAGE_COLUMNS} FROM pages WHERE url IN ({marks})", chunk
-                ).fetchall()
-                out.update((r[0], PageRow(*r)) for r in rows)
-        return out
+            return {r[0]: PageRow(*r) for r in _rows_in(conn, sql, urls)}
 
     def pages_with_article(self, article_urls: Iterable[str]) -> set[str]:
         """Those of ``article_urls`` that some page seen so far is stored under."""
-        wanted = list(dict.fromkeys(article_urls))
-        found: set[str] = set()
+        sql = "SELECT DISTINCT article_url FROM pages WHERE article_url IN ({marks})"
         with self._read() as conn:
-            for i in range(0, len(wanted), 500):
-                chunk = wanted[i : i + 500]
-                marks = ", ".join("?" for _ in chunk)
-                rows = conn.execute(
-                    f"SELECT DISTINCT article_url FROM pages WHERE article_url IN ({marks})",
-                    chunk,
-                ).fetchall()
-                found.update(r[0] for r in rows)
-        return found
+            return {r[0] for r in _rows_in(conn, sql, article_urls)}
 
     def due_pages(self, now: str, exclude: Iterable[str] = (), limit: int = 1000) -> list[PageRow]:
         """Pages whose look for corrections is due at ``now`` (soonest first)."""
@@ -231,17 +228,10 @@ class WatchTables:
 
     def article_ids_by_url(self, urls: Iterable[str]) -> dict[str, str]:
         """The id of the newest stored article at each of ``urls`` that has one."""
-        wanted = list(dict.fromkeys(urls))
-        out: dict[str, str] = {}
+        # In seq order, so the newest article at a URL is the one kept.
+        sql = "SELECT url, id FROM articles WHERE url IN ({marks}) ORDER BY seq"
         with self._read() as conn:
-            for i in range(0, len(wanted), 500):
-                chunk = wanted[i : i + 500]
-                marks = ", ".join("?" for _ in chunk)
-                rows = conn.execute(
-                    f"SELECT url, id FROM articles WHERE url IN ({marks}) ORDER BY seq", chunk
-                ).fetchall()
-                out.update((u, a) for u, a in rows)
-        return out
+            return {u: a for u, a in _rows_in(conn, sql, urls)}
 
     # --- robots.txt ------------------------------------------------------------------------
 
@@ -292,6 +282,17 @@ class WatchTables:
         old = None if before is None else _state(before)
         return (None if old is not None and old.removed else old), _state(now)
 
+    def latest_sources(self, story_ids: Iterable[str]) -> dict[str, tuple[str, ...]]:
+        """The outlets of each of ``story_ids`` as last logged (none for a story removed
+        since); ids never logged are left out."""
+        sql = (
+            "SELECT story_id, removed, sources FROM story_log WHERE seq IN (SELECT max(seq)"
+            " FROM story_log WHERE story_id IN ({marks}) GROUP BY story_id)"
+        )
+        with self._read() as conn:
+            rows = list(_rows_in(conn, sql, story_ids))
+        return {i: () if removed else tuple(json.loads(sources)) for i, removed, sources in rows}
+
     def versions_since(self, since: str) -> Iterator[tuple[str, int, str]]:
         """``(article id, version, replaced at)`` of every version replaced at or after
         ``since``, oldest first."""
@@ -335,17 +336,9 @@ class WatchTables:
 
     def article_sources(self, article_ids: Iterable[str]) -> dict[str, str | None]:
         """The outlet of each of ``article_ids`` that is stored."""
-        wanted = list(dict.fromkeys(article_ids))
-        out: dict[str, str | None] = {}
+        sql = "SELECT id, source FROM articles WHERE id IN ({marks})"
         with self._read() as conn:
-            for i in range(0, len(wanted), 500):
-                chunk = wanted[i : i + 500]
-                marks = ", ".join("?" for _ in chunk)
-                rows = conn.execute(
-                    f"SELECT id, source FROM articles WHERE id IN ({marks})", chunk
-                ).fetchall()
-                out.update((a, s) for a, s in rows)
-        return out
+            return {a: s for a, s in _rows_in(conn, sql, article_ids)}
 
     def has_unfinished(self) -> bool:
         """Whether an article waits to be placed in a story, or a new version of one to have

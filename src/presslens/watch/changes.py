@@ -23,7 +23,7 @@ from presslens.errors import ConfigError
 from presslens.report.markdown import md_escape
 from presslens.store import Store
 from presslens.store.history import discrepancy_key
-from presslens.store.watch import SourceRow, StoryState, utc_iso
+from presslens.store.watch import SourceRow, StoryState, utc_iso, utc_now
 
 #: JSON document kind of ``changes --format json`` and ``/api/changes``
 CHANGES_SCHEMA = "presslens.changes/1"
@@ -84,16 +84,20 @@ def _story(state: StoryState) -> dict[str, Any]:
 
 
 def _peers(
-    store: Store, story_id: str, thread: Sequence[str], active: Sequence[str]
+    store: Store,
+    thread: Sequence[str],
+    active: Sequence[str],
+    known: dict[str, tuple[str, ...]],
 ) -> tuple[list[str], str]:
-    """The outlets a story is measured against, and which basis gave them."""
+    """The outlets a story is measured against, and which basis gave them.  ``known`` holds
+    the latest outlets of the stories looked up so far: stories of one thread share their
+    thread-mates, so each is read once per :func:`changes_since`."""
     if thread:
-        outlets: set[str] = set()
-        for other in thread:
-            _, latest = store.story_states(other, "")
-            if not latest.removed:
-                outlets.update(latest.sources)
-        return sorted(outlets), "thread"
+        missing = [s for s in thread if s not in known]
+        if missing:
+            known.update(dict.fromkeys(missing, ()))
+            known.update(store.latest_sources(missing))
+        return sorted({o for other in thread for o in known[other]}), "thread"
     return list(active), "active"
 
 
@@ -137,25 +141,26 @@ def _health(row: SourceRow, now: str) -> dict[str, Any]:
 def source_health(store: Store, now: str | None = None) -> list[dict[str, Any]]:
     """Every source with its status (``ok``, ``failing``, ``backed off`` or ``not checked
     yet``), failures in a row, last error and when it is tried again."""
-    moment = now or utc_iso(datetime.now(UTC))
+    moment = now or utc_now()
     return [_health(r, moment) for r in store.list_sources()]
 
 
 def changes_since(store: Store, since: str, *, now: str | None = None) -> dict[str, Any]:
     """What changed in ``store`` at or after ``since`` (a time as the store writes them),
     as a JSON document (see the module and the README's ``changes`` section)."""
-    moment = now or utc_iso(datetime.now(UTC))
+    moment = now or utc_now()
     active = store.outlets_added_since(since)
     new_stories: list[dict[str, Any]] = []
     grown: list[dict[str, Any]] = []
     discrepancies: list[dict[str, Any]] = []
     bases: set[str] = set()
+    known: dict[str, tuple[str, ...]] = {}
     for story_id in store.stories_logged_since(since):
         before, latest = store.story_states(story_id, since)
         if latest.removed:
             continue
         thread, found = store.story_extract(story_id)
-        peers, basis = _peers(store, story_id, thread, active)
+        peers, basis = _peers(store, thread, active, known)
         entry = _story(latest)
         entry["not_covered_by"] = [p for p in peers if p not in latest.sources]
         if entry["not_covered_by"]:

@@ -28,7 +28,7 @@ import asyncio
 import email.utils
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
@@ -38,6 +38,7 @@ import httpx
 
 from presslens import __version__
 from presslens.config import Config
+from presslens.store.watch import utc_now
 from presslens.watch.urls import host_of
 
 #: the product token robots.txt rules name to address presslens
@@ -97,13 +98,11 @@ class Fetched:
 @dataclass
 class FetchStats:
     """Requests of one round: all made (retries, redirects and robots.txt included), how
-    many answered 304, how many were refused before being made, and bytes of body read."""
+    many answered 304, and bytes of body read."""
 
     requests: int = 0
     not_modified: int = 0
-    refused: int = 0
     bytes: int = 0
-    by_host: dict[str, int] = field(default_factory=dict)
 
 
 class RobotsCache:
@@ -219,12 +218,9 @@ class Fetcher:
                 return Fetched(url, current, error=f"unsupported URL: {current!r}")
             refusal = await self._robots_refusal(host, scheme, current)
             if refusal is not None:
-                self.stats.refused += 1
                 return Fetched(url, current, error=refusal, refused=True)
             answer = await self._request(host, current, headers)
             if answer.error is not None:
-                if not answer.made:
-                    self.stats.refused += 1
                 return Fetched(
                     url, current, answer.status or None, error=answer.error, refused=not answer.made
                 )
@@ -293,7 +289,7 @@ class Fetcher:
             return
         text = answer.body.decode("utf-8", "replace") if 200 <= status < 300 else None
         if self.robots_cache is not None:
-            self.robots_cache.save(host, text, status, _iso_now())
+            self.robots_cache.save(host, text, status, utc_now())
         self._use_robots(state, text, status)
 
     def _use_robots(self, state: _Host, text: str | None, status: int | None) -> None:
@@ -340,7 +336,6 @@ class Fetcher:
                     state.next_at = loop.time() + state.delay
                 async with self._all:
                     self.stats.requests += 1
-                    self.stats.by_host[host] = self.stats.by_host.get(host, 0) + 1
                     last, retry = await self._once(url, headers, cap, whole)
             if last.error is None and last.status not in _RETRY_STATUS:
                 return last
@@ -427,10 +422,6 @@ def _retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
-
-
-def _iso_now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds")
 
 
 def _age(at: str) -> float:

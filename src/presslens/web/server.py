@@ -368,15 +368,23 @@ def _key(path: str, params: Mapping[str, str]) -> str:
     return path + "?" + urlencode(sorted(params.items()))
 
 
-def _story_bundle(
-    store: Store, story_id: str
-) -> tuple[dict[str, Any], dict[str, dict[str, Any]]] | None:
+def _story_doc(store: Store, story_id: str) -> dict[str, Any] | None:
+    """The stored story, or for an article in no story a story of that article alone."""
     story = store.get_story(story_id)
     if story is None:
         art = store.get_article(story_id)
         if art is None or store.stories_for_article(story_id):
             return None
         story = {"id": art.id, "article_ids": [art.id]}
+    return story
+
+
+def _story_bundle(
+    store: Store, story_id: str
+) -> tuple[dict[str, Any], dict[str, dict[str, Any]]] | None:
+    story = _story_doc(store, story_id)
+    if story is None:
+        return None
     arts = {}
     for aid in story["article_ids"]:
         a = store.get_article(aid)
@@ -399,6 +407,8 @@ def create_app(
     # requested would otherwise pay while every other thread waited for the same import.
     importlib.import_module("presslens.text.sentences")
     css = stylesheet()
+    openapi_page = _json(OPENAPI)
+    js = resources.files("presslens.web").joinpath("static/app.js").read_text("utf-8")
     page_common = {"static": False, "script": True, "css": css}
 
     def list_page(store: Store, snap: Snapshot, params: Mapping[str, str]) -> Page:
@@ -500,8 +510,8 @@ def create_app(
         return _json(doc, headers=(("Link", ", ".join(rels)),) if rels else ())
 
     def story_doc(store: Store, story_id: str) -> Page:
-        bundle = _story_bundle(store, story_id)
-        return _not_found("story", as_json=True) if bundle is None else _json(bundle[0])
+        story = _story_doc(store, story_id)
+        return _not_found("story", as_json=True) if story is None else _json(story)
 
     def article_doc(store: Store, article_id: str) -> Page:
         art = store.get_article(article_id)
@@ -547,23 +557,33 @@ def create_app(
             return _problem(400, "Bad time", str(e), as_json=request.url.path.startswith("/api"))
         return (since[:16] + ":00.000+00:00" if since.endswith("+00:00") else since), text
 
-    async def changes(request: Request) -> Response:
+    async def since_response(
+        request: Request,
+        path: str,
+        make: Callable[[Store, str, str], Page],
+        *,
+        as_json: bool = False,
+    ) -> Response:
+        """The (cached, under ``path``) page ``make(store, since, since as written)`` makes
+        for the asked ``since``, or the 400 page when it is unreadable."""
         asked = since_of(request)
         if isinstance(asked, Page):
             return asked.response()
         since, text = asked
         return await site.respond(
-            _key("/changes", {"since": since}), lambda st, _: changes_page(st, since, text)
+            _key(path, {"since": since}),
+            lambda st, _: make(st, since, text),
+            as_json=as_json,
         )
 
+    async def changes(request: Request) -> Response:
+        return await since_response(request, "/changes", changes_page)
+
     async def api_changes(request: Request) -> Response:
-        asked = since_of(request)
-        if isinstance(asked, Page):
-            return asked.response()
-        since, _ = asked
-        return await site.respond(
-            _key("/api/changes", {"since": since}),
-            lambda st, _: _json(changes_doc(st, since)),
+        return await since_response(
+            request,
+            "/api/changes",
+            lambda st, since, _: _json(changes_doc(st, since)),
             as_json=True,
         )
 
@@ -587,10 +607,9 @@ def create_app(
         return await site.respond("/feeds/stories.atom@" + base, make)
 
     async def openapi(request: Request) -> Response:
-        return _json(OPENAPI).response()
+        return openapi_page.response()
 
     async def app_js(request: Request) -> Response:
-        js = resources.files("presslens.web").joinpath("static/app.js").read_text("utf-8")
         return Response(js, media_type="text/javascript; charset=utf-8")
 
     routes = [
