@@ -768,13 +768,13 @@ def _first_line(text: str, limit: int = 120) -> str | None:
 
 
 def _light(article: Article) -> Article:
-    """What the index keeps of an article: its metadata, its syndication fields and its first
-    line (a title stand-in)."""
+    """What the index keeps of an article: what its stories read (source, title, date), its
+    syndication fields and its first line (a title stand-in); no more than :meth:`StoryIndex.state`
+    saves, so an index read back from the store holds the same articles."""
     return Article(
         id=article.id,
         text=_first_line(article.text) or "",
         source=article.source,
-        url=article.url,
         title=article.title,
         published=article.published,
         syndication_group=article.syndication_group,
