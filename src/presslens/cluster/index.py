@@ -51,7 +51,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
 from presslens.cluster.features import Featurizer, pair_time_weight, published_day
-from presslens.cluster.graph import EDGE_FLOOR, strongest
+from presslens.cluster.graph import EDGE_FLOOR, shared_reasons, strongest
 from presslens.cluster.threads import StorySummary, build_threads, summary_vectors
 from presslens.config import ClusterConfig
 from presslens.model import Article, Membership, Story, SyndicationGroup, Thread
@@ -67,7 +67,6 @@ _BLOCK = 2000
 _MAX_EDGES = 64
 # Stories larger than this are not checked for a split (the check is quadratic in size).
 _SPLIT_MAX = 400
-_TOP_REASONS = 5
 # A story's thread summary keeps this many of its heaviest terms: enough for its names,
 # places and figures.  On DEV ECB+ 16 / 32 / 64 join again 5 / 4 / 4 of the 11 split gold
 # stories with 1 / 0 / 0 threads joining two gold stories; BASIL is the same for all three.
@@ -715,22 +714,12 @@ class StoryIndex:
             return Membership(article_id=self.ids[i], score=1.0)
         key = self.label[i]
         links = sum(s for j, s in self.edges[i].items() if self.label[j] == key)
-        contrib = row.data * (total[row.indices] - row.data)
-        order = np.argsort(-contrib, kind="stable")
-        terms: list[str] = []
-        ents: list[str] = []
-        for k in order:
-            if contrib[k] <= 0 or (len(terms) >= _TOP_REASONS and len(ents) >= _TOP_REASONS):
-                break
-            tid = int(row.indices[k])
-            bucket = ents if self.featurizer.is_entity(tid) else terms
-            if len(bucket) < _TOP_REASONS:
-                bucket.append(self.featurizer.label(tid))
+        terms, ents = shared_reasons(row, total, self.featurizer.label, self.featurizer.is_entity)
         return Membership(
             article_id=self.ids[i],
             score=round(links / min(size - 1, _MAX_EDGES), 4),
-            shared_terms=tuple(terms),
-            shared_entities=tuple(ents),
+            shared_terms=terms,
+            shared_entities=ents,
         )
 
 
