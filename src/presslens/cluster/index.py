@@ -601,16 +601,24 @@ class StoryIndex:
         return None if i is None else self.stories_by_key[self.label[i]].sid
 
     def stories(
-        self, only: set[str] | None = None, threads: dict[str, Thread] | None = None
+        self,
+        only: set[str] | None = None,
+        threads: dict[str, Thread] | None = None,
+        *,
+        linked: bool = True,
     ) -> list[Story]:
         """The stories (all, or those with ids in ``only``), largest first, then by id.
 
         Each carries its thread, linked over all the stories of the index (``threads``, when
-        the caller has them from :meth:`threads` already).
+        the caller has them from :meth:`threads` already); with ``linked`` false none does,
+        for a caller that links threads over more than this index (a window of the corpus).
         """
-        threads = self.threads() if threads is None else threads
+        if threads is None and linked:
+            threads = self.threads()
         out = [
-            replace(self._story(state), thread=threads[state.sid])
+            self._story(state)
+            if threads is None
+            else replace(self._story(state), thread=threads[state.sid])
             for state in self.stories_by_key.values()
             if only is None or state.sid in only
         ]
