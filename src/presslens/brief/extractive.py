@@ -134,11 +134,15 @@ class StoryMatrix:
     by_article: dict[int, list[int]]
 
 
-def source_key(article: Article) -> str:
-    """The independent-source key: the syndication group when known, else the text itself."""
+def source_key(article: Article, content_hash: str | None = None) -> str:
+    """The independent-source key: the syndication group when known, else the text itself.
+
+    ``content_hash`` is the article's :attr:`~presslens.model.Article.content_hash` when the
+    caller has it already (it hashes the whole text).
+    """
     if article.syndication_group:
         return "group:" + article.syndication_group
-    return "text:" + article.content_hash
+    return "text:" + (article.content_hash if content_hash is None else content_hash)
 
 
 def _usable(text: str, words: int, params: BriefParams) -> bool:
@@ -286,8 +290,9 @@ def build_matrix(articles: Sequence[Article], params: BriefParams | None = None)
     group_ids: dict[str, int] = {}
     groups: list[int] = []
     for i, a in enumerate(arts):
-        representative.append(first_by_hash.setdefault(a.content_hash, i))
-        groups.append(group_ids.setdefault(source_key(a), len(group_ids)))
+        digest = a.content_hash
+        representative.append(first_by_hash.setdefault(digest, i))
+        groups.append(group_ids.setdefault(source_key(a, digest), len(group_ids)))
     candidates: list[Candidate] = []
     by_article: dict[int, list[int]] = {}
     for i, a in enumerate(arts):
