@@ -653,25 +653,38 @@ def similarity(matrix: StoryMatrix) -> FloatArray:
     return sim
 
 
-def salience(
-    matrix: StoryMatrix, params: BriefParams | None = None, sim: FloatArray | None = None
-) -> FloatArray:
-    """Salience of each candidate sentence of ``matrix`` (higher is more central).
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """A story's sentence similarities and saliences, which its brief, its timeline and the
+    items an LLM is shown all rank by: computed once per story and passed to each."""
 
-    ``sim`` is :func:`similarity` of ``matrix`` when the caller has it already.
-    """
-    return _salience(matrix, similarity(matrix) if sim is None else sim, params or BriefParams())
+    #: :func:`similarity` of the matrix
+    sim: FloatArray
+    #: each candidate's salience (higher is more central) under the brief's parameters
+    score: FloatArray
+
+
+def rank(matrix: StoryMatrix, params: BriefParams) -> Ranking:
+    """The :class:`Ranking` of a ``matrix`` that has candidate sentences."""
+    sim = similarity(matrix)
+    return Ranking(sim, _salience(matrix, sim, params))
 
 
 def brief_from_matrix(
-    matrix: StoryMatrix, words: int, params: BriefParams | None = None
+    matrix: StoryMatrix,
+    words: int,
+    params: BriefParams | None = None,
+    ranking: Ranking | None = None,
 ) -> tuple[BriefSentence, ...]:
-    """The extractive brief of the story held by ``matrix`` (see :func:`extract_brief`)."""
+    """The extractive brief of the story held by ``matrix`` (see :func:`extract_brief`).
+
+    ``ranking`` is :func:`rank` of ``matrix`` under ``params`` when the caller has it already.
+    """
     params = params or BriefParams()
     if not matrix.candidates:
         return ()
-    sim = similarity(matrix)
-    score = _salience(matrix, sim, params)
+    scored = rank(matrix, params) if ranking is None else ranking
+    sim, score = scored.sim, scored.score
     chosen = order(matrix, _select(matrix, sim, score, max(words, 0), params))
     out: list[BriefSentence] = []
     previous: Candidate | None = None
