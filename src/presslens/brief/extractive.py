@@ -19,8 +19,9 @@ from __future__ import annotations
 import dataclasses
 import math
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -41,16 +42,37 @@ from presslens.text.words import all_terms, content_terms
 FloatArray = npt.NDArray[np.float64]
 
 
-def containment(needle: Iterable[str], hay: set[str], weight: dict[str, float]) -> float:
+def containment(needle: Iterable[str], hay: AbstractSet[str], weight: Mapping[str, float]) -> float:
     """Weighted share of the terms of ``needle`` found in ``hay`` (0 when ``needle`` is empty)."""
+    return _contained(_needle(needle, weight), hay)
+
+
+@dataclass(frozen=True, slots=True)
+class _Needle:
+    """The distinct terms of a needle with their weights, and the weights' sum: what
+    :func:`containment` needs of a needle that is looked for in many hays."""
+
+    weights: tuple[tuple[str, float], ...]
+    total: float
+
+
+def _needle(needle: Iterable[str], weight: Mapping[str, float]) -> _Needle:
+    pairs: list[tuple[str, float]] = []
     total = 0.0
-    found = 0.0
     for t in set(needle):
         w = weight.get(t, 1.0)
         total += w
+        pairs.append((t, w))
+    return _Needle(tuple(pairs), total)
+
+
+def _contained(needle: _Needle, hay: AbstractSet[str]) -> float:
+    # summed in the needle's set order, as the total was: the same floats as one pass over both
+    found = 0.0
+    for t, w in needle.weights:
         if t in hay:
             found += w
-    return found / total if total else 0.0
+    return found / needle.total if needle.total else 0.0
 
 
 #: phrases that mark site furniture or scraping debris rather than news
@@ -132,13 +154,29 @@ class StoryMatrix:
     vectors: sparse.csr_matrix
     idf: dict[str, float]
     by_article: dict[int, list[int]]
+    # each candidate's content terms as a set (what a citation looks for a sentence in)
+    term_sets: list[frozenset[str]]
+    # each candidate's every term (stop words too), as a set: filled as citations ask, since
+    # only the few sentences that share a cited sentence's rare words are compared in full
+    _wording: dict[int, frozenset[str]] = field(default_factory=dict, repr=False)
+
+    def wording(self, row: int) -> frozenset[str]:
+        """Every term (stop words too) of the candidate sentence ``row``."""
+        found = self._wording.get(row)
+        if found is None:
+            found = self._wording[row] = frozenset(all_terms(self.candidates[row].text))
+        return found
 
 
-def source_key(article: Article) -> str:
-    """The independent-source key: the syndication group when known, else the text itself."""
+def source_key(article: Article, content_hash: str | None = None) -> str:
+    """The independent-source key: the syndication group when known, else the text itself.
+
+    ``content_hash`` is the article's :attr:`~presslens.model.Article.content_hash` when the
+    caller has it already (it hashes the whole text).
+    """
     if article.syndication_group:
         return "group:" + article.syndication_group
-    return "text:" + article.content_hash
+    return "text:" + (article.content_hash if content_hash is None else content_hash)
 
 
 def _usable(text: str, words: int, params: BriefParams) -> bool:
@@ -286,8 +324,9 @@ def build_matrix(articles: Sequence[Article], params: BriefParams | None = None)
     group_ids: dict[str, int] = {}
     groups: list[int] = []
     for i, a in enumerate(arts):
-        representative.append(first_by_hash.setdefault(a.content_hash, i))
-        groups.append(group_ids.setdefault(source_key(a), len(group_ids)))
+        digest = a.content_hash
+        representative.append(first_by_hash.setdefault(digest, i))
+        groups.append(group_ids.setdefault(source_key(a, digest), len(group_ids)))
     candidates: list[Candidate] = []
     by_article: dict[int, list[int]] = {}
     for i, a in enumerate(arts):
@@ -365,7 +404,8 @@ def build_matrix(articles: Sequence[Article], params: BriefParams | None = None)
     norms[norms == 0] = 1.0
     mat = sparse.csr_matrix(sparse.diags(1.0 / norms) @ mat)
     idf = {t: float(idf_by_col[j]) for t, j in vocab.items()}
-    return StoryMatrix(arts, representative, groups, candidates, mat, idf, by_article)
+    term_sets = [frozenset(c.terms) for c in candidates]
+    return StoryMatrix(arts, representative, groups, candidates, mat, idf, by_article, term_sets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -471,9 +511,8 @@ def consensus(matrix: StoryMatrix) -> FloatArray:
     if len(vocab) < 2:
         return out
     for i, c in enumerate(matrix.candidates):
-        shares = [
-            containment(c.terms, terms, matrix.idf) for g, terms in vocab.items() if g != c.group
-        ]
+        needle = _needle(c.terms, matrix.idf)
+        shares = [_contained(needle, terms) for g, terms in vocab.items() if g != c.group]
         out[i] = sum(shares) / len(shares)
     return out
 
@@ -564,17 +603,16 @@ def citation(
 ) -> tuple[tuple[str, ...], int, dict[int, int]]:
     """:func:`cite`, and for each carrying article (by index) the candidate row that carries
     ``text`` there (``own`` carries it by definition and has none)."""
-    terms = content_terms(text)
-    words = all_terms(text)
+    terms = _needle(content_terms(text), matrix.idf)
+    words = _needle(all_terms(text), {})
     carrying: dict[int, int] = {}
     for art, rows in matrix.by_article.items():
         for r in rows:
-            cand = matrix.candidates[r]
             # the sentence's rare words and most of its wording: a short headline sharing
             # three names with a longer sentence is not the same information
             if (
-                containment(terms, set(cand.terms), matrix.idf) >= params.cite_threshold
-                and containment(words, set(all_terms(cand.text)), {}) >= params.cite_wording
+                _contained(terms, matrix.term_sets[r]) >= params.cite_threshold
+                and _contained(words, matrix.wording(r)) >= params.cite_wording
             ):
                 carrying[art] = r
                 break
@@ -615,25 +653,38 @@ def similarity(matrix: StoryMatrix) -> FloatArray:
     return sim
 
 
-def salience(
-    matrix: StoryMatrix, params: BriefParams | None = None, sim: FloatArray | None = None
-) -> FloatArray:
-    """Salience of each candidate sentence of ``matrix`` (higher is more central).
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """A story's sentence similarities and saliences, which its brief, its timeline and the
+    items an LLM is shown all rank by: computed once per story and passed to each."""
 
-    ``sim`` is :func:`similarity` of ``matrix`` when the caller has it already.
-    """
-    return _salience(matrix, similarity(matrix) if sim is None else sim, params or BriefParams())
+    #: :func:`similarity` of the matrix
+    sim: FloatArray
+    #: each candidate's salience (higher is more central) under the brief's parameters
+    score: FloatArray
+
+
+def rank(matrix: StoryMatrix, params: BriefParams) -> Ranking:
+    """The :class:`Ranking` of a ``matrix`` that has candidate sentences."""
+    sim = similarity(matrix)
+    return Ranking(sim, _salience(matrix, sim, params))
 
 
 def brief_from_matrix(
-    matrix: StoryMatrix, words: int, params: BriefParams | None = None
+    matrix: StoryMatrix,
+    words: int,
+    params: BriefParams | None = None,
+    ranking: Ranking | None = None,
 ) -> tuple[BriefSentence, ...]:
-    """The extractive brief of the story held by ``matrix`` (see :func:`extract_brief`)."""
+    """The extractive brief of the story held by ``matrix`` (see :func:`extract_brief`).
+
+    ``ranking`` is :func:`rank` of ``matrix`` under ``params`` when the caller has it already.
+    """
     params = params or BriefParams()
     if not matrix.candidates:
         return ()
-    sim = similarity(matrix)
-    score = _salience(matrix, sim, params)
+    scored = rank(matrix, params) if ranking is None else ranking
+    sim, score = scored.sim, scored.score
     chosen = order(matrix, _select(matrix, sim, score, max(words, 0), params))
     out: list[BriefSentence] = []
     previous: Candidate | None = None

@@ -17,13 +17,13 @@ from dataclasses import dataclass
 import httpx
 
 from presslens.brief.extractive import (
+    Ranking,
     StoryMatrix,
     citation,
     containment,
     evidence,
     order,
-    salience,
-    similarity,
+    rank,
 )
 from presslens.brief.repair import repair
 from presslens.config import BriefParams
@@ -64,18 +64,23 @@ class LLMBrief:
 
 
 def aligned_items(
-    matrix: StoryMatrix, params: BriefParams, limit: int, merge: float | None = None
+    matrix: StoryMatrix,
+    params: BriefParams,
+    limit: int,
+    merge: float | None = None,
+    ranking: Ranking | None = None,
 ) -> list[AlignedItem]:
     """The ``limit`` most salient distinct sentences of the story, merged across outlets.
 
     Sentences at least ``merge`` similar (cosine; default the brief's redundancy cap) to a
-    more salient one join its item instead of becoming their own.
+    more salient one join its item instead of becoming their own.  ``ranking`` is
+    :func:`~presslens.brief.extractive.rank` of ``matrix`` when the caller has it already.
     """
     if not matrix.candidates:
         return []
     threshold = params.redundancy_cap if merge is None else merge
-    sim = similarity(matrix)
-    score = salience(matrix, params, sim)
+    scored = rank(matrix, params) if ranking is None else ranking
+    sim, score = scored.sim, scored.score
     ranked = sorted(
         (i for i, c in enumerate(matrix.candidates) if c.eligible), key=lambda i: -score[i]
     )
@@ -179,15 +184,17 @@ def abstractive_brief(
     support_threshold: float = 0.7,
     timeout: float = 60.0,
     client: httpx.Client | None = None,
+    ranking: Ranking | None = None,
 ) -> LLMBrief:
     """Ask the model at ``url`` for a brief of the story held by ``matrix`` and verify it.
 
     A fault of the endpoint (unreachable, HTTP error, a reply that is not a chat completion)
     is returned in ``error`` with no sentences, so the caller can fall back to the
-    extractive brief; it is never raised.
+    extractive brief; it is never raised.  ``ranking`` is
+    :func:`~presslens.brief.extractive.rank` of ``matrix`` when the caller has it already.
     """
     params = params or BriefParams()
-    items = aligned_items(matrix, params, max_items)
+    items = aligned_items(matrix, params, max_items, ranking=ranking)
     if not items:
         return LLMBrief((), ())
     prompt = "\n".join(f"[{it.number}] {it.text}" for it in items)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from presslens.brief.extractive import brief_from_matrix, build_matrix
+from presslens.brief.extractive import brief_from_matrix, build_matrix, rank
 from presslens.brief.llm import abstractive_brief
 from presslens.brief.timeline import timeline_from_matrix
 from presslens.config import BriefConfig, BriefParams
@@ -48,8 +48,12 @@ def summarize_story(
     params = params or config
     budget = config.words if words is None else words
     matrix = build_matrix(articles, params)
+    # the brief, the timeline and the LLM's items all rank the same sentences the same way
+    ranking = rank(matrix, params) if matrix.candidates else None
     timeline = (
-        timeline_from_matrix(matrix, params, config.timeline_max_events, config.timeline_merge)
+        timeline_from_matrix(
+            matrix, params, config.timeline_max_events, config.timeline_merge, ranking
+        )
         if config.timeline
         else None
     )
@@ -65,15 +69,17 @@ def summarize_story(
             support_threshold=config.llm_support,
             timeout=config.llm_timeout,
             client=client,
+            ranking=ranking,
         )
         if result.sentences:
             return StorySummary(result.sentences, timeline, result.rejected, "llm")
         error = result.error or "every generated sentence was rejected"
         return StorySummary(
-            brief_from_matrix(matrix, budget, params),
+            brief_from_matrix(matrix, budget, params, ranking),
             timeline,
             result.rejected,
             "extractive",
             error,
         )
-    return StorySummary(brief_from_matrix(matrix, budget, params), timeline, (), "extractive")
+    brief = brief_from_matrix(matrix, budget, params, ranking)
+    return StorySummary(brief, timeline, (), "extractive")

@@ -16,13 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from presslens.brief.extractive import (
-    StoryMatrix,
-    build_matrix,
-    cite,
-    salience,
-    similarity,
-)
+from presslens.brief.extractive import Ranking, StoryMatrix, build_matrix, cite, rank
 from presslens.brief.repair import repair
 from presslens.config import BriefParams
 from presslens.model import Article, TimelineEvent, calendar_date, published_date
@@ -171,13 +165,21 @@ class _Event:
 
 
 def timeline_from_matrix(
-    matrix: StoryMatrix, params: BriefParams, max_events: int, merge_threshold: float
+    matrix: StoryMatrix,
+    params: BriefParams,
+    max_events: int,
+    merge_threshold: float,
+    ranking: Ranking | None = None,
 ) -> tuple[TimelineEvent, ...]:
-    """The timeline of the story held by ``matrix`` (see :func:`build_timeline`)."""
+    """The timeline of the story held by ``matrix`` (see :func:`build_timeline`).
+
+    ``ranking`` is :func:`~presslens.brief.extractive.rank` of ``matrix`` under ``params``
+    when the caller has it already.
+    """
     if not matrix.candidates:
         return ()
-    sim = similarity(matrix)
-    score = salience(matrix, params, sim)
+    scored = rank(matrix, params) if ranking is None else ranking
+    sim, score = scored.sim, scored.score
     events: list[_Event] = []
     for r, c in enumerate(matrix.candidates):
         # an event's offsets index the article text, so a headline (the title) is no event;

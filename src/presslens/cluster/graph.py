@@ -8,10 +8,13 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
+import scipy.sparse as sp
 
 #: Links weaker than this are not kept, between articles or between stories: they cannot lift
 #: an average to any useful threshold, and dropping them keeps the graphs sparse.
 EDGE_FLOOR = 0.04
+#: A member of a story or a thread shows at most this many shared terms, and as many entities.
+TOP_REASONS = 5
 
 
 def strongest(
@@ -76,3 +79,28 @@ def average_linkage(
         for i in group:
             root[i] = r
     return root
+
+
+def shared_reasons(
+    row: sp.csr_matrix,
+    total: npt.NDArray[np.float64],
+    label: Callable[[int], str],
+    is_entity: Callable[[int], bool],
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The terms and the entities (at most :data:`TOP_REASONS` each) that a member shares
+    most with the rest of its group, heaviest first.
+
+    ``row`` is the member's vector (one row), ``total`` the sum of its group's rows; a column
+    weighs the member's weight times the rest's.  ``label`` and ``is_entity`` describe a column.
+    """
+    terms: list[str] = []
+    ents: list[str] = []
+    contrib = row.data * (total[row.indices] - row.data)
+    for k in np.argsort(-contrib, kind="stable"):
+        if contrib[k] <= 0 or (len(terms) >= TOP_REASONS and len(ents) >= TOP_REASONS):
+            break
+        tid = int(row.indices[k])
+        bucket = ents if is_entity(tid) else terms
+        if len(bucket) < TOP_REASONS:
+            bucket.append(label(tid))
+    return tuple(terms), tuple(ents)

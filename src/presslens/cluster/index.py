@@ -51,7 +51,7 @@ from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
 from presslens.cluster.features import Featurizer, pair_time_weight, published_day
-from presslens.cluster.graph import EDGE_FLOOR, strongest
+from presslens.cluster.graph import EDGE_FLOOR, shared_reasons, strongest
 from presslens.cluster.threads import StorySummary, build_threads, summary_vectors
 from presslens.config import ClusterConfig
 from presslens.model import Article, Membership, Story, SyndicationGroup, Thread
@@ -67,7 +67,6 @@ _BLOCK = 2000
 _MAX_EDGES = 64
 # Stories larger than this are not checked for a split (the check is quadratic in size).
 _SPLIT_MAX = 400
-_TOP_REASONS = 5
 # A story's thread summary keeps this many of its heaviest terms: enough for its names,
 # places and figures.  On DEV ECB+ 16 / 32 / 64 join again 5 / 4 / 4 of the 11 split gold
 # stories with 1 / 0 / 0 threads joining two gold stories; BASIL is the same for all three.
@@ -602,16 +601,24 @@ class StoryIndex:
         return None if i is None else self.stories_by_key[self.label[i]].sid
 
     def stories(
-        self, only: set[str] | None = None, threads: dict[str, Thread] | None = None
+        self,
+        only: set[str] | None = None,
+        threads: dict[str, Thread] | None = None,
+        *,
+        linked: bool = True,
     ) -> list[Story]:
         """The stories (all, or those with ids in ``only``), largest first, then by id.
 
         Each carries its thread, linked over all the stories of the index (``threads``, when
-        the caller has them from :meth:`threads` already).
+        the caller has them from :meth:`threads` already); with ``linked`` false none does,
+        for a caller that links threads over more than this index (a window of the corpus).
         """
-        threads = self.threads() if threads is None else threads
+        if threads is None and linked:
+            threads = self.threads()
         out = [
-            replace(self._story(state), thread=threads[state.sid])
+            self._story(state)
+            if threads is None
+            else replace(self._story(state), thread=threads[state.sid])
             for state in self.stories_by_key.values()
             if only is None or state.sid in only
         ]
@@ -715,22 +722,12 @@ class StoryIndex:
             return Membership(article_id=self.ids[i], score=1.0)
         key = self.label[i]
         links = sum(s for j, s in self.edges[i].items() if self.label[j] == key)
-        contrib = row.data * (total[row.indices] - row.data)
-        order = np.argsort(-contrib, kind="stable")
-        terms: list[str] = []
-        ents: list[str] = []
-        for k in order:
-            if contrib[k] <= 0 or (len(terms) >= _TOP_REASONS and len(ents) >= _TOP_REASONS):
-                break
-            tid = int(row.indices[k])
-            bucket = ents if self.featurizer.is_entity(tid) else terms
-            if len(bucket) < _TOP_REASONS:
-                bucket.append(self.featurizer.label(tid))
+        terms, ents = shared_reasons(row, total, self.featurizer.label, self.featurizer.is_entity)
         return Membership(
             article_id=self.ids[i],
             score=round(links / min(size - 1, _MAX_EDGES), 4),
-            shared_terms=tuple(terms),
-            shared_entities=tuple(ents),
+            shared_terms=terms,
+            shared_entities=ents,
         )
 
 
@@ -768,13 +765,13 @@ def _first_line(text: str, limit: int = 120) -> str | None:
 
 
 def _light(article: Article) -> Article:
-    """What the index keeps of an article: its metadata, its syndication fields and its first
-    line (a title stand-in)."""
+    """What the index keeps of an article: what its stories read (source, title, date), its
+    syndication fields and its first line (a title stand-in); no more than :meth:`StoryIndex.state`
+    saves, so an index read back from the store holds the same articles."""
     return Article(
         id=article.id,
         text=_first_line(article.text) or "",
         source=article.source,
-        url=article.url,
         title=article.title,
         published=article.published,
         syndication_group=article.syndication_group,

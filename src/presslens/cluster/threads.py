@@ -27,14 +27,13 @@ import numpy.typing as npt
 import scipy.sparse as sp
 
 from presslens.cluster.features import pair_time_weight
-from presslens.cluster.graph import EDGE_FLOOR, average_linkage, strongest
+from presslens.cluster.graph import EDGE_FLOOR, average_linkage, shared_reasons, strongest
 from presslens.model import Thread, ThreadStory
 
 # Each story keeps links to at most this many other stories (its strongest), and summaries
 # are compared this many rows at a time: the cost per story stays bounded.
 _MAX_LINKS = 64
 _BLOCK = 2000
-_TOP_REASONS = 5
 
 
 @dataclass(frozen=True)
@@ -162,20 +161,12 @@ def _linked(
     is_entity: Callable[[int], bool],
 ) -> ThreadStory:
     """One story of a thread with its average link to the others and what it shares most."""
-    terms: list[str] = []
-    ents: list[str] = []
+    terms: tuple[str, ...] = ()
+    ents: tuple[str, ...] = ()
     score = 1.0
     if len(members) > 1:
         score = sum(edges[i].get(j, 0.0) for j in members if j != i) / (len(members) - 1)
-        row = vectors[i]
-        contrib = row.data * (total[row.indices] - row.data)
-        for k in np.argsort(-contrib, kind="stable"):
-            if contrib[k] <= 0 or (len(terms) >= _TOP_REASONS and len(ents) >= _TOP_REASONS):
-                break
-            tid = int(row.indices[k])
-            bucket = ents if is_entity(tid) else terms
-            if len(bucket) < _TOP_REASONS:
-                bucket.append(label(tid))
+        terms, ents = shared_reasons(vectors[i], total, label, is_entity)
     return ThreadStory(
         story_id=summary.story_id,
         title=summary.title,
@@ -183,6 +174,6 @@ def _linked(
         last_published=summary.last_published,
         articles=summary.articles,
         score=round(score, 4),
-        shared_terms=tuple(terms),
-        shared_entities=tuple(ents),
+        shared_terms=terms,
+        shared_entities=ents,
     )

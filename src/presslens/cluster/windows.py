@@ -74,7 +74,7 @@ class _Part:
 
     #: every article of the window (core and margin) → the story it joined there
     story_of: dict[str, str]
-    #: the window's stories (over core and margin articles)
+    #: the window's stories (over core and margin articles), without threads
     stories: dict[str, Story]
     #: each story's summed TF-IDF over its core articles: raw term → weight (heaviest terms)
     sums: dict[str, dict[str, float]]
@@ -89,7 +89,8 @@ def _cluster_window(job: tuple[ClusterConfig, _Window]) -> _Part:
     config, window = job
     index = StoryIndex(config)
     index.add(window.articles)
-    stories = {s.id: s for s in index.stories()}
+    # threads are linked over the whole corpus once the windows are merged (_with_threads)
+    stories = {s.id: s for s in index.stories(linked=False)}
     story_of = index.assignments()
     sums = {
         sid: index.term_sums((a for a in story.article_ids if a in window.core), _PART_TERMS)

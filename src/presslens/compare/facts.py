@@ -978,14 +978,13 @@ def _dates(s: str, published: date | None, out: list[Fact], taken: list[tuple[in
             continue
         if prefix == "next":
             continue
-        # News uses a bare weekday for the latest such day up to the article's own date.
+        # News uses a bare weekday for the latest such day up to the article's own date ("last
+        # Friday" in a Friday paper: a week back); counted here, as dateparser counts it too
         back = (published.weekday() - wd) % 7
         if prefix == "last" and back == 0:
             back = 7
-        d = _day(m.group("wd"), published) if back else published
-        if d is None or (published - d).days % 7 != back:
-            d = published - timedelta(days=back)
-        add(dataclasses.replace(_day_fact(m.group(0), m.start("wd"), m.end(), d, d),
+        day = published - timedelta(days=back)
+        add(dataclasses.replace(_day_fact(m.group(0), m.start("wd"), m.end(), day, day),
                                 relative_day=True))  # fmt: skip
     if published is not None:
         for m in _RELATIVE_RE.finditer(s):
