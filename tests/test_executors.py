@@ -21,6 +21,7 @@ from presslens.executors import Executor, RemoteError
 from presslens.executors.local import InProcess
 from presslens.executors.processes import LocalProcesses
 from presslens.quotes.load import load_nlp
+from presslens.quotes.stage import QuotesStage
 
 
 def comparable(report: presslens.Report) -> dict[str, Any]:
@@ -86,6 +87,56 @@ def test_the_model_loads_once_per_worker() -> None:
         per_worker.setdefault(pid, set()).add(misses)
     assert len(per_worker) == 2 and os.getpid() not in per_worker
     assert all(m == {1} for m in per_worker.values())
+
+
+def _loaded(_: int) -> tuple[int, int]:
+    """This worker's pid and how many pipelines it holds, without loading one."""
+    return os.getpid(), load_nlp.cache_info().currsize
+
+
+def _fails(_: object) -> None:
+    raise RuntimeError("cannot warm up")
+
+
+def _double(item: int) -> int:
+    return 2 * item
+
+
+@pytest.mark.slow
+def test_warming_loads_the_model_in_every_worker_before_its_work() -> None:
+    with LocalProcesses(2) as ex:
+        ex.warm(engine._warm, (QuotesStage(),))
+        seen = ex.map(_loaded, list(range(4)))
+    assert {pid for pid, _ in seen} != {os.getpid()}
+    assert len({pid for pid, _ in seen}) == 2
+    assert all(held == 1 for _, held in seen)
+
+
+def test_a_warm_up_that_fails_leaves_the_work_to_run() -> None:
+    with LocalProcesses(2) as ex:
+        ex.warm(_fails, None)
+        assert ex.map(_double, [1, 2, 3]) == [2, 4, 6]
+
+
+class _Recording(InProcess):
+    def __init__(self) -> None:
+        self.warmed: list[Any] = []
+
+    def warm(self, fn: Callable[[Any], Any], shared: Any) -> None:
+        self.warmed.append(shared)
+
+
+def test_the_workers_warm_up_only_when_several_chunks_of_stories_follow(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    ex = _Recording()
+    presslens.analyze([demo_dir], executor=ex)
+    assert [[s.name for s in stages] for stages in ex.warmed] == [["quotes", "compare", "brief"]]
+    one = tmp_path / "one.txt"
+    one.write_text("Title\n\nOne short article, on its own.\n", encoding="utf-8")
+    ex = _Recording()
+    presslens.analyze([one], executor=ex)
+    assert ex.warmed == []
 
 
 def _refuses(item: int) -> int:

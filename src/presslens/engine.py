@@ -42,7 +42,7 @@ from presslens.executors import Executor
 from presslens.ingest.ids import UniqueIds
 from presslens.ingest.inputs import Shard, read_shard
 from presslens.model import Article, Notice, Skip, Story, StoryArticles, Thread, content_hash
-from presslens.pipeline import ArticleStage, Grouping, Mapper, Pipeline, StoryStage
+from presslens.pipeline import ArticleStage, Grouping, Mapper, Pipeline, Stage, StoryStage
 
 #: called as progress(step, done, total or None)
 ProgressFn = Callable[[str, int, int | None], None]
@@ -188,6 +188,11 @@ def _story_task(
 
 
 # --- the run ---------------------------------------------------------------------------------
+
+
+def _warm(stages: Sequence[Stage]) -> None:
+    for stage in stages:
+        stage.warm()
 
 
 def _add(total: dict[str, float], part: Mapping[str, float]) -> None:
@@ -553,6 +558,10 @@ def execute(
     kept, revised = run.article_stages(read, prepared)
     stories: list[StoryArticles] = []
     grouping = Grouping(())
+    if pipeline.group_stage is not None and pipeline.story_stages and len(kept) > _STORY_CHUNK_MIN:
+        # more than one chunk of stories is coming: the workers load their models while the
+        # corpus stages run here
+        executor.warm(_warm, pipeline.story_stages)
     if pipeline.group_stage is not None:
         stories, grouping = run.group(kept, revised)
         stories = run.story_stages(stories)
