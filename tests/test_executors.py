@@ -3,6 +3,7 @@ die are replaced; a run that is killed resumes; the spaCy model loads once per w
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -137,6 +138,23 @@ def test_the_workers_warm_up_only_when_several_chunks_of_stories_follow(
     ex = _Recording()
     presslens.analyze([one], executor=ex)
     assert ex.warmed == []
+
+
+def test_story_chunks_shrink_towards_the_end_and_keep_stories_whole() -> None:
+    from presslens.model import Article, Story, StoryArticles
+
+    def story(n: int, k: int) -> StoryArticles:
+        arts = tuple(Article(id=f"s{n}a{i}", text="x") for i in range(k))
+        return StoryArticles(Story(id=f"s{n}", article_ids=tuple(a.id for a in arts)), arts)
+
+    stories = [story(n, 1 + n % 3) for n in range(600)]
+    chunks = engine._story_chunks(stories, 2)
+    sizes = [sum(len(s.articles) for s in c) for c in chunks]
+    assert [s for c in chunks for s in c] == stories
+    assert sizes[0] > 3 * sizes[-2]  # the last full chunk is far smaller than the first
+    assert max(sizes) <= engine._STORY_CHUNK_MAX + 2
+    # never growing by more than a story that did not fit the chunk before
+    assert all(b <= a + 2 for a, b in itertools.pairwise(sizes))
 
 
 def _refuses(item: int) -> int:
