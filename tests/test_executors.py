@@ -113,6 +113,16 @@ def test_warming_loads_the_model_in_every_worker_before_its_work() -> None:
     assert all(held == 1 for _, held in seen)
 
 
+@pytest.mark.slow
+def test_a_dask_warm_up_loads_the_model_on_every_worker() -> None:
+    with _dask() as ex:
+        ex.warm(engine._warm, (QuotesStage(),))
+        ex.warm(_fails, None)
+        seen = ex.map(_loaded, list(range(4)))
+    assert os.getpid() not in {pid for pid, _ in seen}
+    assert all(held == 1 for _, held in seen)
+
+
 def test_a_warm_up_that_fails_leaves_the_work_to_run() -> None:
     with LocalProcesses(2) as ex:
         ex.warm(_fails, None)
