@@ -3,6 +3,7 @@ die are replaced; a run that is killed resumes; the spaCy model loads once per w
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import subprocess
@@ -21,6 +22,7 @@ from presslens.executors import Executor, RemoteError
 from presslens.executors.local import InProcess
 from presslens.executors.processes import LocalProcesses
 from presslens.quotes.load import load_nlp
+from presslens.quotes.stage import QuotesStage
 
 
 def comparable(report: presslens.Report) -> dict[str, Any]:
@@ -86,6 +88,83 @@ def test_the_model_loads_once_per_worker() -> None:
         per_worker.setdefault(pid, set()).add(misses)
     assert len(per_worker) == 2 and os.getpid() not in per_worker
     assert all(m == {1} for m in per_worker.values())
+
+
+def _loaded(_: int) -> tuple[int, int]:
+    """This worker's pid and how many pipelines it holds, without loading one."""
+    return os.getpid(), load_nlp.cache_info().currsize
+
+
+def _fails(_: object) -> None:
+    raise RuntimeError("cannot warm up")
+
+
+def _double(item: int) -> int:
+    return 2 * item
+
+
+@pytest.mark.slow
+def test_warming_loads_the_model_in_every_worker_before_its_work() -> None:
+    with LocalProcesses(2) as ex:
+        ex.warm(engine._warm, (QuotesStage(),))
+        seen = ex.map(_loaded, list(range(4)))
+    assert {pid for pid, _ in seen} != {os.getpid()}
+    assert len({pid for pid, _ in seen}) == 2
+    assert all(held == 1 for _, held in seen)
+
+
+@pytest.mark.slow
+def test_a_dask_warm_up_loads_the_model_on_every_worker() -> None:
+    with _dask() as ex:
+        ex.warm(engine._warm, (QuotesStage(),))
+        ex.warm(_fails, None)
+        seen = ex.map(_loaded, list(range(4)))
+    assert os.getpid() not in {pid for pid, _ in seen}
+    assert all(held == 1 for _, held in seen)
+
+
+def test_a_warm_up_that_fails_leaves_the_work_to_run() -> None:
+    with LocalProcesses(2) as ex:
+        ex.warm(_fails, None)
+        assert ex.map(_double, [1, 2, 3]) == [2, 4, 6]
+
+
+class _Recording(InProcess):
+    def __init__(self) -> None:
+        self.warmed: list[Any] = []
+
+    def warm(self, fn: Callable[[Any], Any], shared: Any) -> None:
+        self.warmed.append(shared)
+
+
+def test_the_workers_warm_up_only_when_several_chunks_of_stories_follow(
+    demo_dir: Path, tmp_path: Path
+) -> None:
+    ex = _Recording()
+    presslens.analyze([demo_dir], executor=ex)
+    assert [[s.name for s in stages] for stages in ex.warmed] == [["quotes", "compare", "brief"]]
+    one = tmp_path / "one.txt"
+    one.write_text("Title\n\nOne short article, on its own.\n", encoding="utf-8")
+    ex = _Recording()
+    presslens.analyze([one], executor=ex)
+    assert ex.warmed == []
+
+
+def test_story_chunks_shrink_towards_the_end_and_keep_stories_whole() -> None:
+    from presslens.model import Article, Story, StoryArticles
+
+    def story(n: int, k: int) -> StoryArticles:
+        arts = tuple(Article(id=f"s{n}a{i}", text="x") for i in range(k))
+        return StoryArticles(Story(id=f"s{n}", article_ids=tuple(a.id for a in arts)), arts)
+
+    stories = [story(n, 1 + n % 3) for n in range(600)]
+    chunks = engine._story_chunks(stories, 2)
+    sizes = [sum(len(s.articles) for s in c) for c in chunks]
+    assert [s for c in chunks for s in c] == stories
+    assert sizes[0] > 3 * sizes[-2]  # the last full chunk is far smaller than the first
+    assert max(sizes) <= engine._STORY_CHUNK_MAX + 2
+    # never growing by more than a story that did not fit the chunk before
+    assert all(b <= a + 2 for a, b in itertools.pairwise(sizes))
 
 
 def _refuses(item: int) -> int:

@@ -26,16 +26,27 @@ import numpy.typing as npt
 T = TypeVar("T")
 
 
+#: values that are their own JSON form
+_PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+
+
 def to_jsonable(value: Any) -> Any:
     """Dataclasses to dicts (``None`` fields dropped), tuples/sets to lists, mappings to dicts."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    # every record of a run passes through here (checkpoint, report, store), so the common
+    # cases are decided by the exact type, and a dataclass's field names are looked up once
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    names = _field_names(kind)
+    if names is not None:
         out: dict[str, Any] = {}
-        for f in dataclasses.fields(value):
-            v = getattr(value, f.name)
-            if v is None:
-                continue
-            out[f.name] = to_jsonable(v)
+        for name in names:
+            v = getattr(value, name)
+            if v is not None:
+                out[name] = v if type(v) in _PLAIN else to_jsonable(v)
         return out
+    if kind is list or kind is tuple:
+        return [v if type(v) in _PLAIN else to_jsonable(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, tuple | list):
@@ -43,6 +54,24 @@ def to_jsonable(value: Any) -> Any:
     if isinstance(value, set | frozenset):
         return [to_jsonable(v) for v in sorted(value, key=str)]
     return value
+
+
+#: dataclass type → its field names; any other type → None
+_FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
+
+
+def _field_names(kind: type) -> tuple[str, ...] | None:
+    """The field names of the dataclass ``kind``, or ``None`` for any other type."""
+    try:
+        return _FIELD_NAMES[kind]
+    except KeyError:
+        names = (
+            tuple(f.name for f in dataclasses.fields(kind))
+            if dataclasses.is_dataclass(kind)
+            else None
+        )
+        _FIELD_NAMES[kind] = names
+        return names
 
 
 @cache

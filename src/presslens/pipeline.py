@@ -121,6 +121,14 @@ class Stage(ABC):
         """Build the stage from the run's configuration (override to read a section)."""
         return cls()
 
+    def warm(self) -> None:  # noqa: B027 - most stages load nothing ahead
+        """Load what the stage's work needs (a model) ahead of its first item.
+
+        A worker process calls it while the driver is still busy with the corpus stages, so
+        the load does not hold up the stage's first items; the work itself must not rely on
+        it having been called.
+        """
+
     # --- state (corpus stages with ``contract.state`` only) --------------------------------
 
     def check_incremental(self) -> None:  # noqa: B027 - most stages have nothing to check

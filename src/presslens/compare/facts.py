@@ -904,6 +904,7 @@ _WEEKDAY_RE = re.compile(
     r"\b(?:on\s+|last\s+|this\s+|next\s+|early\s+|late\s+)?"
     r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b(?!s)"
 )
+_DIGIT = re.compile(r"\d")
 _RELATIVE_RE = re.compile(
     rf"\b(?:(?P<num>{NUM}|a|an)\s+(?P<unit>day|week|month|year)s?\s+ago|yesterday|"
     r"last\s+(?:week|month|year))\b",
@@ -935,7 +936,9 @@ def _dates(s: str, published: date | None, out: list[Fact], taken: list[tuple[in
             out.append(f)
             taken.append((f.start, f.end))
 
-    for rx in (_MDY_RE, _DMY_RE):
+    # days and years are written with digits; most sentences have none
+    with_digits = (_MDY_RE, _DMY_RE) if _DIGIT.search(s) else ()
+    for rx in with_digits:
         for m in rx.finditer(s):
             month = MONTHS[m.group("month").lower().rstrip(".")]
             year = int(m.group("year")) if m.group("year") else _guess_year(month, published)
@@ -962,7 +965,7 @@ def _dates(s: str, published: date | None, out: list[Fact], taken: list[tuple[in
         f = _day_fact(m.group(0), m.start("month"), m.end(), date(year, month, 1), last)
         add(Fact("date", f.value, f"{year}-{month:02d}", f.lo, f.hi, "day", None, "",
                  f.start, f.end, yearless=not m.group("year")))  # fmt: skip
-    for m in _YEAR_RE.finditer(s):
+    for m in _YEAR_RE.finditer(s) if with_digits else ():
         y = int(m.group("year"))
         # A year alone is compared with other years alone: set against a day ("in 2014" and
         # "on Friday") it is nearly always about another event (false alarms on BASIL DEV).
@@ -1052,6 +1055,12 @@ _EXTRACTORS: tuple[Callable[[str, list[Fact], list[tuple[int, int]]], None], ...
 )
 
 
+# Where a figure can start: a digit or a number word at a word's start (every pattern of
+# the numeric extractors starts its number so); and what a vague duration needs.
+_NUMBERISH = re.compile(rf"\d|\b(?:{_NUMWORD})", re.IGNORECASE)
+_VAGUE_DURATION_HINT = re.compile(r"s-(?:old|long)", re.IGNORECASE)
+
+
 def extract_facts(sentence: str, published: date | None = None) -> list[Fact]:
     """Every quantity, date and title-before-name in ``sentence``, normalised.
 
@@ -1060,11 +1069,18 @@ def extract_facts(sentence: str, published: date | None = None) -> list[Fact]:
     """
     out: list[Fact] = []
     taken: list[tuple[int, int]] = []
-    for fn in _EXTRACTORS:
-        fn(sentence, out, taken)
+    # most sentences hold no figure: the extractors that need a number (all but the vague
+    # durations, which need "-old"/"-long") are skipped there, with the same facts
+    numeric = _NUMBERISH.search(sentence) is not None
+    if numeric:
+        for fn in _EXTRACTORS:
+            fn(sentence, out, taken)
+    elif _VAGUE_DURATION_HINT.search(sentence):
+        _durations(sentence, out, taken)
     _dates(sentence, published, out, taken)
     _vague_counts(sentence, out, taken)
-    _counts(sentence, out, taken)
+    if numeric:
+        _counts(sentence, out, taken)
     _roles(sentence, out)
     # "MARROWBY, Calder Vale, March 14 (Meridian) - ": the day of filing, not of an event
     body = dateline_end(sentence)

@@ -217,16 +217,19 @@ def loaded_terms(sent: Sent, neutral_words: frozenset[str]) -> list[LoadedTerm]:
     return out
 
 
+_POSSESSIVE_END = re.compile(r"'s$")
+
+
 def _ngrams(text: str) -> Iterable[str]:
-    toks = [re.sub(r"'s$", "", w.lower().replace("’", "'")) for w in words(text)]
+    toks = [_POSSESSIVE_END.sub("", w.lower().replace("’", "'")) for w in words(text)]
+    # a term neither starts nor ends on a function word or a single letter, and holds no number
+    edge = [t not in FUNCTION_WORDS and len(t) >= 2 for t in toks]
+    digit = [t.isdigit() for t in toks]
     for n in (1, 2, 3):
         for i in range(len(toks) - n + 1):
-            gram = toks[i : i + n]
-            if gram[0] in FUNCTION_WORDS or gram[-1] in FUNCTION_WORDS:
-                continue
-            if any(t.isdigit() for t in gram) or len(gram[0]) < 2 or len(gram[-1]) < 2:
-                continue
-            yield " ".join(gram)
+            j = i + n
+            if edge[i] and edge[j - 1] and not any(digit[i:j]):
+                yield " ".join(toks[i:j])
 
 
 def log_odds(
@@ -385,11 +388,16 @@ def framing(
     by_outlet: dict[str, list[Sent]] = defaultdict(list)
     for s in sents:
         by_outlet[outlet_of[s.ref.article_id]].append(s)
-    counts = {
-        o: Counter(g for s in ss if _prose(s.ref.text) for g in _ngrams(strip_dateline(s.ref.text)))
-        for o, ss in by_outlet.items()
-    }
-    scores = log_odds(counts, prior_strength=prior_strength) if len(counts) > 1 else {}
+    scores: dict[str, dict[str, tuple[float, int]]] = {}
+    if len(by_outlet) > 1:
+        # an outlet's terms are set against the others': a story of one outlet has none
+        counts = {
+            o: Counter(
+                g for s in ss if _prose(s.ref.text) for g in _ngrams(strip_dateline(s.ref.text))
+            )
+            for o, ss in by_outlet.items()
+        }
+        scores = log_odds(counts, prior_strength=prior_strength)
     texts = {a.id: a.text for a in articles}
     vocab = {o: _phrases(ss) for o, ss in by_outlet.items()}
     out = []

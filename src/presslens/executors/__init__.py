@@ -62,6 +62,11 @@ class Executor(ABC):
         of each result as it arrives, in whatever order the items finish.
         """
 
+    def warm(self, fn: Callable[[Any], Any], shared: Any) -> None:  # noqa: B027 - optional
+        """Have every worker run ``fn(shared)`` now, without waiting for it: loading what
+        later work needs while this process does other things.  Errors are the later work's
+        to report.  Executors whose workers start with the work ignore it."""
+
     def describe(self) -> str:
         """A few words for the run summary ("2 local worker processes")."""
         return type(self).__name__

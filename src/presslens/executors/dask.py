@@ -11,6 +11,7 @@ Needs the extra ``dask`` (``pip install 'presslens[dask]'``).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
 from collections.abc import Callable, Sequence
@@ -75,6 +76,24 @@ class DaskExecutor(Executor):
         if self.scheduler:
             return f"Dask cluster at {self.scheduler} ({self.workers} workers)"
         return f"Dask LocalCluster of {self.workers} workers"
+
+    def warm(self, fn: Callable[[Any], Any], shared: Any) -> None:
+        """Have each worker the cluster has now run ``fn(shared)`` as a task of its own, not
+        waited for (a worker that joins later does the work without it)."""
+        from distributed import fire_and_forget
+
+        run = uuid.uuid4().hex[:12]
+        for n, address in enumerate(self.client.scheduler_info().get("workers", {})):
+            future = self.client.submit(
+                _quietly,
+                fn,
+                shared,
+                key=f"presslens-warm-{run}-{n}",
+                workers=[address],
+                allow_other_workers=False,
+                pure=False,
+            )
+            fire_and_forget(future)
 
     def map(
         self,
@@ -158,6 +177,12 @@ class DaskExecutor(Executor):
         if self._cluster is not None:
             self._cluster.close()
             self._cluster = None
+
+
+def _quietly(fn: Callable[[Any], Any], shared: Any) -> None:
+    """``fn(shared)``; a failure is the later work's to report."""
+    with contextlib.suppress(Exception):
+        fn(shared)
 
 
 def _format(tb: Any, exc: BaseException | None) -> list[str]:

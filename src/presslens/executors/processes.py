@@ -56,6 +56,11 @@ def _serve(conn: Connection) -> None:
         if msg[0] == "map":
             _, fn, shared = msg
             continue
+        if msg[0] == "warm":
+            # nothing is answered: a failure here shows again, reported, when the work runs
+            with contextlib.suppress(Exception):
+                msg[1](msg[2])
+            continue
         _, index, item = msg
         try:
             assert fn is not None
@@ -118,6 +123,18 @@ class LocalProcesses(Executor):
         self._pool.remove(worker)
         worker.conn.close()
         worker.process.join(timeout=0.1)
+
+    def warm(self, fn: Callable[[Any], Any], shared: Any) -> None:
+        """Start the workers if none runs, and have each run ``fn(shared)`` before its next
+        item."""
+        try:
+            while len(self._pool) < self.workers:
+                self._pool.append(self._spawn())
+            for worker in self._pool:
+                worker.conn.send(("warm", fn, shared))
+        except BaseException:
+            self.close()
+            raise
 
     def map(
         self,

@@ -9,6 +9,7 @@ from presslens.config import Config, QuotesConfig
 from presslens.model import StoryArticles
 from presslens.pipeline import Scope, StoryStage, contract, register
 from presslens.quotes.analyze import analyze_stories
+from presslens.quotes.load import load_nlp
 
 
 @register
@@ -29,6 +30,10 @@ class QuotesStage(StoryStage):
     def from_config(cls, config: Config) -> QuotesStage:
         """Build the stage from the ``nlp`` section."""
         return cls(config.quotes)
+
+    def warm(self) -> None:
+        """Load the spaCy pipeline."""
+        load_nlp(self.config.model)
 
     def run(self, items: Iterable[StoryArticles]) -> Iterator[StoryArticles]:
         """Each story with its entities, quotes and quote variants."""

@@ -222,6 +222,7 @@ def numbers(text: str) -> set[str]:
     return {t.casefold() for t in _WORD.findall(text) if _DIGIT.search(t)}
 
 
+@lru_cache(maxsize=200_000)
 def light_stem(word: str) -> str:
     """A deliberately light stem: lower case, possessive and plural endings removed.
 
