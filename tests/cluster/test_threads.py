@@ -105,3 +105,70 @@ def test_the_story_page_shows_the_thread_as_a_dated_list(tmp_path: Path) -> None
     md = Path(paths["md"]).read_text(encoding="utf-8")
     assert "Thread: Quake hits Sumatra" in md and "2009\\-12\\-30 · Rebuilding" in md
     assert "<script>" not in md
+
+
+def _matter_articles() -> list[Article]:
+    """Two people who share a surname and nothing else, and a fire with its trial months later.
+
+    Each event has three outlets; the names are invented.
+    """
+    khan_mayor = (
+        "Mayor Orla Khan of Brackwater rejected the offer of an exemption from the visa rule."
+        " Khan said Orla Khan would not accept the exemption. Khan spoke at the town hall.",
+        "Orla Khan, mayor of Brackwater, turned down an exemption from the visa rule on Monday."
+        " Khan told the council that Khan would stay at home this summer.",
+        "Brackwater's mayor Orla Khan will not take the visa exemption, Khan said. Orla Khan"
+        " called the rule divisive and Khan asked the council to reject it.",
+    )
+    khan_father = (
+        "Tomas Khan, whose son served in the navy, spoke at the convention in Pellham. Khan held"
+        " up a pocket booklet. Tomas Khan said Khan had lost his son.",
+        "At the Pellham convention Tomas Khan told delegates about his son; Khan raised a"
+        " booklet. Khan and his wife received letters from veterans.",
+        "Tomas Khan, a retired engineer, addressed the Pellham convention. Khan said Tomas Khan"
+        " and his wife grieve for their son. Khan thanked the veterans.",
+    )
+    fire = (
+        "A fire destroyed the Dunmore grain warehouse overnight; police arrested Victor Halloran"
+        " on suspicion of arson. The warehouse fire burned for nine hours.",
+        "Victor Halloran was charged with arson after the blaze at the Dunmore grain warehouse."
+        " Firefighters fought the warehouse fire for nine hours.",
+        "Police say Victor Halloran started the fire that gutted the Dunmore grain warehouse;"
+        " Halloran faces an arson charge. The fire burned all night.",
+    )
+    trial = (
+        "The arson trial of Victor Halloran opened in Dunmore; prosecutors told jurors Halloran"
+        " set the grain warehouse fire. The trial is expected to last two weeks.",
+        "Jurors in the Victor Halloran arson trial heard how the Dunmore grain warehouse fire"
+        " began; Halloran denies setting the fire.",
+        "Victor Halloran went on trial for arson over the Dunmore warehouse fire. Witnesses told"
+        " the jury the grain warehouse burned for nine hours.",
+    )
+    events = (
+        ("mayor", "2016-05-10", khan_mayor),
+        ("father", "2016-08-01", khan_father),
+        ("fire", "2016-03-04", fire),
+        ("trial", "2016-10-12", trial),
+    )
+    return [
+        Article(id=f"{name}-{k}", text=text, source=f"outlet{k}", published=day)
+        for name, day, texts in events
+        for k, text in enumerate(texts)
+    ]
+
+
+def test_a_shared_surname_is_no_thread_and_a_trial_joins_its_fire() -> None:
+    index = cluster_articles(_matter_articles())
+    story = {name: index.story_of(f"{name}-0") for name in ("mayor", "father", "fire", "trial")}
+    for name, sid in story.items():
+        assert sid is not None
+        assert all(index.story_of(f"{name}-{k}") == sid for k in range(3))
+    assert len(set(story.values())) == 4
+    threads = index.threads()
+    # the two Khans share their surname and nothing of one matter
+    assert threads[story["mayor"] or ""].id != threads[story["father"] or ""].id
+    # the trial shares the accused's full name, the place and the words of the event
+    fire = threads[story["fire"] or ""]
+    assert fire.id == threads[story["trial"] or ""].id
+    assert {ts.story_id for ts in fire.stories} == {story["fire"], story["trial"]}
+    assert fire.stories[0].story_id == story["fire"]

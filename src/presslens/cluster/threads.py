@@ -6,10 +6,17 @@ from what each story is about, never from the corpus's raw articles: a story's s
 the sum of its articles' TF-IDF vectors cut to its ``summary_terms`` heaviest terms (the
 names, places and words its coverage repeats), L2-normalised, with its dates and size.
 
-Two stories are linked by the cosine of their summaries times the time weight of the gap
-between their date ranges (:func:`~presslens.cluster.features.time_weight` on the scale of
-``thread_time_scale_days``: a matter's follow-ups come within a couple of years, two fires at
-one supermarket chain five years apart are two matters; an undated story's gap is unknown).
+Two stories are linked by the cosine of their summaries less what their strongest shared
+*name* gives it, times the time weight of the gap between their date ranges
+(:func:`~presslens.cluster.features.time_weight` on the scale of ``thread_time_scale_days``:
+a matter's follow-ups come within a couple of years, two fires at one supermarket chain five
+years apart are two matters; an undated story's gap is unknown).  A name is a full name with
+its words ("sadiq khan", "sadiq", "khan"), or any other term (:func:`_names`).  One shared
+person is not one matter: London's mayor Sadiq Khan and the Khizr Khan family share "khan"
+and little else; a governor's campaign launch and his endorsement months later share him
+alone.  A follow-up shares more: the accused and the victim, the killer and the town, a name
+and the words of its event.  Each story's summary keeps only its heaviest terms, so the
+names that reach it are those its coverage repeats.
 Stories group into threads by average linkage over those links at ``thread_threshold``: a
 story joins a thread when it is, on average, that alike to the thread's stories, so one
 shared name does not chain unrelated matters together.  A thread's id comes from its oldest
@@ -91,6 +98,61 @@ def _time(
     return pair_time_weight(gap, np.zeros_like(gap), dated[r_idx], dated[c_idx], scale)
 
 
+def _names(vectors: sp.csr_matrix, label: Callable[[int], str]) -> sp.csr_matrix:
+    """The name of each summary term, numbered from 1 within its story, in ``vectors``' layout.
+
+    A story's full names (its terms of several words) are names, heaviest first, and each
+    claims those of its words that no heavier full name claimed: in a story of London's mayor,
+    "sadiq khan", "sadiq" and "khan" (as an entity and as a plain word) are one name.  Any
+    other term is a name of its own, one per word (a word's entity and plain forms are one).
+    """
+    words: dict[int, str] = {}
+    data = np.zeros(vectors.nnz, dtype=np.float64)
+    for r in range(vectors.shape[0]):
+        lo, hi = int(vectors.indptr[r]), int(vectors.indptr[r + 1])
+        terms = vectors.indices[lo:hi].tolist()
+        for t in terms:
+            if t not in words:
+                words[t] = label(t)
+        number: dict[str, int] = {}
+        for k in np.argsort(-vectors.data[lo:hi], kind="stable").tolist():
+            parts = words[terms[k]].split()
+            if len(parts) > 1:
+                name = number.setdefault(words[terms[k]], len(number) + 1)
+                for part in parts:
+                    number.setdefault(part, name)
+        for k, t in enumerate(terms):
+            data[lo + k] = number.setdefault(words[t], len(number) + 1)
+    return sp.csr_matrix((data, vectors.indices, vectors.indptr), shape=vectors.shape)
+
+
+def _strongest_name(
+    vectors: sp.csr_matrix,
+    names: sp.csr_matrix,
+    r_idx: npt.NDArray[np.int64],
+    c_idx: npt.NDArray[np.int64],
+) -> npt.NDArray[np.float64]:
+    """What the strongest shared name gives each pair's cosine: each side's terms are summed
+    by that side's names (:func:`_names`), and the larger of the two sides' largest is taken."""
+    prod = sp.csr_matrix(vectors[r_idx].multiply(vectors[c_idx]))
+    prod.sort_indices()
+    best = np.zeros(len(r_idx), dtype=np.float64)
+    if prod.nnz == 0:
+        return best
+    pair = np.repeat(np.arange(len(r_idx)), np.diff(prod.indptr))
+    shared = prod.astype(bool)
+    for side in (r_idx, c_idx):
+        # the same positions as `prod`'s entries, holding this side's name of each term
+        ids = sp.csr_matrix(names[side].multiply(shared))
+        ids.sort_indices()
+        name = ids.data.astype(np.int64)
+        order = np.lexsort((name, pair))
+        key = pair[order] * (int(name.max()) + 1) + name[order]
+        starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+        np.maximum.at(best, pair[order][starts], np.add.reduceat(prod.data[order], starts))
+    return best
+
+
 def _order(summary: StorySummary) -> tuple[bool, str, str]:
     # dated before undated, oldest first, then the smaller id: the thread's founder sorts first
     return (summary.first_published is None, summary.first_published or "", summary.story_id)
@@ -108,6 +170,8 @@ def build_threads(
     ``vectors``; ``label`` and ``is_entity`` describe a column for the reasons."""
     n = len(summaries)
     vectors = sp.csr_matrix(vectors)
+    vectors.sort_indices()
+    names = _names(vectors, label)
     edges: list[dict[int, float]] = [{} for _ in range(n)]
     for b in range(0, n, _BLOCK):
         prod = sp.csr_matrix(vectors[b : b + _BLOCK] @ vectors.T)
@@ -120,10 +184,15 @@ def build_threads(
         sims = np.asarray(block.data, dtype=np.float64)
         off = r_idx != c_idx
         r_idx, c_idx, sims = r_idx[off], c_idx[off], sims[off]
-        sims = sims * _time(summaries, r_idx, c_idx, time_scale_days)
+        weight = _time(summaries, r_idx, c_idx, time_scale_days)
+        sims = sims * weight
         strong = sims >= EDGE_FLOOR
-        r_idx, c_idx, sims = r_idx[strong], c_idx[strong], sims[strong]
-        for k in strongest(r_idx, c_idx, sims, _MAX_LINKS).tolist():
+        r_idx, c_idx, sims, weight = r_idx[strong], c_idx[strong], sims[strong], weight[strong]
+        keep = strongest(r_idx, c_idx, sims, _MAX_LINKS)
+        r_idx, c_idx, sims, weight = r_idx[keep], c_idx[keep], sims[keep], weight[keep]
+        # the link is what the pair shares besides its strongest shared name
+        sims = sims - weight * _strongest_name(vectors, names, r_idx, c_idx)
+        for k in np.flatnonzero(sims >= EDGE_FLOOR).tolist():
             i, j, s = int(r_idx[k]), int(c_idx[k]), float(sims[k])
             edges[i][j] = s
             edges[j][i] = s
