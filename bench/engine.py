@@ -12,8 +12,10 @@ workers are sampled for memory every 0.2 s:
   texts, in 1 and 2 processes (`n_process`), which is what the quotes stage cannot beat.
 
 Identity: the reports of every executor are compared (timings, dates and the executor's name
-aside) and must be equal.  Run: .venv/bin/python bench/engine.py [--articles 2000]
-[--baseline DIR] [--workers 1 2] (writes out/bench/engine.json).
+aside) and must be equal.  Run: .venv/bin/python bench/engine.py [--articles 2000] [--pairs N]
+[--baseline DIR] [--workers 1 2] (writes out/bench/engine.json).  With --pairs N it times only
+the baseline and `--workers 2`, back to back N times, and prints each pair's ratio (the
+machine's speed drifts over the minutes one run of every command takes).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import json
 import os
 import random
 import shutil
+import statistics
 import subprocess
 import sys
 import threading
@@ -156,17 +159,45 @@ def nlp_pipe(report: Path, processes: int) -> dict[str, Any]:
     return result
 
 
+def pairs(corpus: Path, work: Path, baseline: Path | None, n: int) -> None:
+    """The baseline and `--workers 2` run back to back ``n`` times: on a shared machine whose
+    speed drifts over minutes, each pair's ratio is fairer than one run of each."""
+    if baseline is None:
+        sys.exit("--pairs needs --baseline")
+    ratios = []
+    for k in range(n):
+        before = analyze(corpus, work / "before", [], baseline / "src")["wall"]
+        two = analyze(corpus, work / "w2", ["--workers", "2"])["wall"]
+        ratio = before / two
+        print(f"pair {k + 1}: before {before:.1f} s, --workers 2 {two:.1f} s, ratio {ratio:.2f}")
+        ratios.append(ratio)
+    ratios.sort()
+    median = statistics.median(ratios)
+    print(f"ratio of each pair: {[round(r, 2) for r in ratios]}, median {median:.2f}")
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "engine-pairs.json").write_text(json.dumps({"ratios": ratios}), encoding="utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=2000)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     ap.add_argument("--baseline", type=Path, help="another checkout to time as the reference")
     ap.add_argument("--no-dask", action="store_true")
+    ap.add_argument(
+        "--pairs",
+        type=int,
+        default=0,
+        help="only time the baseline and --workers 2 one after the other, this many times",
+    )
     args = ap.parse_args()
     if not DATA.is_dir():
         sys.exit(f"needs {DATA}")
     corpus = build_corpus(args.articles)
     work = OUT / "engine"
+    if args.pairs:
+        pairs(corpus, work, args.baseline, args.pairs)
+        return
     rows: dict[str, dict[str, Any]] = {}
     if args.baseline is not None:
         rows["before (1 process)"] = analyze(corpus, work / "before", [], args.baseline / "src")
