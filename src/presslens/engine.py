@@ -222,11 +222,10 @@ def _story_chunks(stories: Sequence[StoryArticles], workers: int) -> list[list[S
     size = 0
     budget = 0
     for s in stories:
-        if not current:
-            budget = max(_STORY_CHUNK_MIN, min(_STORY_CHUNK_MAX, math.ceil(remaining / pieces)))
-        elif size + len(s.articles) > budget:
+        if current and size + len(s.articles) > budget:
             out.append(current)
             current, size = [], 0
+        if not current:
             budget = max(_STORY_CHUNK_MIN, min(_STORY_CHUNK_MAX, math.ceil(remaining / pieces)))
         current.append(s)
         size += len(s.articles)
