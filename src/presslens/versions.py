@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from difflib import SequenceMatcher
 
 from presslens.model import Change
+from presslens.text.words import NUMBER_SCALES, NUMBER_WORDS
 
 #: most changes kept for one version; a page rewritten from top to bottom is told by its
 #: first changes and a final ``more`` count rather than paragraph by paragraph
@@ -26,13 +27,9 @@ MAX_CHANGES = 20
 #: tests; not tuned on data.
 SAME_PARAGRAPH = 0.5
 
-_NUMBER = re.compile(
-    r"^(?:\d[\d,.]*%?|\d+(?:st|nd|rd|th)|one|two|three|four|five|six|seven|eight|nine|ten|"
-    r"eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|"
-    r"thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|hundreds|thousand|thousands|"
-    r"million|millions|billion|billions|dozen|dozens)$",
-    re.IGNORECASE,
-)
+_DIGITS = re.compile(r"^(?:\d[\d,.]*%?|\d+(?:st|nd|rd|th))$")
+#: "hundreds", "dozens": a vague figure is a figure too
+_PLURAL_NUMBERS = frozenset(f"{w}s" for w in (*NUMBER_SCALES, "dozen"))
 _TOKEN = re.compile(r"\d[\d,.]*\d%?|\d%?|\w+(?:['’]\w+)*|[^\w\s]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _NOTICE = re.compile(
@@ -53,7 +50,10 @@ def _tokens(text: str) -> list[str]:
 
 
 def _is_figure(tokens: Sequence[str]) -> bool:
-    return any(_NUMBER.match(t) for t in tokens)
+    return any(
+        _DIGITS.match(t) or t.lower() in NUMBER_WORDS or t.lower() in _PLURAL_NUMBERS
+        for t in tokens
+    )
 
 
 def _join(tokens: Sequence[str]) -> str:

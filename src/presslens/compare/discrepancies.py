@@ -37,12 +37,18 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from presslens.compare.align import Pair, Sent, cosine_containment
-from presslens.compare.facts import NUMBER_WORDS, Fact, compatible
+from presslens.compare.facts import Fact, compatible
 from presslens.embed import TextEncoder
 from presslens.groups import DisjointSets
 from presslens.model import Discrepancy, DiscrepancyValue, SentenceRef
 from presslens.text.dates import MONTHS, WEEKDAYS
-from presslens.text.words import FUNCTION_WORDS, light_stem, light_terms, word_spans
+from presslens.text.words import (
+    FUNCTION_WORDS,
+    NUMBER_WORDS,
+    light_stem,
+    light_terms,
+    word_spans,
+)
 
 _KIND = {"date": "date", "role": "role", "name": "name"}
 # Content words either side of a figure that describe what it counts (used to name a

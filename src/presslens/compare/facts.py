@@ -24,18 +24,14 @@ from datetime import date, timedelta
 from presslens.model import calendar_date
 from presslens.text.dates import MONTHS, WEEKDAYS, resolve
 from presslens.text.sentences import dateline_end
-from presslens.text.words import FUNCTION_WORDS, light_stem
+from presslens.text.words import (
+    FUNCTION_WORDS,
+    NUMBER_SCALES,
+    NUMBER_WORDS,
+    SMALL_NUMBERS,
+    light_stem,
+)
 
-_SMALL = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
-    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
-    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
-    "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
-}  # fmt: skip
-_SCALES = {"hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
-#: numbers written as words ("three", "dozen", "million")
-NUMBER_WORDS: frozenset[str] = frozenset([*_SMALL, *_SCALES])
 _NUMWORD = "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
 _WORDNUM = rf"(?:a\s+dozen|(?:{_NUMWORD})(?:[\s-]+(?:and[\s-]+)?(?:{_NUMWORD}))*)"
 _DIGITNUM = (
@@ -327,7 +323,7 @@ def parse_number(text: str) -> float | None:
     t = text.lower().replace(",", "").strip()
     m = re.fullmatch(r"(\d+(?:\.\d+)?)(?:\s+(hundred|thousand|million|billion|trillion))?", t)
     if m:
-        return float(m.group(1)) * (_SCALES[m.group(2)] if m.group(2) else 1.0)
+        return float(m.group(1)) * (NUMBER_SCALES[m.group(2)] if m.group(2) else 1.0)
     if t == "a dozen":
         return 12.0
     total = 0.0
@@ -336,12 +332,12 @@ def parse_number(text: str) -> float | None:
     for w in re.split(r"[\s-]+", t):
         if w == "and":
             continue
-        if w in _SMALL:
-            current += _SMALL[w]
+        if w in SMALL_NUMBERS:
+            current += SMALL_NUMBERS[w]
         elif w == "hundred":
             current = (current or 1.0) * 100
-        elif w in _SCALES:
-            total += (current or 1.0) * _SCALES[w]
+        elif w in NUMBER_SCALES:
+            total += (current or 1.0) * NUMBER_SCALES[w]
             current = 0.0
         else:
             return None
@@ -354,7 +350,7 @@ def _rounding(text: str, value: float) -> float:
     t = text.lower().replace(",", "")
     m = re.match(r"(\d+)(?:\.(\d+))?", t)
     scale = 1.0
-    for name, s in _SCALES.items():
+    for name, s in NUMBER_SCALES.items():
         if name in t:
             scale = s
     if m is None:
@@ -796,7 +792,7 @@ def _compound_counts(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> N
         if head in FUNCTION_WORDS:
             continue
         value = parse_number(m.group("num"))
-        if value is None or m.group("num").lower() in _SCALES:
+        if value is None or m.group("num").lower() in NUMBER_SCALES:
             continue  # "a million-member union" gives a size, not a figure
         lo, hi = _interval(m.group("num"), value, None)
         stem = light_stem(unit)
@@ -812,7 +808,7 @@ def _counts(s: str, out: list[Fact], taken: list[tuple[int, int]]) -> None:
         num = m.group("num")
         if _overlaps(m.start("num"), m.end("num"), taken):
             continue
-        if m.group("w1").lower() in _SCALES:
+        if m.group("w1").lower() in NUMBER_SCALES:
             continue  # "... to 1.6 million." names no noun: "million" is the figure's scale
         noun = _count_noun(m.group("w1"), m.group("w2"))
         end = m.end("w1") if noun == m.group("w1").lower() else m.end()
@@ -1116,8 +1112,12 @@ def _ranged(sentence: str, f: Fact) -> Fact:
     if low is None:
         return f
     value = (f.lo + f.hi) / 2
-    scale = next((v for k, v in _SCALES.items() if k in f.value.lower()), 1.0)
-    if scale > 1.0 and not any(k in low_text.lower() for k in _SCALES) and low * scale <= value:
+    scale = next((v for k, v in NUMBER_SCALES.items() if k in f.value.lower()), 1.0)
+    if (
+        scale > 1.0
+        and not any(k in low_text.lower() for k in NUMBER_SCALES)
+        and low * scale <= value
+    ):
         low *= scale  # "25 and 30 million": the scale word of the upper end serves both
     if not 0 <= low < value:
         return f

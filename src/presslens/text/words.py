@@ -17,6 +17,7 @@ stop lists, each used where it was measured to fit:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import lru_cache
 
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -25,6 +26,21 @@ from presslens.text.dates import WEEKDAYS
 
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _DIGIT = re.compile(r"\d")
+
+#: numbers written as words, with their values
+SMALL_NUMBERS: Mapping[str, int] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90, "dozen": 12,
+}  # fmt: skip
+#: number words that multiply the number before them ("three hundred")
+NUMBER_SCALES: Mapping[str, float] = {
+    "hundred": 100.0, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+}  # fmt: skip
+#: numbers written as words ("three", "dozen", "million")
+NUMBER_WORDS: frozenset[str] = frozenset([*SMALL_NUMBERS, *NUMBER_SCALES])
 
 #: scikit-learn's English list plus news verbs of saying, which carry no information of their own
 STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | frozenset(
