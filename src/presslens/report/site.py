@@ -396,12 +396,15 @@ def corrected_values(story: Mapping[str, Any]) -> dict[str, str]:
 
 
 def story_context(
-    story: Mapping[str, Any], articles: Mapping[str, Mapping[str, Any]]
+    story: Mapping[str, Any],
+    articles: Mapping[str, Mapping[str, Any]],
+    indexed: Mapping[str, Mapping[str, tuple[list[Mark], list[Mark]]]] | None = None,
 ) -> dict[str, Any]:
-    """Everything the story page needs."""
+    """Everything the story page needs (``indexed`` as for :func:`article_marks`)."""
     arts = {a: articles[a] for a in story.get("article_ids", []) if a in articles}
     marks = _support_marks(story)
-    indexed = {story["id"]: story_marks(story)}
+    if indexed is None or story["id"] not in indexed:
+        indexed = {story["id"]: story_marks(story)}
     for art in arts.values():
         marks[art["id"]] = marks[art["id"]] + article_marks(art, [story], indexed)
     by_speaker: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
@@ -487,7 +490,8 @@ def write_static_site(doc: Mapping[str, Any], out_dir: Any) -> dict[str, Any]:
     indexed = {s["id"]: story_marks(s) for s in stories}
     for s in stories:
         (out / "stories" / story_files[s["id"]]).write_text(
-            render("story.html.j2", deep, **story_context(s, articles), **common), "utf-8"
+            render("story.html.j2", deep, **story_context(s, articles, indexed), **common),
+            "utf-8",
         )
     (out / "articles").mkdir(exist_ok=True)
     in_stories: dict[str, list[Mapping[str, Any]]] = defaultdict(list)
