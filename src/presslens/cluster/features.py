@@ -37,8 +37,12 @@ from presslens.text.words import EVENTLESS_WORDS, STOP_WORDS, light_stem
 _EPOCH = dt.date(1970, 1, 1)
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 # `(?<![\w.])\d+...` written digit-first: the engine then skips non-digits quickly (twice as fast).
-_NUMBER = re.compile(r"\d(?<![\w.]\d)\d*(?:[.,]\d+)*(?!\w)")
-_CAPITAL_RUN = re.compile(r"[A-Z][\w’'&.-]*(?:[ \t]+[A-Z][\w’'&.-]*)*")
+# A number hyphenated to a word is part of that word ("COVID-19", "F-16", "mid-2019"), not a
+# figure of the event: the name already carries it.
+_NUMBER = re.compile(r"\d(?<![\w.]\d)(?<![^\W\d_]-\d)\d*(?:[.,]\d+)*(?!\w)")
+# A run does not start inside a word: "vCenter" or "iPhone" holds no name "Center" or "Phone"
+# (after a hyphen it may: "anti-Trump", "al-Assad").
+_CAPITAL_RUN = re.compile(r"(?<![^\W_])[A-Z][\w’'&.-]*(?:[ \t]+[A-Z][\w’'&.-]*)*")
 _STOP = STOP_WORDS | EVENTLESS_WORDS
 _SENTENCE_END = frozenset('.!?"“”\n')
 
