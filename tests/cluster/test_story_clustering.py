@@ -224,6 +224,26 @@ def test_a_lone_article_joins_the_story_it_is_clearly_closest_to() -> None:
     assert torn.story_of("lone") not in {torn.story_of("q0-0"), torn.story_of("q1-0")}
 
 
+def test_a_lone_article_does_not_attach_to_another_fragment() -> None:
+    arts, _ = _quake_articles()
+    pair = [a for a in arts if a.id.startswith("q0")][:2]
+    other = (
+        " The central bank cut interest rates to support the rupiah as bond markets wavered."
+        " Palm oil exporters counted losses and shipping firms rerouted tankers."
+    )
+    lone = Article(
+        id="lone", text="Rizal Nasution visited camps in Sumatra." + other, published="2009-10-01"
+    )
+    strict = ClusterConfig(threshold=0.45)
+    # clearly closest to the quake, but two articles are a fragment, not a story to join
+    index = cluster_articles([*pair, lone], strict)
+    assert index.story_of(pair[0].id) == index.story_of(pair[1].id)
+    assert index.story_of("lone") != index.story_of(pair[0].id)
+    # the same article beside the whole story joins it
+    whole = cluster_articles([*arts, lone], strict)
+    assert whole.story_of("lone") == whole.story_of(pair[0].id)
+
+
 def test_story_ids_stay_unique_when_a_founder_leaves_its_story() -> None:
     ferry = "the ministry of transport in Ostrava called the ferry strike illegal"
     arts = [
@@ -347,6 +367,14 @@ def test_features() -> None:
     assert "said" not in word_counts(text) and "courthouse" in word_counts(text)
     assert published_day("1970-01-02T10:00:00Z") == 1
     assert published_day("garbage") is None and published_day(None) is None
+
+
+def test_names_do_not_start_inside_words_and_hyphened_numbers_belong_to_them() -> None:
+    ents = entity_terms("Admins of vCenter and iPhone users met ex-President Obama on COVID-19.")
+    assert "center" not in ents and "phone" not in ents
+    assert "president obama" in ents and "obama" in ents
+    assert "covid-19" in ents and "#19" not in ents
+    assert "#26" in entity_terms("A 7.1-magnitude quake killed 26 people.")
 
 
 def test_config_is_validated() -> None:
