@@ -45,18 +45,17 @@ def to_jsonable(value: Any) -> Any:
             if v is not None:
                 out[name] = v if type(v) in _PLAIN else to_jsonable(v)
         return out
-    if kind is list or kind is tuple:
+    if kind is list or kind is tuple or isinstance(value, tuple | list):
         return [v if type(v) in _PLAIN else to_jsonable(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, tuple | list):
-        return [to_jsonable(v) for v in value]
     if isinstance(value, set | frozenset):
         return [to_jsonable(v) for v in sorted(value, key=str)]
     return value
 
 
-#: dataclass type → its field names; any other type → None
+#: dataclass type → its field names; any other type → None (a plain dict, not
+#: ``functools.cache``: its wrapper made every conversion about 5-10% slower)
 _FIELD_NAMES: dict[type, tuple[str, ...] | None] = {}
 
 

@@ -196,29 +196,33 @@ def test_years_apart_the_same_names_are_another_story_and_no_thread() -> None:
     assert threads[index.story_of("q0-0")].id != threads[index.story_of("q0-0-2016")].id
 
 
+# News of the same days that is about something else: it dilutes a lone article's links.
+_ELSEWHERE = (
+    " The central bank cut interest rates to support the rupiah as bond markets wavered."
+    " Palm oil exporters counted losses and shipping firms rerouted tankers."
+    " Tourism ministers met hotel owners about cancelled bookings."
+)
+# a lone article close to the first of the two quakes (see _quake_articles)
+_NEAR_ONE = Article(
+    id="lone", text="Rizal Nasution visited camps in Sumatra." + _ELSEWHERE, published="2009-10-01"
+)
+
+
 def test_a_lone_article_joins_the_story_it_is_clearly_closest_to() -> None:
     arts, _ = _quake_articles()
-    other = (
-        " The central bank cut interest rates to support the rupiah as bond markets wavered."
-        " Palm oil exporters counted losses and shipping firms rerouted tankers."
-        " Tourism ministers met hotel owners about cancelled bookings."
-    )
-    near_one = Article(
-        id="lone", text="Rizal Nasution visited camps in Sumatra." + other, published="2009-10-01"
-    )
     # undated, so time does not say which of the two quakes (months apart) it follows
     near_both = Article(
         id="lone",
         text="Rizal Nasution visited camps in Sumatra and Rene Preval visited camps in Haiti."
-        + other,
+        + _ELSEWHERE,
     )
     # a threshold too strict for the lone article to join on its own links
     strict = ClusterConfig(threshold=0.45)
-    index = cluster_articles([*arts, near_one], strict)
+    index = cluster_articles([*arts, _NEAR_ONE], strict)
     assert index.story_of("lone") == index.story_of("q0-0")
     assert len(index.stories()) == 2
     # a fragment needs threshold / fragment_ratio: with a ratio of 1 that is the threshold
-    alone = cluster_articles([*arts, near_one], replace(strict, fragment_ratio=1.0))
+    alone = cluster_articles([*arts, _NEAR_ONE], replace(strict, fragment_ratio=1.0))
     assert alone.story_of("lone") not in {alone.story_of("q0-0"), alone.story_of("q1-0")}
     torn = cluster_articles([*arts, near_both], strict)
     assert torn.story_of("lone") not in {torn.story_of("q0-0"), torn.story_of("q1-0")}
@@ -227,20 +231,13 @@ def test_a_lone_article_joins_the_story_it_is_clearly_closest_to() -> None:
 def test_a_lone_article_does_not_attach_to_another_fragment() -> None:
     arts, _ = _quake_articles()
     pair = [a for a in arts if a.id.startswith("q0")][:2]
-    other = (
-        " The central bank cut interest rates to support the rupiah as bond markets wavered."
-        " Palm oil exporters counted losses and shipping firms rerouted tankers."
-    )
-    lone = Article(
-        id="lone", text="Rizal Nasution visited camps in Sumatra." + other, published="2009-10-01"
-    )
     strict = ClusterConfig(threshold=0.45)
     # clearly closest to the quake, but two articles are a fragment, not a story to join
-    index = cluster_articles([*pair, lone], strict)
+    index = cluster_articles([*pair, _NEAR_ONE], strict)
     assert index.story_of(pair[0].id) == index.story_of(pair[1].id)
     assert index.story_of("lone") != index.story_of(pair[0].id)
     # the same article beside the whole story joins it
-    whole = cluster_articles([*arts, lone], strict)
+    whole = cluster_articles([*arts, _NEAR_ONE], strict)
     assert whole.story_of("lone") == whole.story_of(pair[0].id)
 
 

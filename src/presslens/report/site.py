@@ -105,14 +105,20 @@ def environment() -> jinja2.Environment:
     return env
 
 
+#: a highlight: start, end, class ("quote", "entity", ...) and its title
+Mark = tuple[int, int, str, str]
+#: article id → (quote marks, entity marks) of one story (:func:`story_marks`)
+StoryMarks = dict[str, tuple[list[Mark], list[Mark]]]
+
+
 def paragraphs_with_marks(
-    text: str, spans: Sequence[tuple[int, int, str, str]]
+    text: str, spans: Sequence[Mark]
 ) -> list[list[tuple[str, str | None, str]]]:
     """Split ``text`` into paragraphs of (segment, css class or None, title) runs.
 
     ``spans`` are (start, end, css class, title) over ``text``; overlapping spans keep the first.
     """
-    marks: list[tuple[int, int, str, str]] = []
+    marks: list[Mark] = []
     last_end = -1
     for s, e, cls, title in sorted(spans):
         if 0 <= s < e <= len(text) and s >= last_end:
@@ -135,7 +141,7 @@ def paragraphs_with_marks(
     return [p for p in paras if any(seg.strip() for seg, _, _ in p)]
 
 
-def marked_html(text: str, spans: Sequence[tuple[int, int, str, str]]) -> Markup:
+def marked_html(text: str, spans: Sequence[Mark]) -> Markup:
     """``text`` as HTML paragraphs with ``spans`` marked (see :func:`paragraphs_with_marks`):
     quotes as ``<mark>``, other spans as ``<span>`` with their class, every piece escaped.
 
@@ -211,13 +217,10 @@ def coverage_chart(articles: Iterable[Mapping[str, Any]]) -> dict[str, Any] | No
     }
 
 
-Mark = tuple[int, int, str, str]
-
-
-def story_marks(story: Mapping[str, Any]) -> dict[str, tuple[list[Mark], list[Mark]]]:
+def story_marks(story: Mapping[str, Any]) -> StoryMarks:
     """Article id → (quote marks, entity marks) of one story, in one pass over the story
     (a page per article asking the whole story again cost time growing with its square)."""
-    out: dict[str, tuple[list[Mark], list[Mark]]] = defaultdict(lambda: ([], []))
+    out: StoryMarks = defaultdict(lambda: ([], []))
     for q in story.get("quotes") or []:
         if isinstance(q.get("start"), int):
             who = q.get("speaker_canonical") or q.get("speaker") or "unattributed"
@@ -251,7 +254,7 @@ def _outside(marks: list[Mark], quotes: list[Mark]) -> list[Mark]:
 def article_marks(
     article: Mapping[str, Any],
     stories: Iterable[Mapping[str, Any]],
-    indexed: Mapping[str, Mapping[str, tuple[list[Mark], list[Mark]]]] | None = None,
+    indexed: Mapping[str, StoryMarks] | None = None,
 ) -> list[Mark]:
     """Highlights for ``article``: its quotes, then entity mentions outside those quotes.
 
@@ -342,9 +345,9 @@ def _syndication_groups(
     return groups
 
 
-def _support_marks(story: Mapping[str, Any]) -> dict[str, list[tuple[int, int, str, str]]]:
+def _support_marks(story: Mapping[str, Any]) -> dict[str, list[Mark]]:
     """Sentence shading: support by independent sources from ``alignment``, and ``unique``."""
-    marks: dict[str, list[tuple[int, int, str, str]]] = defaultdict(list)
+    marks: dict[str, list[Mark]] = defaultdict(list)
 
     def add(sent: Mapping[str, Any], cls: str, title: str) -> None:
         aid, s, e = sent.get("article_id"), sent.get("start"), sent.get("end")
@@ -398,7 +401,7 @@ def corrected_values(story: Mapping[str, Any]) -> dict[str, str]:
 def story_context(
     story: Mapping[str, Any],
     articles: Mapping[str, Mapping[str, Any]],
-    indexed: Mapping[str, Mapping[str, tuple[list[Mark], list[Mark]]]] | None = None,
+    indexed: Mapping[str, StoryMarks] | None = None,
 ) -> dict[str, Any]:
     """Everything the story page needs (``indexed`` as for :func:`article_marks`)."""
     arts = {a: articles[a] for a in story.get("article_ids", []) if a in articles}
@@ -428,7 +431,7 @@ def story_context(
 def article_context(
     article: Mapping[str, Any],
     stories: Sequence[Mapping[str, Any]],
-    indexed: Mapping[str, Mapping[str, tuple[list[Mark], list[Mark]]]] | None = None,
+    indexed: Mapping[str, StoryMarks] | None = None,
 ) -> dict[str, Any]:
     """Everything the article page needs: its text, marks, stories and entities
     (``indexed`` as for :func:`article_marks`)."""
