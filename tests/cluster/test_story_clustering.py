@@ -146,6 +146,52 @@ def test_a_gap_of_weeks_weighs_against_merging() -> None:
     assert index.story_of("after0") == index.story_of("after1")
 
 
+def _strikes(first: str | None, second: str | None) -> list[Article]:
+    """Two dock strikes at one port, three reports each, told in the same words and names:
+    only their figures (2,000 and 3,500 dockers) and their dates tell them apart."""
+    quakes, _ = _quake_articles()
+    leads = [
+        "Dockers at the port of Valdoria walked out over pensions, and lorries queued on the"
+        " coast road as the strike closed the harbour.",
+        "The Valdoria dock strike shut the harbour; the union said talks with the port"
+        " employers over pensions had failed.",
+        "Ferries to the islands were cancelled as Valdoria dockers struck over pensions and"
+        " the port stood idle.",
+    ]
+    details = [
+        "Mayor Anna Pekkala called for calm as {n} dockers marched.",
+        "Mayor Anna Pekkala said {n} dockers had stopped work.",
+        "Anna Pekkala met the union leaders of the {n} dockers.",
+    ]
+    out = list(quakes)
+    for k in range(3):
+        out.append(
+            Article(
+                id=f"first{k}", text=f"{leads[k]} {details[k].format(n='2,000')}", published=first
+            )
+        )
+        out.append(
+            Article(
+                id=f"second{k}",
+                text=f"{leads[(k + 1) % 3]} {details[k].format(n='3,500')}",
+                published=second,
+            )
+        )
+    return out
+
+
+def test_a_story_is_cut_where_its_dates_part() -> None:
+    # Linked by their words even three weeks apart, the two strikes are cut apart by the split
+    # check only because it weighs their dates; on one day, or undated, the words alone keep
+    # them one story.
+    apart = _partition(cluster_articles(_strikes("2020-03-02", "2020-03-23")))
+    assert frozenset({"first0", "first1", "first2"}) in apart
+    assert frozenset({"second0", "second1", "second2"}) in apart
+    for first, second in (("2020-03-02", "2020-03-02"), (None, None)):
+        index = cluster_articles(_strikes(first, second))
+        assert len({index.story_of(f"{w}{k}") for w in ("first", "second") for k in range(3)}) == 1
+
+
 def _follow_ups() -> list[Article]:
     return [
         Article(
