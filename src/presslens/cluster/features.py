@@ -25,7 +25,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -189,36 +190,68 @@ class Featurizer:
         self.terms: list[str] = []
         self.df = np.zeros(0, dtype=np.int64)
         self.n_docs = 0
+        # raw word (or entity term) -> vocabulary id, -1 for a word that is no term; bounded
+        # like the module's memos
+        self._word_ids: dict[str, int] = {}
+        self._entity_ids: dict[str, int] = {}
 
-    def counts(self, article: Article) -> tuple[Counter[str], Counter[str]]:
-        """Word and entity term counts of ``article``."""
-        text = article_text(article)[: self.max_chars]
-        return word_counts(text), Counter(entity_terms(text))
+    def _id(self, term: str) -> int:
+        """The vocabulary id of ``term``, a new one when it is new."""
+        tid = self.vocab.get(term)
+        if tid is None:
+            tid = len(self.terms)
+            self.vocab[term] = tid
+            self.terms.append(term)
+        return tid
+
+    @staticmethod
+    def _counted(
+        tokens: list[str], memo: dict[str, int], to_id: Callable[[str], int]
+    ) -> Counter[int]:
+        """Counts of the vocabulary ids of ``tokens`` (in order of first use, which is the order
+        new terms get their ids in), ``memo`` caching each token's id (-1: not a term)."""
+        if len(memo) >= _MEMO_MAX:
+            memo.clear()
+        ids = list(map(memo.get, tokens))
+        if None in ids:
+            for k, tid in enumerate(ids):
+                if tid is None:
+                    token = tokens[k]
+                    tid = memo.get(token)
+                    if tid is None:
+                        tid = memo[token] = to_id(token)
+                    ids[k] = tid
+        counted: Counter[int] = Counter(cast("list[int]", ids))  # no None is left
+        counted.pop(-1, None)
+        return counted
+
+    def _word_id(self, word: str) -> int:
+        term = _term_memo[word] if word in _term_memo else _term(word)
+        return -1 if term is None else self._id(term)
+
+    def _entity_id(self, entity: str) -> int:
+        return self._id(self.ENTITY + entity)
 
     def featurize(self, articles: list[Article]) -> sp.csr_matrix:
         """Add ``articles`` to the vocabulary and document frequencies; return their TF-IDF rows.
 
         Each article's terms become id and count arrays as soon as it is read, so a large batch
         holds no per-article ``Counter``; the weighting then runs once over the whole batch.
+        Raw words and entities are mapped to vocabulary ids through memos, so each token costs
+        one dictionary look-up done in C.
         """
-        vocab, terms = self.vocab, self.terms
         ids: list[npt.NDArray[np.int64]] = []
         tfs: list[npt.NDArray[np.float64]] = []
         n_words = np.zeros(len(articles), dtype=np.int64)
         n_ents = np.zeros(len(articles), dtype=np.int64)
         for k, article in enumerate(articles):
-            words_c, ents_c = self.counts(article)
-            row: list[int] = []
-            for term in (*words_c, *(self.ENTITY + e for e in ents_c)):
-                tid = vocab.get(term)
-                if tid is None:
-                    tid = len(terms)
-                    vocab[term] = tid
-                    terms.append(term)
-                row.append(tid)
+            text = article_text(article)[: self.max_chars]
+            words_c = self._counted(_WORD.findall(text), self._word_ids, self._word_id)
+            ents_c = self._counted(entity_terms(text), self._entity_ids, self._entity_id)
             n_words[k], n_ents[k] = len(words_c), len(ents_c)
-            ids.append(np.array(row, dtype=np.int64))
-            tfs.append(np.fromiter((*words_c.values(), *ents_c.values()), np.float64, len(row)))
+            ids.append(np.array([*words_c, *ents_c], dtype=np.int64))
+            tfs.append(np.array([*words_c.values(), *ents_c.values()], dtype=np.float64))
+        terms = self.terms
         self.n_docs += len(articles)
         flat_ids = np.concatenate(ids) if ids else np.empty(0, np.int64)
         tf = np.concatenate(tfs) if tfs else np.empty(0, np.float64)
@@ -275,5 +308,7 @@ class Featurizer:
         """Restore what :meth:`state` saved."""
         self.terms = [str(t) for t in state["terms"]]
         self.vocab = {t: i for i, t in enumerate(self.terms)}
+        self._word_ids.clear()
+        self._entity_ids.clear()
         self.df = np.asarray(state["df"], dtype=np.int64)
         self.n_docs = int(state["n_docs"])
