@@ -82,7 +82,8 @@ def average_linkage(
 
 
 def shared_reasons(
-    row: sp.csr_matrix,
+    rows: sp.csr_matrix,
+    k: int,
     total: npt.NDArray[np.float64],
     label: Callable[[int], str],
     is_entity: Callable[[int], bool],
@@ -90,16 +91,19 @@ def shared_reasons(
     """The terms and the entities (at most :data:`TOP_REASONS` each) that a member shares
     most with the rest of its group, heaviest first.
 
-    ``row`` is the member's vector (one row), ``total`` the sum of its group's rows; a column
-    weighs the member's weight times the rest's.  ``label`` and ``is_entity`` describe a column.
+    The member's vector is row ``k`` of ``rows`` (read from the CSR arrays: indexing a row
+    costs more than the rest of this), ``total`` the sum of its group's rows; a column weighs
+    the member's weight times the rest's.  ``label`` and ``is_entity`` describe a column.
     """
     terms: list[str] = []
     ents: list[str] = []
-    contrib = row.data * (total[row.indices] - row.data)
-    for k in np.argsort(-contrib, kind="stable"):
-        if contrib[k] <= 0 or (len(terms) >= TOP_REASONS and len(ents) >= TOP_REASONS):
+    lo, hi = rows.indptr[k], rows.indptr[k + 1]
+    indices, data = rows.indices[lo:hi], rows.data[lo:hi]
+    contrib = data * (total[indices] - data)
+    for c in np.argsort(-contrib, kind="stable"):
+        if contrib[c] <= 0 or (len(terms) >= TOP_REASONS and len(ents) >= TOP_REASONS):
             break
-        tid = int(row.indices[k])
+        tid = int(indices[c])
         bucket = ents if is_entity(tid) else terms
         if len(bucket) < TOP_REASONS:
             bucket.append(label(tid))

@@ -715,7 +715,7 @@ class StoryIndex:
         rows = self.x[members]
         total = np.asarray(rows.sum(axis=0)).ravel()
         memberships = [
-            self._membership(i, rows[k], total, len(members)) for k, i in enumerate(members)
+            self._membership(i, rows, k, total, len(members)) for k, i in enumerate(members)
         ]
         arts = [self.articles[i] for i in members]
         dates = sorted(d for i in members if (d := self._published(i)) is not None)
@@ -733,13 +733,17 @@ class StoryIndex:
         )
 
     def _membership(
-        self, i: int, row: sp.csr_matrix, total: npt.NDArray[np.float64], size: int
+        self, i: int, rows: sp.csr_matrix, k: int, total: npt.NDArray[np.float64], size: int
     ) -> Membership:
+        """Article ``i``'s membership of its story: its average link and what it shares
+        (its vector is row ``k`` of the story's ``rows``, whose sum is ``total``)."""
         if size == 1:
             return Membership(article_id=self.ids[i], score=1.0)
         key = self.label[i]
         links = sum(s for j, s in self.edges[i].items() if self.label[j] == key)
-        terms, ents = shared_reasons(row, total, self.featurizer.label, self.featurizer.is_entity)
+        terms, ents = shared_reasons(
+            rows, k, total, self.featurizer.label, self.featurizer.is_entity
+        )
         return Membership(
             article_id=self.ids[i],
             score=round(links / min(size - 1, _MAX_EDGES), 4),

@@ -235,7 +235,7 @@ def _linked(
     score = 1.0
     if len(members) > 1:
         score = sum(edges[i].get(j, 0.0) for j in members if j != i) / (len(members) - 1)
-        terms, ents = shared_reasons(vectors[i], total, label, is_entity)
+        terms, ents = shared_reasons(vectors, i, total, label, is_entity)
     return ThreadStory(
         story_id=summary.story_id,
         title=summary.title,
