@@ -214,13 +214,9 @@ class Featurizer:
             memo.clear()
         ids = list(map(memo.get, tokens))
         if None in ids:
-            for k, tid in enumerate(ids):
-                if tid is None:
-                    token = tokens[k]
-                    tid = memo.get(token)
-                    if tid is None:
-                        tid = memo[token] = to_id(token)
-                    ids[k] = tid
+            for token in dict.fromkeys([t for t, i in zip(tokens, ids) if i is None]):
+                memo[token] = to_id(token)
+            ids = list(map(memo.get, tokens))
         counted: Counter[int] = Counter(cast("list[int]", ids))  # no None is left
         counted.pop(-1, None)
         return counted
