@@ -190,10 +190,6 @@ class Featurizer:
         self.terms: list[str] = []
         self.df = np.zeros(0, dtype=np.int64)
         self.n_docs = 0
-        # raw word (or entity term) -> vocabulary id, -1 for a word that is no term; bounded
-        # like the module's memos
-        self._word_ids: dict[str, int] = {}
-        self._entity_ids: dict[str, int] = {}
 
     def _id(self, term: str) -> int:
         """The vocabulary id of ``term``, a new one when it is new."""
@@ -214,7 +210,7 @@ class Featurizer:
             memo.clear()
         ids = list(map(memo.get, tokens))
         if None in ids:
-            for token in dict.fromkeys([t for t, i in zip(tokens, ids) if i is None]):
+            for token in dict.fromkeys([t for t, i in zip(tokens, ids, strict=True) if i is None]):
                 memo[token] = to_id(token)
             ids = list(map(memo.get, tokens))
         counted: Counter[int] = Counter(cast("list[int]", ids))  # no None is left
@@ -236,14 +232,18 @@ class Featurizer:
         Raw words and entities are mapped to vocabulary ids through memos, so each token costs
         one dictionary look-up done in C.
         """
+        # raw word (or entity term) -> vocabulary id, -1 for a word that is no term; kept for
+        # this batch only, so they add nothing to the memory a large run holds afterwards
+        word_ids: dict[str, int] = {}
+        entity_ids: dict[str, int] = {}
         ids: list[npt.NDArray[np.int64]] = []
         tfs: list[npt.NDArray[np.float64]] = []
         n_words = np.zeros(len(articles), dtype=np.int64)
         n_ents = np.zeros(len(articles), dtype=np.int64)
         for k, article in enumerate(articles):
             text = article_text(article)[: self.max_chars]
-            words_c = self._counted(_WORD.findall(text), self._word_ids, self._word_id)
-            ents_c = self._counted(entity_terms(text), self._entity_ids, self._entity_id)
+            words_c = self._counted(_WORD.findall(text), word_ids, self._word_id)
+            ents_c = self._counted(entity_terms(text), entity_ids, self._entity_id)
             n_words[k], n_ents[k] = len(words_c), len(ents_c)
             ids.append(np.array([*words_c, *ents_c], dtype=np.int64))
             tfs.append(np.array([*words_c.values(), *ents_c.values()], dtype=np.float64))
@@ -304,7 +304,5 @@ class Featurizer:
         """Restore what :meth:`state` saved."""
         self.terms = [str(t) for t in state["terms"]]
         self.vocab = {t: i for i, t in enumerate(self.terms)}
-        self._word_ids.clear()
-        self._entity_ids.clear()
         self.df = np.asarray(state["df"], dtype=np.int64)
         self.n_docs = int(state["n_docs"])
