@@ -168,11 +168,12 @@ def pair_time_weight(
     dated_a: npt.NDArray[np.bool_],
     dated_b: npt.NDArray[np.bool_],
     scale: float,
+    unknown: float = UNKNOWN_GAP_WEIGHT,
 ) -> npt.NDArray[np.float64]:
-    """The time weight of each pair ``(a, b)``: :func:`time_weight` of the gap between two
-    dated articles, :data:`UNKNOWN_GAP_WEIGHT` when either is undated."""
+    """The time weight of each pair ``(a, b)`` (the arrays broadcast): :func:`time_weight` of
+    the gap between two dated articles, ``unknown`` when either is undated."""
     gap = np.abs(day_a - day_b).astype(np.float64)
-    return np.where(dated_a & dated_b, time_weight(gap, scale), UNKNOWN_GAP_WEIGHT)
+    return np.where(dated_a & dated_b, time_weight(gap, scale), unknown)
 
 
 class Featurizer:

@@ -51,7 +51,7 @@ import scipy.sparse as sp
 from scipy.cluster.hierarchy import fcluster, linkage
 from scipy.spatial.distance import squareform
 
-from presslens.cluster.features import Featurizer, pair_time_weight, published_day, time_weight
+from presslens.cluster.features import Featurizer, pair_time_weight, published_day
 from presslens.cluster.graph import EDGE_FLOOR, shared_reasons, strongest
 from presslens.cluster.threads import StorySummary, build_threads, summary_vectors
 from presslens.config import ClusterConfig
@@ -214,13 +214,22 @@ class StoryIndex:
         vecs = self.embedder.encode(fresh)
         self.embeddings = vecs if self.embeddings is None else np.vstack([self.embeddings, vecs])
 
+    def _day_arrays(
+        self, members: Iterable[int]
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.bool_]]:
+        """The publication day of each of ``members`` (0 when undated) and whether it is dated."""
+        days = [self.days[i] for i in members]
+        return (
+            np.array([d if d is not None else 0 for d in days], dtype=np.int64),
+            np.array([d is not None for d in days], dtype=bool),
+        )
+
     def _link(self, new: list[int]) -> None:
         """Add the similarity edges between the new articles and every comparable article."""
         cfg = self.config
         max_gap = max_gap_days(cfg.time_scale_days)
         n_all = len(self.ids)
-        days = np.array([d if d is not None else 0 for d in self.days], dtype=np.int64)
-        dated = np.array([d is not None for d in self.days], dtype=bool)
+        days, dated = self._day_arrays(range(n_all))
         new_arr = np.asarray(new, dtype=np.int64)
         for b in range(0, len(new_arr), _BLOCK):
             rows = new_arr[b : b + _BLOCK]
@@ -497,11 +506,15 @@ class StoryIndex:
         # where their dates part.  An unknown gap weighs neither way inside a story (with the
         # linking's one half, undated articles were cut away from dated ones of their event:
         # ECB+ 0.903 -> 0.900).
-        days = [self.days[i] for i in members]
-        day = np.array([d if d is not None else 0 for d in days], dtype=np.float64)
-        dated = np.array([d is not None for d in days], dtype=bool)
-        gap = np.abs(day[:, None] - day[None, :])
-        sim *= np.where(dated[:, None] & dated[None, :], time_weight(gap, cfg.time_scale_days), 1.0)
+        day, dated = self._day_arrays(members)
+        sim *= pair_time_weight(
+            day[:, None],
+            day[None, :],
+            dated[:, None],
+            dated[None, :],
+            cfg.time_scale_days,
+            unknown=1.0,
+        )
         dist = np.clip(1.0 - sim, 0.0, None)
         np.fill_diagonal(dist, 0.0)
         tree = linkage(squareform(dist, checks=False), "average")
